@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh Debian/Ubuntu machine:
+#   make report   – set up the environment if needed, then run the main job on the demo project
+#   make test     – set up the environment if needed, then run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.codesign-installed
+PROJECT ?= data/kolari
+APT_PACKAGES := libvoikko1 voikko-fi
+
+.PHONY: report test env system-deps benchmark constraints clean
+
+report: env
+	$(BIN)/codesign ingest $(PROJECT)
+
+test: env
+	$(BIN)/python -m pytest
+
+benchmark: env
+	$(BIN)/python benchmarks/bench_ingest.py $(PROJECT)
+
+env: system-deps $(STAMP)
+
+# Voikko is a system library: install it with apt when missing (as root, or via sudo).
+system-deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  echo "installing $(APT_PACKAGES) with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES) || { \
+	    echo "error: could not install $(APT_PACKAGES); install them by hand: sudo apt-get install -y $(APT_PACKAGES)"; exit 1; }; \
+	fi
+
+# The venv is (re)built when pyproject.toml or the pinned constraints change.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name codesign --display-name "codesign (Python 3)" >/dev/null
+	touch $(STAMP)
+
+constraints: env
+	(echo "# Exact versions verified together on Python 3.11 (Debian 12), CPU only. Regenerate: make constraints"; \
+	 $(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//') > requirements/constraints.txt.new
+	mv requirements/constraints.txt.new requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) data/*/build data/*/build.tmp reports/*/

@@ -1,0 +1,100 @@
+"""The leak gate: scan everything codesign wrote for names and identifiers that must not be there."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LeakError
+from .pseudonymise import EMAIL, HETU, PHONE, KeyTable, valid_hetu
+from .register import Register
+
+TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".html", ".htm", ".ipynb", ".xml", ".qde", ".yml",
+                 ".yaml", ".svg"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    where: str
+    what: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.where}): {self.what} {self.value!r}"
+
+
+def forbidden_terms(register: Register, keys: KeyTable, keep: list[str]) -> dict[str, str]:
+    """Term → why it is forbidden. Names that are also kept place names count only as full names."""
+    keep_words = {w.casefold() for k in keep for w in k.split()}
+    terms: dict[str, str] = {}
+    for p in register:
+        for name in p.names:
+            terms[name] = f"register name of {p.code}"
+            for word in name.replace(".", " ").split():
+                if len(word) > 2 and word[0].isupper() and word.casefold() not in keep_words:
+                    terms.setdefault(word, f"register name part of {p.code}")
+    for row in keys.rows:
+        if row["kind"] in ("person", "organisation") and len(row["original"]) > 2:
+            terms.setdefault(row["original"], f"replaced {row['kind']}")
+    return terms
+
+
+def scan_text(text: str, terms_re: re.Pattern, terms: dict[str, str], path: str, where: str) -> list[Finding]:
+    out = [Finding(path, where, terms[m.group()], m.group()) for m in terms_re.finditer(text)]
+    out += [Finding(path, where, "e-mail address", m.group()) for m in EMAIL.finditer(text)]
+    out += [Finding(path, where, "personal identity code", m.group())
+            for m in HETU.finditer(text) if valid_hetu(m.group())]
+    for m in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 9 <= len(digits) <= 13 and (digits.startswith("0") or digits.startswith("358")):
+            out.append(Finding(path, where, "phone number", m.group()))
+    return out
+
+
+def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: list[str],
+                  raise_on_leak: bool = True) -> list[Finding]:
+    """Scan files (or folders, recursively) for personal data; raise LeakError if any is found."""
+    terms = forbidden_terms(register, keys, keep)
+    if terms:
+        alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        terms_re = re.compile(rf"(?<![\w]){'(?:' + alternatives + ')'}(?![\w])")
+    else:
+        terms_re = re.compile(r"(?!x)x")
+    findings: list[Finding] = []
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for file in files:
+            findings += _scan_file(file, terms_re, terms)
+    if findings and raise_on_leak:
+        raise LeakError(findings)
+    return findings
+
+
+def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
+    suffix = file.suffix.lower()
+    if suffix == ".parquet":
+        import pandas as pd
+        frame = pd.read_parquet(file)
+        out = []
+        for col in frame.columns:
+            if frame[col].dtype == object or str(frame[col].dtype).startswith("string"):
+                for idx, value in frame[col].dropna().items():
+                    out += scan_text(str(value), terms_re, terms, str(file), f"row {idx}, column {col!r}")
+        return out
+    if suffix in TEXT_SUFFIXES:
+        text = file.read_text(encoding="utf-8", errors="replace")
+        out = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            out += scan_text(line, terms_re, terms, str(file), f"line {number}")
+        return out
+    if suffix in (".png", ".jpg", ".jpeg", ".pdf", ".gif", ".lock"):
+        return []   # images carry no text we could scan; figures are drawn from scanned tables
+    data = file.read_bytes()
+    text = data.decode("utf-8", errors="ignore")
+    return scan_text(text, terms_re, terms, str(file), "bytes")
+
+
+def findings_json(findings: list[Finding]) -> str:
+    return json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=1)
