@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ from .segments import SourceDocument, segments_frame
 
 log = logging.getLogger(__name__)
 KEYS_FILE = "pseudonym_keys.csv"
+ERRORS_LOG = "ingest_errors.log"
 INGEST_OUTPUTS = ("segments.parquet", "sources", "respondents.parquet", "survey_rankings.parquet",
                   "survey_likert.parquet", "ingest_report.json")
 # The parser is not needed for NER, lemmas or morphology; leaving it out roughly doubles the speed.
@@ -42,6 +44,15 @@ class SourceFailure:
 
     def __str__(self) -> str:
         return self.error
+
+    @property
+    def redacted(self) -> str:
+        """The message without the quoted input it may contain (a name used as a label, say).
+
+        The full message goes to the terminal and ``private/ingest_errors.log``, never to ``build/``.
+        """
+        first_line = self.error.split("\n")[0]
+        return re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", "'…'", first_line)
 
 
 @dataclass
@@ -119,6 +130,8 @@ def ingest(project: Project | Path | str | None = None, check_leaks: bool = True
     documents = pseudonymise_documents(documents, pseudonymiser)
     t2 = time.perf_counter()
     keys.save(keys_path)
+    errors_log = project.private_dir / ERRORS_LOG
+    errors_log.write_text("".join(f"{f}\n\n" for f in failures), encoding="utf-8")
     result = IngestResult(project, documents, failures)
     result.segments = _write_build(project, documents, failures)
     t3 = time.perf_counter()
@@ -148,7 +161,8 @@ def _write_build(project: Project, documents: list[SourceDocument], failures: li
         "project": project.name, "codesign_version": __version__,
         "sources": [{"source_id": d.source_id, "stage": d.stage, "format": d.format, "path": d.path,
                      "segments": len(d.segments)} for d in documents],
-        "failures": [{"path": f.path, "error": f.error} for f in failures],
+        "failures": [{"path": f.path, "error": f.redacted,
+                      "details": f"private/{ERRORS_LOG}"} for f in failures],
         "segments": int(len(frame)),
         "segments_by_stage": {k: int(v) for k, v in frame["stage"].value_counts().sort_index().items()},
     }

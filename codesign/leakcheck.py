@@ -98,3 +98,25 @@ def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
 
 def findings_json(findings: list[Finding]) -> str:
     return json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=1)
+
+
+def planted_recall(build_dir: Path, planted: list[dict]):
+    """Which planted identifiers (``source``, ``kind``, ``value``) are gone from the written sources.
+
+    A value counts as caught when its exact string no longer appears in ``build/sources/<source>.txt``.
+    Returns a DataFrame with a boolean ``caught`` column, one row per planted value.
+    """
+    import pandas as pd
+
+    texts: dict[str, str] = {}
+    rows = []
+    for item in planted:
+        source = str(item["source"])
+        if source not in texts:
+            path = build_dir / "sources" / f"{source}.txt"
+            texts[source] = path.read_text(encoding="utf-8") if path.is_file() else None
+        text = texts[source]
+        rows.append({"source": source, "kind": item["kind"], "value": str(item["value"]),
+                     "present_in_build": text is not None,
+                     "caught": text is not None and str(item["value"]) not in text})
+    return pd.DataFrame(rows)

@@ -25,8 +25,12 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.U)
 PHONE = re.compile(r"(?<![\w+])(?:\+358[\s-]?\(?0?\)?\d{1,3}|\(?0\d{1,3}\)?)[\s-]?\d{2,4}(?:[\s-]?\d{2,4}){1,2}(?![\w])")
 HETU = re.compile(r"\b(\d{6})([-+A-FU-Y])(\d{3})([0-9A-Y])\b")
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-COMPANY_FORMS = ("Oy", "Oyj", "Ky", "Ab", "AB", "Tmi", "Ay", "ry", "Ltd")
-COMPANY = re.compile(r"\b((?:[A-ZÅÄÖ][\w&'-]*\s+){1,3})(?:Oyj|Oy|Ky|Ab|AB|Tmi|Ay|ry|Ltd)(?::\w+)?\b")
+COMPANY_FORMS = ("Oy", "Oyj", "Ky", "Ab", "AB", "Tmi", "Ay", "ry", "Ltd", "GmbH", "AS", "Inc")
+COMPANY = re.compile(r"\b((?:[A-ZÅÄÖ][\w&'-]*\s+){1,3})(?:Oyj|Oy|Ky|Ab|AB|Tmi|Ay|ry|Ltd|GmbH|AS|Inc)(?::\w+)?\b")
+# Names of businesses by their kind: "Hotelli Lumiaapa", "Teurajärven Kuituosuuskunta"
+BUSINESS = re.compile(r"\b(?:(?:Hotelli|Hotel|Ravintola|Kahvila|Majatalo|Lomakylä|Kauppa|Safarit?)\s+[A-ZÅÄÖ][\w-]*"
+                      r"|(?:[A-ZÅÄÖ][\w-]*\s+)?[A-ZÅÄÖ][\w-]*(?:osuuskunta|osuuskunnan|osuuskunnalle|osuuskunnassa))\b")
+_NOT_SENTENCE_START = re.compile(r"[\w,][ \t]+$")
 PLACE_CLASSES = {"paikannimi"}
 NAME_CLASSES = {"etunimi", "sukunimi", "nimi"}
 
@@ -129,13 +133,30 @@ class Pseudonymiser:
 
     def pseudonymise(self, docs: list) -> list[list[Replacement]]:
         """Replacements for each doc (offsets relative to ``doc.text``), non-overlapping, in order."""
-        first = [self.find(doc) for doc in docs]
-        learned = {part: key for cands in first for c in cands if c.kind == "person"
-                   for part, key in ((p, c.key) for p in c.key.split())}
+        first = [_resolve_overlaps(self.find(doc)) for doc in docs]
+        learned = {part: c.key for cands in first for c in cands if c.kind == "person"
+                   for part in c.key.split() if part.casefold() not in self.keep_words}
+        # firstname.lastname@… names a person whose name may appear elsewhere unrecognised
+        for doc, cands in zip(docs, first):
+            for c in cands:
+                local = doc.text[c.start:c.end].split("@")[0].split(".")
+                if c.kind == "email" and len(local) == 2 and all(p.isalpha() and len(p) > 2 for p in local):
+                    parts = [p.capitalize() for p in local]
+                    if not any(p.casefold() in self.keep_words or p in self.name_parts for p in parts):
+                        key = " ".join(sorted(parts))
+                        learned.update({p: learned.get(p, key) for p in parts})
+        # what was replaced once is replaced everywhere, exactly as the leak check looks for it
+        surfaces = {doc.text[c.start:c.end]: c for doc, cands in zip(docs, first) for c in cands
+                    if c.kind in ("person", "organisation")}
+        surface_re = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(surfaces, key=len, reverse=True))
+                                + r")(?!\w)") if surfaces else None
         out = []
         for doc, cands in zip(docs, first):
             extra = [Candidate(t.idx, t.idx + len(t.text), "person", learned[self._base(t.text, t.lemma_)])
                      for t in doc if t.text[:1].isupper() and self._base(t.text, t.lemma_) in learned]
+            if surface_re is not None:
+                extra += [Candidate(m.start(), m.end(), surfaces[m.group()].kind, surfaces[m.group()].key)
+                          for m in surface_re.finditer(doc.text)]
             chosen = _resolve_overlaps(cands + extra)
             out.append([Replacement(c.start, c.end, c.kind, doc.text[c.start:c.end],
                                     self.keys.placeholder(c.kind, c.key, doc.text[c.start:c.end]))
@@ -162,6 +183,11 @@ class Pseudonymiser:
             if all(w.casefold() in self.keep_words for w in name):
                 continue
             found.append(Candidate(match.start(), match.end(), "organisation", self._org_key(name)))
+        for match in BUSINESS.finditer(text):
+            words = match.group().split()
+            if not all(w.casefold() in self.keep_words for w in words):
+                found.append(Candidate(match.start(), match.end(), "organisation", self._org_key(words)))
+        found += self._unknown_proper_names(doc)
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 tokens = [t for t in ent if t.text[:1].isupper()]
@@ -177,6 +203,49 @@ class Pseudonymiser:
                 found.append(Candidate(ent.start_char, ent.end_char, "organisation",
                                        self._org_key([t.text for t in ent])))
         return found
+
+    def _unknown_proper_names(self, doc) -> list[Candidate]:
+        """Capitalised words inside a sentence that are no known place or name: business and brand names.
+
+        Finnish capitalises only proper nouns mid-sentence, so ``Tunturikelkasta`` or ``Northern Trails
+        Travel`` there is a name. Runs of such words become one organisation placeholder.
+        """
+        out: list[Candidate] = []
+        run: list = []
+
+        def close():
+            if run:
+                key = self._org_key([t.text for t in run])
+                out.append(Candidate(run[0].idx, run[-1].idx + len(run[-1].text), "organisation", key))
+                run.clear()
+
+        for token in doc:
+            word = token.text
+            candidate = (word[:1].isupper() and not word.isupper() and len(word) > 2 and word.isalpha()
+                         and token.pos_ in ("PROPN", "NOUN", "X")
+                         and _NOT_SENTENCE_START.search(doc.text[max(0, token.idx - 3):token.idx] or "")
+                         and not self._is_known_word(word) and not self._is_kept(token)
+                         and self._name_code(token)[0] is None)
+            if candidate:
+                run.append(token)
+            else:
+                close()
+        close()
+        return out
+
+    @staticmethod
+    def _is_known_word(word: str) -> bool:
+        """Voikko knows the word as a place (which stays), a name (found elsewhere) or a non-noun."""
+        return any(cls != "nimisana" for _, cls in analyses(word))
+
+    def _is_kept(self, token) -> bool:
+        """The token is a kept name, inflected or not (``Teurajärvellä`` for Teurajärvi)."""
+        word = token.text
+        if word.casefold() in self.keep_words or token.lemma_.casefold() in self.keep_words:
+            return True
+        lower = word.casefold()
+        return any(lower.startswith(stem) and _CASE_ENDING.fullmatch(lower[len(stem):])
+                   for kept in self.keep_words if len(kept) > 3 for stem in _stems(kept) | _place_stems(kept))
 
     def _register_names(self, doc) -> list[Candidate]:
         hits: list[tuple[int, int, str, bool]] = []   # (start, end, code, is_kept_place_name)
@@ -244,7 +313,20 @@ class Pseudonymiser:
 
 
 _CASE_ENDING = re.compile(r":?(?:n|a|ä|ta|tä|ssa|ssä|sta|stä|hen|h[aeiouyäö]n|lla|llä|lta|ltä|lle|na|nä|ksi|"
-                          r"kin|kaan|kään|lle[kn]?|nsa|nsä|ni|si|lta|sen|sta|ssa|lla)?(?:kin|han|hän)?")
+                          r"kin|kaan|kään|lle[kn]?|nsa|nsä|ni|si|lta|sen|sta|ssa|lla|aan|ään)?(?:kin|ki|han|hän)?")
+
+
+def _place_stems(name: str) -> set[str]:
+    """Stems of place names before case endings: Teurajärvi → Teurajärve-, Haaparanta → Haaparanna-."""
+    stems = set()
+    if name.endswith("järvi"):
+        stems.add(name[:-1] + "e")
+    if name.endswith("nta"):
+        stems.add(name[:-2] + "na")
+    if name.endswith("s"):
+        stems.add(name + "e")
+        stems.add(name + "i")
+    return stems
 
 
 def _stems(name: str) -> set[str]:

@@ -1,0 +1,140 @@
+"""Small projects built in a temporary folder, so each reader is tested on files whose answer is known."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "data" / "kolari"
+SHARED = REPO.parent / "shared"
+
+REGISTER = """\
+code,name,aliases,group,sector,village,role
+P01,Aila Keinänen,Aila,yrittäjä,matkailu,Äkäslompolo,safari
+P02,Juho Mäkitalo,Juho|Jussi,yrittäjä,rakentaminen,Kolarin kirkonkylä,builder
+P03,Kaisa Ylläsjärvi,Kaisa,yrityksen edustaja,matkailu,Ylläsjärvi,hotel
+I01,Elina Haapakoski,Elina,,palvelumuotoilu,Rovaniemi,interviewer
+"""
+
+PROJECT_YML = """\
+name: tiny
+language: fi
+register: private/participants.csv
+interviewers: [I01]
+groups:
+  muu: [Muu]
+stages:
+  - {id: workshop1, label: Työpaja 1}
+  - {id: survey, label: Kysely}
+  - {id: interview, label: Haastattelut}
+  - {id: comment, label: Kommentit}
+alternatives:
+  - {id: A1, label: Matkailu, theme: T1}
+  - {id: A2, label: Asuminen, theme: T2}
+  - {id: A3, label: Kaivos, theme: T4}
+sources:
+  - id: W1
+    stage: workshop1
+    format: table
+    path: raw/notes.csv
+    columns: {text: Sticky note, prompt: Frame, author: Author}
+  - stage: interview
+    format: transcript
+    path: raw/interviews/*.txt
+  - id: S
+    stage: survey
+    format: survey
+    path: raw/survey.csv
+    encoding: cp1252
+    respondent_id: Vastaajan ID
+    group: Taustaryhmä
+    duration: Vastausaika (min)
+    ranking_prefix: "Järjestys: "
+    likert_prefix: "Tärkeys: "
+    open_questions: {q1: "Mitä pitäisi tehdä?"}
+  - id: C
+    stage: comment
+    format: table
+    path: raw/comments.csv
+    columns: {text: Kommentti, prompt: Kohta, author: Kommentoija, group: Taustaryhmä, date: Päivämäärä, id: Nro}
+pseudonymisation:
+  keep: [Ylläs, Äkäslompolo, Ylläsjärvi, Pajala, Kolari]
+"""
+
+TRANSCRIPT = """\
+---
+interview: H01
+participant: P01
+group: yrittäjä
+sector: matkailu
+date: 2023-06-19
+language: fi
+---
+Haastattelija: Kertoisitko aluksi yrityksestäsi?
+
+[00:01:10] P01: No meillä on safarifirma Äkäslompolossa.
+Talvella töissä on kymmenen ihmistä.
+
+[00:02:30] Haastattelija: Entä asuminen?
+
+[00:02:45] P01: Matkailuyrittäjille ei löydy työsuhdeasuntoja. Soitin Mikko Raution kanssa,
+hänen numeronsa on 040 123 4567, ja Juholta kysyin myös.
+"""
+
+NOTES = """\
+Frame,Sticky note,Color,Tags,Author,Created
+1a Nykytila: vahvuudet,Ylläs vetää ympäri vuoden,yellow,Pöytä 1,,18.4.2023 13.05
+1b Nykytila: heikkoudet,"Ei vuokra-asuntoja
+ollenkaan",pink,Pöytä 2,Aila Keinänen,18.4.2023 13.10
+2 Visio 2028,,yellow,Pöytä 1,,18.4.2023 13.20
+2 Visio 2028,Kylät elävät,blue,Pöytä 3,Petri Alatalo,18.4.2023 13.25
+"""
+
+SURVEY_ROWS = [
+    ["Vastaajan ID", "Taustaryhmä", "Vastausaika (min)", "Järjestys: Matkailu", "Järjestys: Asuminen",
+     "Järjestys: Kaivos", "Tärkeys: Matkailu", "Tärkeys: Asuminen", "Tärkeys: Kaivos", "Mitä pitäisi tehdä?"],
+    ["R001", "Yrittäjä", "7,5", "1", "2", "3", "5", "4", "En osaa sanoa", "Asuntoja lisää, äkkiä!"],
+    ["R002", "Luottamushenkilö", "3,25", "3", "2", "1", "3", "", "5", ""],
+    ["R003", "Muu", "12", "1", "", "", "4", "4", "2", "Kaivos ei sovi Ylläkselle."],
+]
+
+COMMENTS = """\
+Nro;Päivämäärä;Kommentoija;Taustaryhmä;Kohta;Kommentti
+1;11.9.2023;Jussi;yrittäjä;T2;"Tontteja pitää kaavoittaa; nopeasti."
+2;12.9.2023;;luottamushenkilö;T4;Kaivostavoite on epärealistinen.
+"""
+
+
+def write_tiny_project(root: Path) -> Path:
+    """A complete small project with one file per reader; returns its folder."""
+    (root / "private").mkdir(parents=True)
+    (root / "raw" / "interviews").mkdir(parents=True)
+    (root / "project.yml").write_text(PROJECT_YML, encoding="utf-8")
+    (root / "private" / "participants.csv").write_text(REGISTER, encoding="utf-8")
+    (root / "raw" / "interviews" / "H01.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (root / "raw" / "notes.csv").write_text(NOTES, encoding="utf-8")
+    survey = "\r\n".join(";".join(row) for row in SURVEY_ROWS) + "\r\n"
+    (root / "raw" / "survey.csv").write_bytes(survey.encode("cp1252"))
+    (root / "raw" / "comments.csv").write_bytes("\ufeff".encode() + COMMENTS.encode("utf-8"))
+    return root
+
+
+@pytest.fixture
+def tiny_project(tmp_path) -> Path:
+    return write_tiny_project(tmp_path / "tiny")
+
+
+@pytest.fixture
+def dedent():
+    return lambda s: textwrap.dedent(s).lstrip("\n")
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory) -> Path:
+    """The demo project copied without build outputs, so tests never write into the repository."""
+    target = tmp_path_factory.mktemp("demo") / "kolari"
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("build", "build.tmp", "pseudonym_keys.csv"))
+    return target
