@@ -12,12 +12,14 @@ APT_PACKAGES := libvoikko1 voikko-fi
 
 report: env
 	$(BIN)/codesign ingest $(PROJECT)
+	$(BIN)/codesign code $(PROJECT)
 
 test: env
 	$(BIN)/python -m pytest
 
 benchmark: env
 	$(BIN)/python benchmarks/bench_ingest.py $(PROJECT)
+	$(BIN)/python benchmarks/bench_coder.py $(PROJECT)
 
 env: system-deps $(STAMP)
 

@@ -48,6 +48,92 @@ def _cmd_leak_check(args) -> int:
     return 0
 
 
+def _cmd_code(args) -> int:
+    from .coding import code_project
+
+    codings = code_project(args.project)
+    if not args.quiet:
+        final = codings[codings["final"]]
+        print(f"coded {codings.attrs['segments']} segments: {len(final)} final codes "
+              f"({(final['source'] == 'human').sum()} human, {(final['source'] == 'machine').sum()} machine) "
+              f"→ build/codings.parquet")
+        for code, count in final["code"].value_counts().sort_index().items():
+            print(f"  {code:<9} {count:>5}")
+    return 0
+
+
+def _read_classify_input(handle, name: str) -> list[tuple[str, str]]:
+    items, seen = [], {}
+    for number, line in enumerate(handle, start=1):
+        line = line.rstrip("\r\n")
+        if number == 1 and line.lstrip("\ufeff") == "id\ttext":
+            continue
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            raise InputError(name, "expected `id<TAB>text`, found no tab", line=number,
+                             hint="separate the id and the text with one tab character")
+        identifier, text = line.split("\t", 1)
+        identifier = identifier.strip().lstrip("\ufeff")
+        if not identifier:
+            raise InputError(name, "empty id", line=number, hint="every line starts with its id")
+        if identifier in seen:
+            raise InputError(name, f"id {identifier!r} repeats line {seen[identifier]}", line=number,
+                             hint="give every text its own id")
+        seen[identifier] = number
+        items.append((identifier, text.replace("\t", " ")))
+    return items
+
+
+def _cmd_classify(args) -> int:
+    import io
+
+    from .coding import classify_texts
+    from .project import load_project
+
+    if args.file and args.file != "-":
+        path = Path(args.file)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(path, "file not found") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, "not UTF-8 text", line=raw[: exc.start].count(b"\n") + 1,
+                             hint="save the file as UTF-8") from None
+        items = _read_classify_input(io.StringIO(text), str(path))
+    else:
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
+        try:
+            items = _read_classify_input(stdin, "<stdin>")
+        except UnicodeDecodeError:
+            raise InputError("<stdin>", "input is not UTF-8 text", hint="send UTF-8 text") from None
+    results = classify_texts(load_project(args.project), items)
+    out = sys.stdout
+    for identifier, codes in results:
+        out.write(f"{identifier}\t{','.join(codes)}\n")
+    out.flush()
+    return 0
+
+
+def _cmd_agreement(args) -> int:
+    from .agreement import agreement_table, read_coding
+
+    paths = [Path(args.a), Path(args.b)]
+    for path in paths:
+        if path.suffix.lower() in (".qdpx", ".qde"):
+            raise InputError(path, "REFI-QDA project files are not read yet",
+                             hint="export the coding as CSV (segment_id,codes)")
+    first, second = (read_coding(p) for p in paths)
+    codes = args.codes.split(",") if args.codes else sorted(
+        {c for frame in (first, second) for cs in frame["codes"] for c in cs.split(";") if c})
+    table = agreement_table(first, second, codes)
+    print(f"agreement of {paths[1]} with {paths[0]} on {int(table['n'].iloc[0])} shared segments")
+    print(table.round(3).to_string())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="codesign", description=__doc__)
     parser.add_argument("--version", action="version", version=f"codesign {__version__}")
@@ -57,6 +143,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read every source of a project into build/segments.parquet")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo data/kolari)")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("code", help="code every participant segment into build/codings.parquet")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.set_defaults(func=_cmd_code)
+
+    p = sub.add_parser("classify", help="read TSV id<TAB>text, write TSV id<TAB>codes (themes T1–T5)")
+    p.add_argument("file", nargs="?", help="UTF-8 TSV file (default: standard input)")
+    p.add_argument("--project", help="project whose codebook and reference coding train the coder "
+                                     "(default: the bundled demo)")
+    p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser("agreement", help="agreement between two codings (CSV segment_id,codes)")
+    p.add_argument("a", help="the first coding (the reference)")
+    p.add_argument("b", help="the second coding")
+    p.add_argument("--codes", help="comma-separated codes to compare (default: every code used)")
+    p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser("leak-check", help="scan outputs for names and identifiers that must not be there")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")

@@ -53,6 +53,8 @@ class Project:
     register_path: Path
     codebook_path: Path | None
     programme_path: Path | None
+    reference_coding_path: Path | None
+    second_coding_path: Path | None
     stages: list[Stage]
     groups: dict[str, str]          # any spelling (casefolded) -> canonical group
     alternatives: list[Alternative]
@@ -69,6 +71,11 @@ class Project:
     @property
     def private_dir(self) -> Path:
         return self.root / "private"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Processed NLP docs (pseudonymised text only); safe to delete."""
+        return self.root / ".cache"
 
     def canonical_group(self, value: Any) -> str | None:
         """Map a group as written in a source to its canonical value; None if empty, KeyError if unknown."""
@@ -178,6 +185,8 @@ def load_project(root: Path | str | None = None) -> Project:
         register_path=register,
         codebook_path=root / codebook if codebook else None,
         programme_path=root / programme if programme else None,
+        reference_coding_path=root / raw["reference_coding"] if raw.get("reference_coding") else None,
+        second_coding_path=root / raw["second_coding"] if raw.get("second_coding") else None,
         stages=stages, groups=groups, alternatives=alternatives, sources=sources,
         keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],

@@ -1,0 +1,224 @@
+"""The coder: Finnish matching, the codebook, REFI-QDA codebooks, the command-line contract."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from codesign.cli import main
+from codesign.codebook import from_qdc, load_codebook, to_qdc
+from codesign.coder import LexiconMatcher, Unit, label_matrix
+from codesign.errors import InputError
+from codesign.finnish import base_forms, words
+from codesign.nlp import load_pipeline
+
+from conftest import DEMO, SHARED
+
+XSD = SHARED / "refi-qda" / "Codebook.xsd"
+
+CODEBOOK = """\
+codebook: {name: pieni, language: fi}
+codes:
+  - id: T1
+    kind: theme
+    label_fi: Matkailu
+    colour: "#1f77b4"
+    definition: Matkailu elinkeinona.
+    lexicon: {lemmas: [matkailija, turisti], compound_parts: [matkailu, safari], phrases: ["julkinen hankinta"]}
+  - id: T2
+    kind: theme
+    label_fi: Asuminen
+    colour: "#ff7f0e"
+    definition: Asuminen ja työvoima.
+    lexicon: {lemmas: [asunto], compound_parts: [asunto, kämppä]}
+  - id: T2.1
+    kind: subcode
+    parent: T2
+    label_fi: Vuokra-asuminen
+    definition: Vuokra-asunnot.
+  - id: HAASTE
+    kind: statement
+    label_fi: Haaste
+    definition: Ongelma tai este.
+"""
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(("parser", "ner"))
+
+
+def _unit(nlp, text):
+    return Unit("x", text, words(nlp(text)), [], None)
+
+
+def _codebook(tmp_path, text=CODEBOOK):
+    path = tmp_path / "codebook.yml"
+    path.write_text(text, encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_compound_parts_match_inflected_compounds(tmp_path, nlp):
+    matcher = LexiconMatcher(_codebook(tmp_path), ["T1", "T2"])
+    hits = matcher.matches(_unit(nlp, "Matkailuyrittäjille ei löydy työsuhdeasuntoja eikä vuokrakämppiä.").words)
+    assert hits[0] == ["Matkailuyrittäjille"]                      # matkailu|yrittäjä
+    assert hits[1] == ["työsuhdeasuntoja", "vuokrakämppiä"]        # työ|suhde|asunto, vuokra|kämppä
+    surface = "matkailu" in "Matkailuyrittäjille".casefold() and "asunto" not in "työsuhdeasuntoja"
+    assert not surface                                            # a plain substring search would miss asunto
+
+
+def test_phrases_match_lemma_sequences(tmp_path, nlp):
+    matcher = LexiconMatcher(_codebook(tmp_path), ["T1"])
+    assert matcher.matches(_unit(nlp, "Julkisissa hankinnoissa paikalliset jäävät ulos.").words)[0] == [
+        "Julkisissa hankinnoissa"]
+    assert matcher.matches(_unit(nlp, "Hankinnat ovat julkisia.").words)[0] == []      # order matters
+
+
+def test_spoken_finnish_forms_reach_their_base_forms(tmp_path, nlp):
+    assert base_forms("asuntoo") == ("asunto",)
+    assert base_forms("kämppii") == ("kämppä",)
+    assert base_forms("pitäis") == ("pitää",)
+    assert "sellainen" in base_forms("semmosia")
+    matcher = LexiconMatcher(_codebook(tmp_path), ["T2"])
+    assert matcher.matches(_unit(nlp, "No ku ei oo asuntoo eikä kämppii mistään.").words)[0] == ["asuntoo", "kämppii"]
+
+
+@pytest.mark.parametrize("change, message, line", [
+    (("parent: T2", "parent: T9"), "unknown parent 'T9'", 17),
+    (("id: T2.1", "id: T1"), "duplicate code id 'T1'", 15),
+    (('colour: "#ff7f0e"', 'colour: "oranssi"'), "bad colour 'oranssi'", 12),
+    (("definition: Ongelma tai este.", "definition: ''"), "empty definition", 23),
+    (("kind: statement", "kind: teema"), "unknown kind 'teema'", 21),
+])
+def test_codebook_validation_errors_name_the_line(tmp_path, change, message, line):
+    with pytest.raises(InputError) as err:
+        _codebook(tmp_path, CODEBOOK.replace(*change))
+    assert message in str(err.value) and err.value.line == line and "codebook.yml" in str(err.value)
+
+
+def test_demo_codebook_loads():
+    codebook = load_codebook(DEMO / "codebook.yml")
+    assert codebook.themes == ["T1", "T2", "T3", "T4", "T5"]
+    assert codebook.statements == ["VAHVUUS", "HAASTE", "EHDOTUS", "TAVOITE"]
+    assert all(3 <= len(codebook.children(t)) <= 8 for t in codebook.themes)
+
+
+def test_qdc_export_validates_and_round_trips(tmp_path):
+    if not XSD.is_file():
+        pytest.skip(f"REFI-QDA schema not found at {XSD} (it is in ../shared beside the checkout in CI)")
+    from lxml import etree
+
+    codebook = load_codebook(DEMO / "codebook.yml")
+    xml = to_qdc(codebook)
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(etree.fromstring(xml)), schema.error_log
+    path = tmp_path / "kolari.qdc"
+    path.write_bytes(xml)
+    back = from_qdc(path)
+    assert list(back.codes) == list(codebook.codes)
+    for code in codebook:
+        other = back[code.id]
+        assert (other.parent, other.kind, other.colour, other.label_fi, other.definition) == (
+            code.parent, code.kind, code.colour, code.label_fi, code.definition)
+
+
+def test_qdc_import_of_a_foreign_codebook(tmp_path):
+    path = tmp_path / "nvivo.qdc"
+    path.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo">
+  <Codes>
+    <Code guid="11111111-1111-1111-1111-111111111111" name="Asuminen" isCodable="true">
+      <Code guid="22222222-2222-2222-2222-222222222222" name="Vuokra-asunnot" isCodable="true"/>
+    </Code>
+  </Codes>
+</CodeBook>""", encoding="utf-8")
+    codebook = from_qdc(path)
+    assert [(c.id, c.parent, c.kind) for c in codebook] == [
+        ("Asuminen", None, "theme"), ("Vuokra_asunnot", "Asuminen", "subcode")]
+    path.write_text("<CodeBook><Codes>", encoding="utf-8")
+    with pytest.raises(InputError, match="not well-formed XML"):
+        from_qdc(path)
+
+
+def test_label_matrix():
+    coding = pd.DataFrame({"segment_id": ["a", "b"], "codes": ["T1;HAASTE", ""]})
+    assert label_matrix(coding, ["a", "b", "c"], ["T1", "T2", "HAASTE"]).tolist() == [[1, 0, 1], [0, 0, 0], [0, 0, 0]]
+
+
+# --- the command-line contract, on the demo project (ingested once per session) ---------------------
+
+@pytest.fixture(scope="module")
+def coded_demo(demo_copy):
+    from codesign.coding import code_project
+    from codesign.ingest import ingest
+
+    if not (demo_copy / "build" / "segments.parquet").is_file():
+        ingest(demo_copy)
+    return demo_copy, code_project(demo_copy)
+
+
+@pytest.mark.slow
+def test_code_project_human_codes_win(coded_demo):
+    root, codings = coded_demo
+    assert list(codings.columns) == ["segment_id", "code", "source", "confidence", "evidence", "final"]
+    reference = pd.read_csv(root / "reference_coding.csv", dtype=str, keep_default_na=False)
+    final_themes = codings[codings["final"] & codings["code"].str.fullmatch(r"T\d|[A-Z]+")]
+    assert set(final_themes["source"]) == {"human"}               # every unit of the demo is human-coded
+    expected = {(r.segment_id, c) for r in reference.itertuples() for c in r.codes.split(";") if c}
+    assert set(zip(final_themes["segment_id"], final_themes["code"])) == expected
+    machine = codings[codings["source"] == "machine"]
+    assert (~machine[machine["code"].isin(["T1", "T2", "T3", "T4", "T5"])]["final"]).all()
+    evidence = json.loads(machine.iloc[0]["evidence"])
+    assert {"score", "threshold", "matched", "nearest"} <= set(evidence)
+    assert (root / "build" / "codings.parquet").is_file()
+    subcodes = codings[codings["code"].str.contains(r"\.")]
+    assert len(subcodes) and subcodes["final"].all()
+
+
+@pytest.mark.slow
+def test_classify_contract(coded_demo, capsys, tmp_path, monkeypatch):
+    root, _ = coded_demo
+    data = tmp_path / "in.tsv"
+    data.write_text("id\ttext\nA\tMatkailuyrittäjille ei löydy työsuhdeasuntoja eikä vuokrakämppiä.\n"
+                    "B\tPorotalous ja kaivos tarvitsevat samoja maita.\nC\tKiitos, ei muuta.\n", encoding="utf-8")
+    assert main(["classify", str(data), "--project", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["A", "B", "C"]
+    codes = {line.split("\t")[0]: line.split("\t")[1] for line in lines}
+    assert "T2" in codes["A"].split(",") and "T4" in codes["B"].split(",")
+    assert all(c in {"T1", "T2", "T3", "T4", "T5"} for v in codes.values() for c in v.split(",") if c)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("x\tKylien tiet ovat huonossa kunnossa.\n".encode())))
+    assert main(["classify", "--project", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("x\t")
+
+
+def test_classify_rejects_malformed_lines(tmp_path, capsys):
+    data = tmp_path / "bad.tsv"
+    data.write_text("id\ttext\n1\tHyvä\n2 ilman sarkainta\n", encoding="utf-8")
+    assert main(["classify", str(data), "--project", str(DEMO)]) == 2
+    assert "bad.tsv, line 3: expected `id<TAB>text`" in capsys.readouterr().err
+    data.write_text("1\tHyvä\n1\tToinen\n", encoding="utf-8")
+    assert main(["classify", str(data)]) == 2
+    assert "line 2: id '1' repeats line 1" in capsys.readouterr().err
+
+
+def test_agreement_command(capsys):
+    assert main(["agreement", str(DEMO / "reference_coding.csv"), str(DEMO / "reference_coding_second.csv"),
+                 "--codes", "T1,T2,T3,T4,T5"]) == 0
+    out = capsys.readouterr().out
+    assert "on 234 shared segments" in out and "kappa" in out
+
+
+@pytest.mark.slow
+def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
+    from codesign.evaluate import leave_one_interview_out
+
+    root, _ = coded_demo
+    table = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"))
+    assert table.attrs["folds"] == 14 and table.attrs["units"] > 250
+    themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method", values="f1")
+    assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
