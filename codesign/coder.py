@@ -59,12 +59,13 @@ def context_texts(segments: pd.DataFrame) -> pd.Series:
     return context
 
 
-def prepare_units(segments: pd.DataFrame, cache) -> list[Unit]:
-    """Units for the segments (in their order), with NLP from the DocCache ``cache``."""
+def prepare_units(segments: pd.DataFrame, cache, remember: bool = True) -> list[Unit]:
+    """Units for the segments (in their order), with NLP from the DocCache ``cache`` (``remember=False``:
+    do not keep these texts in the cache)."""
     context = context_texts(segments)
     texts = list(segments["text"].astype(str))
     contexts = list(context.loc[segments.index])
-    docs = cache.process(texts + [c for c in contexts if c])
+    docs = cache.process(texts + [c for c in contexts if c], remember=remember)
     text_docs, context_docs = docs[: len(texts)], iter(docs[len(texts):])
     units = []
     for seg_id, text, ctx, doc in zip(segments["segment_id"], texts, contexts, text_docs):

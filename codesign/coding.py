@@ -190,7 +190,7 @@ def classify_texts(project: Project, items: list[tuple[str, str]], themes_only: 
                           "source_id": "input", "turn": range(len(items)), "speaker_role": CODED_ROLE})
     if not items:
         return []
-    units = prepare_units(frame, cache)
+    units = prepare_units(frame, cache, remember=False)   # input text is never written to the cache
     decisions = coder.predict(units)
     keep = set(coder.codebook.themes) if themes_only else set(coder.codes)
     return [(i, [c for c, v in zip(coder.codes, row) if v and c in keep]) for (i, _), row in zip(items, decisions)]

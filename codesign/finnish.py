@@ -153,12 +153,16 @@ class DocCache:
             for doc in DocBin().from_disk(self.path).get_docs(nlp.vocab):
                 self._docs[_key(doc.text)] = doc
 
-    def process(self, texts: list[str], batch_size: int = 64) -> list:
+    def process(self, texts: list[str], batch_size: int = 64, remember: bool = True) -> list:
+        """Docs for ``texts``; with ``remember=False`` new texts are processed but not kept or written
+        (for text that is not the project's pseudonymised material, such as input to ``classify``)."""
         missing = list(dict.fromkeys(t for t in texts if _key(t) not in self._docs))
         self.misses += len(missing)
         self.hits += len(texts) - len(missing)
-        for text, doc in zip(missing, self.nlp.pipe(missing, batch_size=batch_size)):
-            self._docs[_key(text)] = doc
+        fresh = {_key(t): doc for t, doc in zip(missing, self.nlp.pipe(missing, batch_size=batch_size))}
+        if not remember:
+            return [self._docs.get(_key(t)) or fresh[_key(t)] for t in texts]
+        self._docs.update(fresh)
         if missing and self.path is not None:
             from spacy.tokens import DocBin
 

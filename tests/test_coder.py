@@ -194,6 +194,12 @@ def test_classify_contract(coded_demo, capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("x\tKylien tiet ovat huonossa kunnossa.\n".encode())))
     assert main(["classify", "--project", str(root)]) == 0
     assert capsys.readouterr().out.startswith("x\t")
+    from spacy.tokens import DocBin
+
+    vocab = load_pipeline(("parser", "ner")).vocab
+    cached = [d.text for p in (root / ".cache" / "nlp").glob("*.spacy") for d in DocBin().from_disk(p).get_docs(vocab)]
+    assert len(cached) > 800                                     # the project's segments are cached …
+    assert not any(t.startswith("Porotalous ja kaivos") for t in cached)   # … classified input is not
 
 
 def test_classify_rejects_malformed_lines(tmp_path, capsys):
