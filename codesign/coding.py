@@ -35,6 +35,15 @@ def coding_codes(codebook: Codebook) -> list[str]:
     return codebook.themes + codebook.statements
 
 
+def coded_segments(project: Project, coding: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The segments the coder codes (participants'), limited to those ``coding`` covers when given."""
+    segments = read_segments(project)
+    keep = segments["speaker_role"] == CODED_ROLE
+    if coding is not None:
+        keep &= segments["segment_id"].isin(set(coding["segment_id"]))
+    return segments[keep].reset_index(drop=True)
+
+
 def doc_cache(project: Project) -> DocCache:
     return DocCache(load_pipeline(CODER_EXCLUDE), project.cache_dir / "nlp")
 
@@ -47,8 +56,7 @@ def code_project(project: Project | str | None = None, folds: int = 5, seed: int
     codebook = load_codebook(project.codebook_path)
     codes = coding_codes(codebook)
     t0 = time.perf_counter()
-    segments = read_segments(project)
-    segments = segments[segments["speaker_role"] == CODED_ROLE].reset_index(drop=True)
+    segments = coded_segments(project)
     cache = doc_cache(project)
     units = prepare_units(segments, cache)
     human = read_coding(project.reference_coding_path) if project.reference_coding_path else None
@@ -168,10 +176,8 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
         return coder
     codebook = load_codebook(project.codebook_path)
     codes = coding_codes(codebook)
-    segments = read_segments(project)
     human = read_coding(project.reference_coding_path)
-    segments = segments[(segments["speaker_role"] == CODED_ROLE)
-                        & segments["segment_id"].isin(set(human["segment_id"]))].reset_index(drop=True)
+    segments = coded_segments(project, human)
     units = prepare_units(segments, cache)
     coder = ThemeCoder(codebook, codes, cache, seed=seed).fit(units, label_matrix(human, list(segments["segment_id"]), codes))
     model_path.parent.mkdir(parents=True, exist_ok=True)

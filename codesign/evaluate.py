@@ -17,9 +17,8 @@ import pandas as pd
 
 from .agreement import agreement_table, read_coding
 from .codebook import Codebook, load_codebook
-from .coder import CODED_ROLE, LexiconMatcher, SemanticMatcher, SupervisedModel, ThemeCoder, label_matrix, prepare_units
-from .coding import coding_codes, doc_cache
-from .ingest import read_segments
+from .coder import LexiconMatcher, SemanticMatcher, SupervisedModel, ThemeCoder, label_matrix, prepare_units
+from .coding import coded_segments, coding_codes, doc_cache
 from .project import Project, load_project
 
 METHODS = ("hybrid", "supervised", "semantic", "lexicon", "baseline_lemma", "baseline_surface")
@@ -52,10 +51,8 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
     project = project if isinstance(project, Project) else load_project(project)
     codebook = load_codebook(project.codebook_path)
     codes = coding_codes(codebook)
-    segments = read_segments(project)
-    segments = segments[segments["speaker_role"] == CODED_ROLE].reset_index(drop=True)
     reference = read_coding(project.reference_coding_path)
-    coded = segments[segments["segment_id"].isin(set(reference["segment_id"]))].reset_index(drop=True)
+    coded = coded_segments(project, reference)
     cache = doc_cache(project)
     units = prepare_units(coded, cache)
     ids = [u.segment_id for u in units]

@@ -130,6 +130,10 @@ class Pseudonymiser:
         self.keep = {k.casefold() for k in (keep or [])}
         self.keep_words = {w.casefold() for k in (keep or []) for w in k.split()}
         self.name_parts = register.name_parts()
+        # stems before case endings, computed once: these are checked for every capitalised token
+        self._name_stems = [(stem, name, code) for name, code in self.name_parts.items() for stem in _stems(name)]
+        self._keep_stems = [stem for kept in self.keep_words if len(kept) > 3
+                            for stem in _stems(kept) | _place_stems(kept)]
 
     def pseudonymise(self, docs: list) -> list[list[Replacement]]:
         """Replacements for each doc (offsets relative to ``doc.text``), non-overlapping, in order."""
@@ -244,8 +248,7 @@ class Pseudonymiser:
         if word.casefold() in self.keep_words or token.lemma_.casefold() in self.keep_words:
             return True
         lower = word.casefold()
-        return any(lower.startswith(stem) and _CASE_ENDING.fullmatch(lower[len(stem):])
-                   for kept in self.keep_words if len(kept) > 3 for stem in _stems(kept) | _place_stems(kept))
+        return any(_inflected(lower, stem) for stem in self._keep_stems)
 
     def _register_names(self, doc) -> list[Candidate]:
         hits: list[tuple[int, int, str, bool]] = []   # (start, end, code, is_kept_place_name)
@@ -277,9 +280,8 @@ class Pseudonymiser:
                 # only an explicitly kept name (project.yml) is a place here; the leak check agrees
                 return code, form.casefold() in self.keep_words
         # names Voikko does not know (Kaaretkosken): a register name's stem plus a case ending
-        for name, code in self.name_parts.items():
-            if any(token.text.startswith(stem) and _CASE_ENDING.fullmatch(token.text[len(stem):])
-                   for stem in _stems(name)):
+        for stem, name, code in self._name_stems:
+            if _inflected(token.text, stem):
                 return code, name.casefold() in self.keep_words
         return None, False
 
@@ -337,9 +339,12 @@ def _stems(name: str) -> set[str]:
         stems.add(name[:-3] + "s")
     elif name.endswith("i"):
         stems.add(name[:-1] + "e")
-    if len(name) > 4 and name[-1] in "aeiouyäö":
-        stems.add(name)
     return stems
+
+
+def _inflected(word: str, stem: str) -> bool:
+    """``word`` is ``stem`` plus a case ending (or nothing)."""
+    return word.startswith(stem) and _CASE_ENDING.fullmatch(word[len(stem):]) is not None
 
 
 def _looks_like_year_or_money(text: str, match: re.Match) -> bool:
