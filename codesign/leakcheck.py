@@ -89,11 +89,26 @@ def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
         for number, line in enumerate(text.split("\n"), start=1):
             out += scan_text(line, terms_re, terms, str(file), f"line {number}")
         return out
+    if suffix == ".qdpx":
+        return _scan_archive(file, terms_re, terms)
     if suffix in (".png", ".jpg", ".jpeg", ".pdf", ".gif", ".lock"):
         return []   # images carry no text we could scan; figures are drawn from scanned tables
     data = file.read_bytes()
     text = data.decode("utf-8", errors="ignore")
     return scan_text(text, terms_re, terms, str(file), "bytes")
+
+
+def _scan_archive(file: Path, terms_re, terms) -> list[Finding]:
+    """A zip (a REFI-QDA .qdpx): every member's text, line by line; compressed bytes would hide names."""
+    import zipfile
+
+    out = []
+    with zipfile.ZipFile(file) as archive:
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8", errors="replace")
+            for number, line in enumerate(text.split("\n"), start=1):
+                out += scan_text(line, terms_re, terms, f"{file}:{name}", f"line {number}")
+    return out
 
 
 def findings_json(findings: list[Finding]) -> str:
