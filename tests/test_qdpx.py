@@ -172,9 +172,14 @@ def test_leak_check_reads_inside_qdpx(coded_tiny, tmp_path):
     out = export_qdpx(project, tmp_path / "tiny.qdpx")
     assert check_outputs([out], register, keys, project.keep_terms) == []
     leaky = _rewrite(out, tmp_path / "leaky.qdpx", lambda n, d: (n, d.replace(
-        "Talvella".encode(), "Aila Keinänen soitti, talvella".encode())))
-    with pytest.raises(LeakError, match=r"leaky.qdpx:sources/.*Aila Keinänen"):
+        "Talvella".encode(), "Aila Keinänen soitti numerosta 040 123 4567, talvella".encode())))
+    with pytest.raises(LeakError, match=r"leaky.qdpx:sources/.*Aila Keinänen") as info:
         check_outputs([leaky], register, keys, project.keep_terms)
+    assert "phone number '040 123 4567'" in str(info.value)
+    # GUIDs whose last group looks like a phone number are not findings.
+    guids = tmp_path / "guids.qde"
+    guids.write_text('<Coding guid="c6a93817-f2f3-507c-b246-055960195343"/>', encoding="utf-8")
+    assert check_outputs([guids], register, keys, project.keep_terms) == []
 
 
 # --- tolerant import -----------------------------------------------------------------------------------
