@@ -310,7 +310,9 @@ def read_qdpx(path: Path | str) -> QdpxContent:
         kind = _SOURCE_KINDS.get(local(el))
         if kind is None:
             continue
-        name = el.get("name") or el.get("guid") or ""
+        # qc writes no name: the text file's name says more than the GUID.
+        name = el.get("name") or PurePosixPath(el.get("plainTextPath") or el.get("path") or "").name \
+            or el.get("guid") or ""
         if kind == "text":
             add_text_source(el, "text", None, name)
             continue

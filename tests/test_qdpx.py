@@ -316,7 +316,9 @@ def test_read_real_exports_of_other_programs(name, codes, depth, text_sources, w
 def test_importing_another_projects_file_says_what_does_not_map(coded_tiny):
     with pytest.raises(InputError) as info:
         import_qdpx(FIXTURES / "qc-demo.qdpx", coded_tiny)
-    assert "source 'admin-1.txt'" in str(info.value) or "no project source" in str(info.value)
+    # Only board_2017.txt carries selections; qc names a source by nothing but its text file.
+    assert "1 item(s) cannot be mapped" in str(info.value)
+    assert "source 'board_2017.txt'" in str(info.value) and "no project source has this name or text" in str(info.value)
     with pytest.raises(InputError, match="its text is missing from the archive"):
         import_qdpx(FIXTURES / "atlasti84-spec-example.qdpx", coded_tiny)
 
