@@ -399,6 +399,8 @@ def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -
     code_map = _map_codes(content, codebook)
     users = dict(zip(content.users["guid"], content.users["name"]))
     codes_by_guid = content.codes.set_index("guid")
+    codings_of = {key: frame for key, frame in content.codings.groupby("selection_guid")}
+    no_codings = content.codings.iloc[:0]
     rows, covered = [], []
     used_sources = set(content.selections["source_guid"])
     for source in content.sources.itertuples():
@@ -439,7 +441,7 @@ def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -
             if not hit.any():
                 errors.append(f"selection {label!r} in source {source.name!r} ({start}–{end}) falls on no segment")
                 continue
-            for coding in content.codings[content.codings["selection_guid"] == sel.guid].itertuples():
+            for coding in codings_of.get(sel.guid, no_codings).itertuples():
                 code = code_map.get(coding.code_guid)
                 if code is None:
                     name = codes_by_guid["path"].get(coding.code_guid, coding.code_guid)
