@@ -56,8 +56,11 @@ def _q(tag: str) -> str:
 
 def export_qdpx(project: Project | str | Path | None, out_path: Path | str) -> Path:
     """Write the coded project as a REFI-QDA project file; returns the path written."""
-    project = project if isinstance(project, Project) else load_project(project)
     out_path = Path(out_path)
+    if out_path.suffix.lower() != ".qdpx" or out_path.is_dir():
+        raise InputError(out_path, "the file to write must be a .qdpx file",
+                         hint="codesign export-qdpx [PROJECT] OUT.qdpx")
+    project = project if isinstance(project, Project) else load_project(project)
     build = project.build_dir
     for needed in ("segments.parquet", "codings.parquet"):
         if not (build / needed).is_file():

@@ -136,7 +136,7 @@ def test_export_validates_and_holds_the_whole_project(coded_tiny, tmp_path):
     assert "<TextValue>yrittäjä</TextValue>" in case and "<TextValue>matkailu</TextValue>" in case
     assert f'<SourceRef targetGUID="{guid("source", "H01")}"' in case
     assert case.count("<SelectionRef") == 2
-    assert 'name="P03"' in xml and "Haastattelija" not in re.findall(r'<Case [^>]*>', xml)[0]
+    assert re.findall(r'<Case [^>]*name="([^"]+)"', xml) == ["P01", "P03"]   # not the interviewer, not anonymous notes
 
 
 def test_export_is_reproducible(coded_tiny, tmp_path):
@@ -350,6 +350,8 @@ def test_cli_export_import_and_agreement_on_a_qdpx(coded_tiny, tmp_path, capsys)
     assert "on 5 shared segments" in capsys.readouterr().out
     assert main(["import-qdpx", str(tmp_path / "missing.qdpx"), str(coded_tiny)]) == 2
     assert "file not found" in capsys.readouterr().err
+    assert main(["export-qdpx", str(coded_tiny)]) == 2          # PROJECT given, OUT forgotten
+    assert "must be a .qdpx file" in capsys.readouterr().err
 
 
 # --- the demo, built once (shared with the coder's tests when they ran first) ----------------------------
