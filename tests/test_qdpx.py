@@ -259,6 +259,21 @@ def test_import_maps_a_selection_by_most_of_its_length(coded_tiny, tmp_path):
     assert _imported_pairs(imported) == _final_pairs(coded_tiny)
 
 
+def test_import_a_selection_over_several_segments_codes_each(coded_tiny, tmp_path):
+    out = export_qdpx(coded_tiny, tmp_path / "tiny.qdpx")
+    first, last = SEGMENTS[3], SEGMENTS[5]   # W1-001 … W1-003
+
+    def edit(name, data):
+        if name == "project.qde":
+            return name, data.replace(f'startPosition="{first["start"]}" endPosition="{first["end"]}"'.encode(),
+                                      f'startPosition="{first["start"]}" endPosition="{last["end"]}"'.encode())
+        return name, data
+
+    imported = import_qdpx(_rewrite(out, tmp_path / "span.qdpx", edit), coded_tiny)
+    spanned = {(s, c, u) for s, c, u in _imported_pairs(imported) if c == "T1" and s.startswith("W1")}
+    assert spanned == {("W1-001", "T1", "machine"), ("W1-002", "T1", "machine"), ("W1-003", "T1", "machine")}
+
+
 def test_import_errors_name_the_selection_code_and_source(coded_tiny, tmp_path):
     out = export_qdpx(coded_tiny, tmp_path / "tiny.qdpx")
     t1 = read_qdpx(out).codes.set_index("name").loc["T1 Ympärivuotinen ja vastuullinen matkailu", "guid"]
