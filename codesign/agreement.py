@@ -14,9 +14,16 @@ import pandas as pd
 from .errors import InputError
 
 
-def read_coding(path: Path | str) -> pd.DataFrame:
-    """A coding CSV (``segment_id,codes``) as a DataFrame; clear errors for duplicates and bad headers."""
+def read_coding(path: Path | str, project=None) -> pd.DataFrame:
+    """A coding CSV (``segment_id,codes``) as a DataFrame; clear errors for duplicates and bad headers.
+
+    A REFI-QDA project file (``.qdpx``) is read as a coding too: its selections are mapped onto the
+    segments of ``project`` (default: the bundled demo), see ``codesign.qdpx.import_qdpx``.
+    """
     path = Path(path)
+    if path.suffix.lower() == ".qdpx":
+        from .qdpx import coding_table, import_qdpx
+        return coding_table(import_qdpx(path, project))
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError, pd.errors.ParserError) as exc:

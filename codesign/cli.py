@@ -121,16 +121,39 @@ def _cmd_agreement(args) -> int:
     from .agreement import agreement_table, read_coding
 
     paths = [Path(args.a), Path(args.b)]
-    for path in paths:
-        if path.suffix.lower() in (".qdpx", ".qde"):
-            raise InputError(path, "REFI-QDA project files are not read yet",
-                             hint="export the coding as CSV (segment_id,codes)")
-    first, second = (read_coding(p) for p in paths)
+    first, second = (read_coding(p, project=args.project) for p in paths)
     codes = args.codes.split(",") if args.codes else sorted(
         {c for frame in (first, second) for cs in frame["codes"] for c in cs.split(";") if c})
     table = agreement_table(first, second, codes)
     print(f"agreement of {paths[1]} with {paths[0]} on {int(table['n'].iloc[0])} shared segments")
     print(table.round(3).to_string())
+    return 0
+
+
+def _cmd_export_qdpx(args) -> int:
+    from .qdpx import export_qdpx
+
+    # One positional means OUT (the default project); two mean PROJECT OUT.
+    project, out = (None, args.first) if args.second is None else (args.first, args.second)
+    path = export_qdpx(project, out)
+    if not args.quiet:
+        print(f"exported the coded project → {path}")
+    return 0
+
+
+def _cmd_import_qdpx(args) -> int:
+    from .qdpx import coding_table, import_qdpx
+
+    imported = import_qdpx(args.file, args.project)
+    table = coding_table(imported)
+    if args.output:
+        table.to_csv(args.output, index=False, encoding="utf-8")
+    else:
+        table.to_csv(sys.stdout, index=False)
+    if not args.quiet:
+        print(f"imported {len(imported)} codings on {imported['segment_id'].nunique()} segments "
+              f"({len(table)} segments seen) from {args.file}" + (f" → {args.output}" if args.output else ""),
+              file=sys.stderr)
     return 0
 
 
@@ -158,7 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="the first coding (the reference)")
     p.add_argument("b", help="the second coding")
     p.add_argument("--codes", help="comma-separated codes to compare (default: every code used)")
+    p.add_argument("--project", help="project whose segments a .qdpx coding is mapped onto (default: the demo)")
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("export-qdpx", help="the coded project as a REFI-QDA project file (.qdpx)")
+    p.add_argument("first", metavar="[PROJECT]", help="project folder (default: the bundled demo)")
+    p.add_argument("second", metavar="OUT.qdpx", nargs="?", help="the file to write")
+    p.set_defaults(func=_cmd_export_qdpx)
+
+    p = sub.add_parser("import-qdpx", help="read a coding made in another QDA program back (CSV segment_id,codes)")
+    p.add_argument("file", help="the .qdpx file")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("-o", "--output", help="write the coding CSV here (default: standard output)")
+    p.set_defaults(func=_cmd_import_qdpx)
 
     p = sub.add_parser("leak-check", help="scan outputs for names and identifiers that must not be there")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")

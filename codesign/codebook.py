@@ -159,31 +159,39 @@ def to_qdc(codebook: Codebook) -> bytes:
     """
     ET.register_namespace("", QDC_NS)
     root = ET.Element(f"{{{QDC_NS}}}CodeBook", {"origin": f"codesign {__version__}"})
-    codes_el = ET.SubElement(root, f"{{{QDC_NS}}}Codes")
+    add_code_elements(codebook, ET.SubElement(root, f"{{{QDC_NS}}}Codes"), QDC_NS)
+    # The kind of each code travels as a set, so statement codes come back as statement codes.
+    add_kind_sets(codebook, ET.SubElement(root, f"{{{QDC_NS}}}Sets"), QDC_NS, member_attribute="guid")
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
+
+def add_code_elements(codebook: Codebook, codes_el: ET.Element, namespace: str) -> None:
+    """The codebook as nested REFI-QDA ``Code`` elements under ``codes_el`` (shared by .qdc and .qdpx)."""
     def add(parent_el: ET.Element, code: Code) -> None:
         attrs = {"guid": code.guid, "name": f"{code.id} {code.label_fi}", "isCodable": "true"}
         if code.colour:
             attrs["color"] = code.colour.upper()
-        el = ET.SubElement(parent_el, f"{{{QDC_NS}}}Code", attrs)
-        ET.SubElement(el, f"{{{QDC_NS}}}Description").text = _description(code)
+        el = ET.SubElement(parent_el, f"{{{namespace}}}Code", attrs)
+        ET.SubElement(el, f"{{{namespace}}}Description").text = _description(code)
         for child in codebook.children(code.id):
             add(el, child)
 
     for code in codebook:
         if code.parent is None:
             add(codes_el, code)
-    # The kind of each code travels as a set, so statement codes come back as statement codes.
-    sets_el = ET.SubElement(root, f"{{{QDC_NS}}}Sets")
+
+
+def add_kind_sets(codebook: Codebook, sets_el: ET.Element, namespace: str, member_attribute: str) -> None:
+    """One ``Set`` per code kind (``codesign:theme`` …). The codebook schema names the member reference
+    ``guid``, the project schema ``targetGUID``."""
     for kind in KINDS:
         members = [c for c in codebook if c.kind == kind]
         if members:
-            set_el = ET.SubElement(sets_el, f"{{{QDC_NS}}}Set",
+            set_el = ET.SubElement(sets_el, f"{{{namespace}}}Set",
                                    {"guid": str(uuid.uuid5(_GUID_NS, "kind:" + kind)), "name": f"codesign:{kind}"})
             for c in members:
-                ET.SubElement(set_el, f"{{{QDC_NS}}}MemberCode", {"guid": c.guid})
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+                ET.SubElement(set_el, f"{{{namespace}}}MemberCode", {member_attribute: c.guid})
 
 
 def _description(code: Code) -> str:

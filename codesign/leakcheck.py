@@ -14,6 +14,9 @@ TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".html", ".htm", ".ipyn
                  ".yaml", ".svg"}
 
 
+_GUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+
+
 @dataclass(frozen=True)
 class Finding:
     path: str
@@ -46,7 +49,8 @@ def scan_text(text: str, terms_re: re.Pattern, terms: dict[str, str], path: str,
     out += [Finding(path, where, "e-mail address", m.group()) for m in EMAIL.finditer(text)]
     out += [Finding(path, where, "personal identity code", m.group())
             for m in HETU.finditer(text) if valid_hetu(m.group())]
-    for m in PHONE.finditer(text):
+    # A GUID's last group (``…-055960195343``) looks like a phone number; GUIDs are never personal data.
+    for m in PHONE.finditer(_GUID.sub(lambda g: "x" * len(g.group()), text)):
         digits = re.sub(r"\D", "", m.group())
         if 9 <= len(digits) <= 13 and (digits.startswith("0") or digits.startswith("358")):
             out.append(Finding(path, where, "phone number", m.group()))
@@ -89,11 +93,26 @@ def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
         for number, line in enumerate(text.split("\n"), start=1):
             out += scan_text(line, terms_re, terms, str(file), f"line {number}")
         return out
+    if suffix == ".qdpx":
+        return _scan_archive(file, terms_re, terms)
     if suffix in (".png", ".jpg", ".jpeg", ".pdf", ".gif", ".lock"):
         return []   # images carry no text we could scan; figures are drawn from scanned tables
     data = file.read_bytes()
     text = data.decode("utf-8", errors="ignore")
     return scan_text(text, terms_re, terms, str(file), "bytes")
+
+
+def _scan_archive(file: Path, terms_re, terms) -> list[Finding]:
+    """A zip (a REFI-QDA .qdpx): every member's text, line by line; compressed bytes would hide names."""
+    import zipfile
+
+    out = []
+    with zipfile.ZipFile(file) as archive:
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8", errors="replace")
+            for number, line in enumerate(text.split("\n"), start=1):
+                out += scan_text(line, terms_re, terms, f"{file}:{name}", f"line {number}")
+    return out
 
 
 def findings_json(findings: list[Finding]) -> str:
