@@ -101,7 +101,8 @@ def _print_setup(sheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = "1:1"
+    if sheet.title != SHEET_INSTRUCTIONS:
+        sheet.print_title_rows = "1:1"
 
 
 def _fit_rows(sheet, first_row: int = 2) -> None:
@@ -143,7 +144,7 @@ def _instructions(sheet, programme: Programme, have_verdicts: bool, lines: list[
 def write_monitoring(project: Project, programme: Programme, path: Path) -> bool:
     """The monitoring workbook; returns whether validation verdicts were included."""
     theme_verdicts, goal_verdicts, have = _verdicts(project)
-    missing = "" if have else "ei arvioitu"
+    missing = "ei arvioitu"
     years = programme.years
     wb = Workbook()
     info = wb.active
@@ -172,7 +173,6 @@ def write_monitoring(project: Project, programme: Programme, path: Path) -> bool
     themes = wb.create_sheet(SHEET_THEMES)
     theme_columns = ["Teema", "Nimi", "Arvio", "Perustelut", "Tavoitteita", "Toimenpiteitä"]
     _header(themes, theme_columns)
-    _print_setup(themes)
     for width, letter in zip((9, 45, 14, 80, 11, 13), "ABCDEF"):
         themes.column_dimensions[letter].width = width
     for row, theme in enumerate(programme.themes, start=2):
@@ -189,7 +189,6 @@ def write_monitoring(project: Project, programme: Programme, path: Path) -> bool
     indicators = wb.create_sheet(SHEET_INDICATORS)
     columns = INDICATOR_COLUMNS + [str(y) for y in years] + [NOTES_COLUMN]
     _header(indicators, columns)
-    _print_setup(indicators)
     first_year_col = len(INDICATOR_COLUMNS) + 1
     numeric = DataValidation(type="decimal", operator="between", formula1="-1000000000", formula2="1000000000",
                              allow_blank=True, showErrorMessage=True, errorTitle="Ei luku",
@@ -224,7 +223,6 @@ def write_monitoring(project: Project, programme: Programme, path: Path) -> bool
     actions = wb.create_sheet(SHEET_ACTIONS)
     columns = ACTION_COLUMNS + [str(y) for y in years] + [NOTES_COLUMN]
     _header(actions, columns)
-    _print_setup(actions)
     status = DataValidation(type="list", formula1='"' + ",".join(ACTION_STATUSES) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="Tuntematon tila",
                             error="Valitse tila pudotusvalikosta: " + statuses,
@@ -257,8 +255,9 @@ def write_monitoring(project: Project, programme: Programme, path: Path) -> bool
 
 def _save(wb: Workbook, path: Path) -> None:
     for sheet in wb.worksheets:
-        if sheet.title not in (SHEET_INSTRUCTIONS, "Listat"):
+        if sheet.sheet_state == "visible":
             _fit_rows(sheet)
+            _print_setup(sheet)
     wb.properties.creator = "codesign"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp" + path.suffix)
@@ -342,7 +341,6 @@ def write_communication(project: Project, programme: Programme, path: Path) -> p
     columns = ["Kohderyhmä", "Teema", "Teeman nimi", "Teeman arvio", "Mitä ryhmä sanoi", "Esimerkkisegmentit",
                "Viestin ydin", "Kanava", "Ajoitus", "Vastuutaho"]
     _header(plan, columns)
-    _print_setup(plan)
     for letter, width in zip("ABCDEFGHIJ", (18, 8, 36, 14, 34, 26, 50, 30, 18, 24)):
         plan.column_dimensions[letter].width = width
     channel = None
@@ -386,7 +384,6 @@ def write_communication(project: Project, programme: Programme, path: Path) -> p
     groups = wb.create_sheet(SHEET_GROUPS)
     pivot = voices.pivot(index="group", columns="theme", values="share").reindex(columns=theme_ids)
     _header(groups, ["Ryhmä", "Osallistujia"] + theme_ids)
-    _print_setup(groups)
     groups.column_dimensions["A"].width = 22
     sizes = voices.drop_duplicates("group").set_index("group")["group_participants"]
     for r, (group, shares) in enumerate(pivot.iterrows(), start=2):
