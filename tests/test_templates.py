@@ -66,14 +66,26 @@ def make_project(root: Path, analysis: bool = True) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One project with its templates, shared by the tests that only read them (building takes ~1 s)."""
+    root = make_project(tmp_path_factory.mktemp("templates") / "proj")
+    return root, make_templates(root)
+
+
 @pytest.fixture
-def project(tmp_path) -> Path:
+def project(built) -> Path:
+    return built[0]
+
+
+@pytest.fixture
+def templates(built):
+    return built[1]
+
+
+@pytest.fixture
+def fresh_project(tmp_path) -> Path:
     return make_project(tmp_path / "proj")
-
-
-@pytest.fixture
-def templates(project):
-    return make_templates(project)
 
 
 def register_names(root: Path) -> list[str]:
@@ -323,7 +335,8 @@ def test_not_a_workbook(project, tmp_path):
 
 # --- the command line ----------------------------------------------------------------------------------------
 
-def test_cli_templates(project, tmp_path, capsys):
+def test_cli_templates(fresh_project, tmp_path, capsys):
+    project = fresh_project
     assert main(["templates", str(project), "-o", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / MONITORING_FILE).is_file() and (tmp_path / "out" / COMMUNICATION_FILE).is_file()
     assert "leak check: passed" in capsys.readouterr().out
@@ -333,7 +346,8 @@ def test_cli_templates(project, tmp_path, capsys):
         assert "xl/workbook.xml" in archive.namelist()
 
 
-def test_cli_templates_without_programme(project, capsys):
+def test_cli_templates_without_programme(fresh_project, capsys):
+    project = fresh_project
     config = project / "project.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("programme: programme.yml\n", ""),
                       encoding="utf-8")
