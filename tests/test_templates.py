@@ -353,3 +353,15 @@ def test_cli_templates_without_programme(fresh_project, capsys):
                       encoding="utf-8")
     assert main(["templates", str(project)]) == 2
     assert "names no programme" in capsys.readouterr().err
+
+
+def test_key_table_redacts_known_names_whole_words_longest_first():
+    keys = KeyTable([{"placeholder": "[YRITYS-2]", "kind": "organisation", "key": "tornion malmi",
+                      "original": "Tornion Malmi Oy"},
+                     {"placeholder": "[PUHELIN]", "kind": "phone", "key": "0401234567", "original": "040 123 4567"}])
+    assert keys.redact("Omistaja: Tornion Malmi Oy ja Tornion Malmi Oy:n raportti") == \
+        "Omistaja: [YRITYS-2] ja [YRITYS-2]:n raportti"
+    assert keys.redact("Tornion Malmi Oyj") == "Tornion Malmi Oyj", "only whole names"
+    assert keys.redact("040 123 4567") == "040 123 4567", "only person and firm names; numbers are the checker's"
+    keys.placeholder("person", "kirsi alatalo", "Kirsi Alatalo")
+    assert keys.redact("Kirsi Alatalo") == "[HENKILÖ-1]"
