@@ -157,6 +157,29 @@ def _cmd_import_qdpx(args) -> int:
     return 0
 
 
+def _cmd_templates(args) -> int:
+    from .templates import make_templates
+
+    result = make_templates(args.project, args.output)
+    if not args.quiet:
+        print(f"monitoring workbook → {result.monitoring}")
+        print(f"communication plan  → {result.communication}")
+        if not result.verdicts_included:
+            print("  note: no theme_validation.csv/goal_validation.csv in build/; run `codesign analyse` "
+                  "to include the verdicts")
+        print("  leak check: passed")
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    from .summary import write_summary
+
+    path = write_summary(args.project, args.output, language=args.language)
+    if not args.quiet:
+        print(f"committee summary → {path}\n  leak check: passed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="codesign", description=__doc__)
     parser.add_argument("--version", action="version", version=f"codesign {__version__}")
@@ -194,6 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
     p.add_argument("-o", "--output", help="write the coding CSV here (default: standard output)")
     p.set_defaults(func=_cmd_import_qdpx)
+
+    p = sub.add_parser("templates", help="monitoring and communication-plan workbooks (XLSX) from the programme")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("-o", "--output", help="folder to write to (default: PROJECT/build/templates)")
+    p.set_defaults(func=_cmd_templates)
+
+    p = sub.add_parser("summary", help="the committee summary (.docx) of the validation results")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("-o", "--output", help="the .docx to write (default: PROJECT/build/committee_summary.docx)")
+    p.add_argument("--language", choices=["fi", "en"], default="fi", help="language of the summary (default fi)")
+    p.set_defaults(func=_cmd_summary)
 
     p = sub.add_parser("leak-check", help="scan outputs for names and identifiers that must not be there")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")

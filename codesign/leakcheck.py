@@ -1,8 +1,10 @@
 """The leak gate: scan everything codesign wrote for names and identifiers that must not be there."""
 from __future__ import annotations
 
+import html
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from .errors import LeakError
 from .pseudonymise import EMAIL, HETU, PHONE, KeyTable, valid_hetu
 from .register import Register
 
+#: Office Open XML files are zip archives of XML parts: their text is read part by part.
+OFFICE_SUFFIXES = {".xlsx", ".docx", ".pptx"}
 TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".html", ".htm", ".ipynb", ".xml", ".qde", ".yml",
                  ".yaml", ".svg"}
 
@@ -76,6 +80,23 @@ def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: l
     return findings
 
 
+def check_project_files(project, paths: list[Path]) -> None:
+    """The gate for a deliverable written outside ingest: scan ``paths`` with the project's register and key
+    table; on a leak delete them and raise LeakError. A project without a register has no names to find."""
+    from .ingest import KEYS_FILE
+    from .register import load_register
+
+    if not project.register_path.is_file():
+        return
+    register = load_register(project.register_path, project.groups)
+    try:
+        check_outputs(paths, register, KeyTable.load(project.private_dir / KEYS_FILE), project.keep_terms)
+    except LeakError:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
+
+
 def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
     suffix = file.suffix.lower()
     if suffix == ".parquet":
@@ -95,6 +116,8 @@ def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
         return out
     if suffix == ".qdpx":
         return _scan_archive(file, terms_re, terms)
+    if suffix in OFFICE_SUFFIXES:
+        return _scan_office(file, terms_re, terms)
     if suffix in (".png", ".jpg", ".jpeg", ".pdf", ".gif", ".lock"):
         return []   # images carry no text we could scan; figures are drawn from scanned tables
     data = file.read_bytes()
@@ -104,14 +127,46 @@ def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
 
 def _scan_archive(file: Path, terms_re, terms) -> list[Finding]:
     """A zip (a REFI-QDA .qdpx): every member's text, line by line; compressed bytes would hide names."""
-    import zipfile
-
     out = []
     with zipfile.ZipFile(file) as archive:
         for name in archive.namelist():
             text = archive.read(name).decode("utf-8", errors="replace")
             for number, line in enumerate(text.split("\n"), start=1):
                 out += scan_text(line, terms_re, terms, f"{file}:{name}", f"line {number}")
+    return out
+
+
+# The end of a paragraph (w:p, a:p), a cell (c, w:tc), a shared string (si) or a row ends a line of text;
+# other tags are dropped without a space so that a name split over formatting runs is read whole.
+_OFFICE_BREAK = re.compile(r"</(?:\w+:)?(?:p|tc|tr|c|si|row|is|comment|text)>|<(?:\w+:)?(?:br|tab)\b[^>]*/>")
+_OFFICE_TAG = re.compile(r"<[^>]+>")
+_OFFICE_ATTRIBUTE = re.compile(r'\s[\w:.-]+="([^"]*)"')
+
+
+def office_text(file: Path) -> list[tuple[str, str]]:
+    """(part name, text) of every XML part of an .xlsx/.docx: element text, then attribute values
+    (sheet names, document properties, alt texts), so everything a reader of the file can see is scanned."""
+    parts = []
+    with zipfile.ZipFile(file) as archive:
+        for name in archive.namelist():
+            if not (name.endswith(".xml") or name.endswith(".rels")):
+                continue
+            xml = archive.read(name).decode("utf-8", errors="replace")
+            text = _OFFICE_TAG.sub("", _OFFICE_BREAK.sub("\n", xml))
+            attributes = "\n".join(_OFFICE_ATTRIBUTE.findall(xml))
+            parts.append((name, html.unescape(text) + "\n" + html.unescape(attributes)))
+    return parts
+
+
+def _scan_office(file: Path, terms_re, terms) -> list[Finding]:
+    try:
+        parts = office_text(file)
+    except zipfile.BadZipFile:
+        return scan_text(file.read_bytes().decode("utf-8", errors="ignore"), terms_re, terms, str(file), "bytes")
+    out = []
+    for name, text in parts:
+        for number, line in enumerate(text.split("\n"), start=1):
+            out += scan_text(line, terms_re, terms, str(file), f"{name} line {number}")
     return out
 
 

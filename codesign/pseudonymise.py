@@ -68,6 +68,7 @@ class KeyTable:
             self._remember(row)
 
     def _remember(self, row: dict) -> None:
+        self.__dict__.pop("_redact_re", None)      # redact() recompiles with the new name
         self.rows.append(row)
         self._by_key.setdefault((row["kind"], row["key"]), row["placeholder"])
         self._originals.add((row["kind"], row["original"]))
@@ -91,6 +92,23 @@ class KeyTable:
 
     def originals(self) -> list[str]:
         return sorted({r["original"] for r in self.rows})
+
+    def redact(self, text: str) -> str:
+        """Replace every person or firm name this table already knows with its placeholder.
+
+        For text that does not go through the pseudonymiser (programme.yml in the deliverables): a firm the
+        corpus pseudonymises must not reappear by name beside the quotes.
+        """
+        if not hasattr(self, "_redact_re"):
+            names = {r["original"]: r["placeholder"] for r in self.rows
+                     if r["kind"] in ("person", "organisation") and len(r["original"]) > 2}
+            self._redact_map = names
+            self._redact_re = re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)"
+            ) if names else None
+        if self._redact_re is None or not text:
+            return text
+        return self._redact_re.sub(lambda m: self._redact_map[m.group()], text)
 
     @classmethod
     def load(cls, path: Path) -> "KeyTable":

@@ -1,0 +1,75 @@
+"""Reading the analysis tables ``codesign analyse`` writes into ``build/`` (the contract in docs/schema.md).
+
+The deliverables (monitoring templates, the committee summary) read only these CSV files, so they say
+what the HTML reports say. Each reader checks the columns it relies on and tells the user to run
+``codesign analyse`` when a table is missing.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+#: The columns each deliverable relies on, per table (the tables may have more).
+COLUMNS = {
+    "theme_validation": ["theme", "label", "verdict", "coverage", "subcodes_voiced", "subcodes_silent",
+                         "scope_flags", "perspective_flags", "reasons"],
+    "goal_validation": ["goal_id", "theme", "goal", "verdict", "n_support", "n_question", "n_refine",
+                        "n_participants", "reasons"],
+    "survey_priorities": ["group", "alternative", "label", "theme", "n_respondents", "mean_rank", "borda",
+                          "top3_share", "top3_low", "top3_high", "position", "small_n"],
+    "triangulation_stage": ["theme", "stage", "n_segments", "n_participants", "share_segments",
+                            "share_participants"],
+    "evidence_ledger": ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group",
+                        "stage", "score", "quote"],
+}
+
+RUN_ANALYSE = "run `codesign analyse {project}` first; it writes the analysis tables into build/"
+
+
+def table_path(build_dir: Path, name: str) -> Path:
+    return Path(build_dir) / f"{name}.csv"
+
+
+def read_table(build_dir: Path, name: str, project_label: str = "PROJECT", required: bool = True
+               ) -> pd.DataFrame | None:
+    """One analysis table, its columns checked; None when absent and not ``required``."""
+    path = table_path(build_dir, name)
+    if not path.is_file():
+        if not required:
+            return None
+        raise InputError(path, f"the analysis table {path.name} is missing",
+                         hint=RUN_ANALYSE.format(project=project_label))
+    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True, dtype={"segment_id": str})
+    missing = [c for c in COLUMNS[name] if c not in frame.columns]
+    if missing:
+        raise InputError(path, f"the table lacks the column(s) {', '.join(missing)}", row=1,
+                         hint="it was written by another version of codesign; "
+                              + RUN_ANALYSE.format(project=project_label))
+    return frame
+
+
+def read_tables(build_dir: Path, names: list[str], project_label: str = "PROJECT") -> dict[str, pd.DataFrame]:
+    """Several tables at once; the error lists every missing table, not only the first."""
+    missing = [n for n in names if not table_path(build_dir, n).is_file()]
+    if missing:
+        raise InputError(Path(build_dir), "missing analysis table(s): "
+                         + ", ".join(f"{n}.csv" for n in missing),
+                         hint=RUN_ANALYSE.format(project=project_label))
+    return {n: read_table(build_dir, n, project_label) for n in names}
+
+#: How verdicts read in each language; an unknown verdict is shown as written.
+VERDICT_LABELS = {
+    "fi": {"confirmed": "vahvistettu", "needs_refinement": "tarkennettava", "not_supported": "ei tuettu",
+           "supported": "tuettu"},
+    "en": {"confirmed": "confirmed", "needs_refinement": "needs refinement", "not_supported": "not supported",
+           "supported": "supported"},
+}
+
+
+def verdict_label(verdict, language: str = "fi") -> str:
+    if verdict is None or (isinstance(verdict, float) and verdict != verdict):
+        return ""
+    return VERDICT_LABELS[language].get(str(verdict), str(verdict))
