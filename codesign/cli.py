@@ -134,6 +134,26 @@ def _cmd_agreement(args) -> int:
     return 0
 
 
+def _cmd_analyse(args) -> int:
+    from .analysis import analyse
+
+    overrides = dict(args.param or [])
+    tables = analyse(args.project, overrides)
+    if not args.quiet:
+        report = tables["report"]
+        print(f"analysed {report['counts']['segments']} participant segments → build/ "
+              f"({len(tables) - 1} tables + analysis_report.json, {report['durations']['total_seconds']:.0f} s)")
+        topics = tables["topics"]
+        print(f"  topics: {int((topics['topic_id'] >= 0).sum())}, emergent: "
+              f"{', '.join(f'{r.topic_id} ({r.label})' for r in tables['emergent_topics'].itertuples()) or 'none'}")
+        for r in tables["theme_validation"].itertuples():
+            print(f"  {r.theme:<4} {r.verdict:<17} coverage {r.coverage:.0%}  {r.scope_flags}")
+        for r in tables["goal_validation"].itertuples():
+            if r.verdict != "confirmed":
+                print(f"  {r.goal_id:<6} {r.verdict:<17} {r.reasons}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="codesign", description=__doc__)
     parser.add_argument("--version", action="version", version=f"codesign {__version__}")
@@ -159,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", help="the second coding")
     p.add_argument("--codes", help="comma-separated codes to compare (default: every code used)")
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("analyse", help="emergent topics, survey priorities, triangulation and the validation "
+                                       "of themes and goals → build/*.csv")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="override an analysis parameter (see docs/schema.md), e.g. -p min_coverage 0.3")
+    p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("leak-check", help="scan outputs for names and identifiers that must not be there")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
