@@ -69,7 +69,7 @@ class AnalysisParams:
     strong_min_groups: int = 3
     # --- theme validation (interviews first)
     confirm_coverage: float = 0.5             # share of interviewees discussing the theme to confirm it
-    min_coverage: float = 0.25                # below this share the theme is not supported
+    min_coverage: float = 0.3                 # below this share the theme is not supported
     subcode_min_participants: int = 2         # a subcode voiced by fewer distinct participants is silent
     scope_min_participants: int = 2           # participants calling the theme a catch-all → needs refinement
     scope_signals: tuple[str, ...] = DEFAULT_SCOPE_SIGNALS
