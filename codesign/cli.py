@@ -135,14 +135,17 @@ def _cmd_agreement(args) -> int:
 
 
 def _cmd_analyse(args) -> int:
-    from .analysis import analyse
+    import json
 
-    overrides = dict(args.param or [])
-    tables = analyse(args.project, overrides)
+    from .analysis import REPORT, analyse
+    from .project import load_project
+
+    project = load_project(args.project)
+    tables = analyse(project, dict(args.param or []))
     if not args.quiet:
-        report = tables["report"]
-        print(f"analysed {report['counts']['segments']} participant segments → build/ "
-              f"({len(tables) - 1} tables + analysis_report.json, {report['durations']['total_seconds']:.0f} s)")
+        report = json.loads((project.build_dir / REPORT).read_text(encoding="utf-8"))
+        print(f"analysed {report['counts']['segments']} participant segments → {project.build_dir} "
+              f"({len(tables)} tables + {REPORT}, {report['durations']['total_seconds']:.0f} s)")
         topics = tables["topics"]
         print(f"  topics: {int((topics['topic_id'] >= 0).sum())}, emergent: "
               f"{', '.join(f'{r.topic_id} ({r.label})' for r in tables['emergent_topics'].itertuples()) or 'none'}")

@@ -300,3 +300,8 @@ def test_demo_planted_findings(analysed_demo, demo_copy):
     ledger = t["evidence_ledger"]
     assert {"theme", "goal", "topic"} <= set(ledger["subject_type"])
     assert ledger["segment_id"].isin(set(t["topic_assignments"]["segment_id"]) | set(ledger["segment_id"])).all()
+
+
+def test_analyse_rejects_an_unknown_parameter(tiny_project, capsys):
+    assert main(["analyse", str(tiny_project), "-p", "min_coverag", "0.3"]) == 2
+    assert "unknown analysis parameter 'min_coverag'" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from ..project import Project, load_project
 from .inputs import AnalysisInputs, read_inputs
 from .params import AnalysisParams, resolve_params
 
-__all__ = ["analyse", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs", "ARTIFACTS"]
+__all__ = ["analyse", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs", "ARTIFACTS", "REPORT"]
 
 #: File name of every table ``analyse`` writes, in the order of docs/schema.md.
 ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "survey_priorities", "survey_likert",
@@ -138,7 +138,6 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         "durations": timer.parts | {"total_seconds": round(time.perf_counter() - t0, 3)},
     }
     (build / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    tables["report"] = report  # type: ignore[assignment]
     return tables
 
 

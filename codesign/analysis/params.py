@@ -98,9 +98,6 @@ class AnalysisParams:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
 
 
-REPORT_ONLY_KEYS = {"language"}   # report: keys that belong to the report notebooks, not the analytics
-
-
 def _coerce(name: str, kind: Any, value: Any, where: str) -> Any:
     hint = f"give {name} as {getattr(kind, '__name__', str(kind))}"
     if isinstance(value, str) and kind is not str and not str(kind).startswith("tuple"):
@@ -138,8 +135,8 @@ def resolve_params(report: dict | None = None, overrides: dict | None = None, wh
         changes = {}
         for name, value in values.items():
             if name not in hints:
-                if not strict and (name in REPORT_ONLY_KEYS or name not in hints):
-                    continue  # report: also holds the notebooks' settings
+                if not strict:
+                    continue  # report: also holds the notebooks' settings (language, …)
                 raise InputError(source, f"unknown analysis parameter {name!r}",
                                  hint="one of: " + ", ".join(sorted(hints)))
             changes[name] = _coerce(name, hints[name], value, source)
