@@ -142,6 +142,7 @@ def test_theme_verdicts_from_coverage_and_scope():
     assert set(scope["segment_id"]) == {"H1-3", "H2-3"}
     # perspective: groups of 2 interviewees are described, not tested
     assert set(persp["test"]) == {"descriptive"}
+    assert persp["small_n"].all()
     tested = validation.perspective(inputs, params.replace(perspective_min_n=2))
     assert set(tested["test"]) == {"fisher_exact"}
     assert tested["p_value"].between(0, 1).all()
@@ -282,6 +283,7 @@ def test_demo_planted_findings(analysed_demo, demo_copy):
     assert pri.loc[("luottamushenkilö", "A1"), "n_respondents"] == 7 and pri.loc[("luottamushenkilö", "A1"), "small_n"]
     persp = t["perspective"].set_index(["theme", "group"])
     assert persp.loc[("T1", "yrityksen edustaja"), "n_interviewees"] == 3
+    assert persp.loc[("T1", "yrityksen edustaja"), "test"] == "descriptive" and persp.loc[("T1", "yrityksen edustaja"), "small_n"]
     # 2. T5 too broad; multi-locality silent
     themes = t["theme_validation"].set_index("theme")
     assert themes.loc["T5", "verdict"] == "needs_refinement"

@@ -74,7 +74,7 @@ class AnalysisParams:
     scope_min_participants: int = 2           # participants calling the theme a catch-all → needs refinement
     scope_signals: tuple[str, ...] = DEFAULT_SCOPE_SIGNALS
     emergent_near_similarity: float = 0.8     # an emergent topic this similar to a theme sits near it
-    perspective_min_n: int = 3                # groups with fewer interviewees are described, not tested
+    perspective_min_n: int = 4                # groups with fewer interviewees are described, not tested
     perspective_gap: float = 0.5              # share difference between a group and the rest to flag
     perspective_rank_gap: int = 3             # survey position difference between groups to flag
     alpha: float = 0.05

@@ -34,7 +34,7 @@ THEME_COLUMNS = ["theme", "label", "verdict", "coverage", "subcodes_voiced", "su
 THEME_EXTRA = ["n_interviewees", "n_discussing", "n_scope_critics", "scope_segments", "near_emergent_topics"]
 SUBCODE_COLUMNS = ["theme", "subcode", "label", "n_segments", "n_participants", "n_interviewees", "silent"]
 PERSPECTIVE_COLUMNS = ["theme", "group", "n_interviewees", "n_discussing", "share", "test", "p_value", "note"]
-PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "flag"]
+PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "small_n", "flag"]
 GOAL_COLUMNS = ["goal_id", "theme", "goal", "verdict", "n_support", "n_question", "n_refine", "n_participants",
                 "reasons"]
 GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids"]
@@ -110,7 +110,8 @@ def perspective(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataFrame:
             flag = bool((not np.isnan(p) and p < params.alpha) or gap >= params.perspective_gap)
             rows.append({"theme": theme, "group": group, "n_interviewees": len(members), "n_discussing": a,
                          "share": share, "test": test, "p_value": p, "note": note, "share_rest": share_rest,
-                         "challenge_share": challenge, "flag": flag})
+                         "challenge_share": challenge, "small_n": len(members) < params.perspective_min_n,
+                         "flag": flag})
     return pd.DataFrame(rows, columns=PERSPECTIVE_COLUMNS + PERSPECTIVE_EXTRA)
 
 
