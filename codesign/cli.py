@@ -180,6 +180,29 @@ def _cmd_summary(args) -> int:
     return 0
 
 
+def _cmd_analyse(args) -> int:
+    import json
+
+    from .analysis import REPORT, analyse
+    from .project import load_project
+
+    project = load_project(args.project)
+    tables = analyse(project, dict(args.param or []))
+    if not args.quiet:
+        report = json.loads((project.build_dir / REPORT).read_text(encoding="utf-8"))
+        print(f"analysed {report['counts']['segments']} participant segments → {project.build_dir} "
+              f"({len(tables)} tables + {REPORT}, {report['durations']['total_seconds']:.0f} s)")
+        topics = tables["topics"]
+        print(f"  topics: {int((topics['topic_id'] >= 0).sum())}, emergent: "
+              f"{', '.join(f'{r.topic_id} ({r.label})' for r in tables['emergent_topics'].itertuples()) or 'none'}")
+        for r in tables["theme_validation"].itertuples():
+            print(f"  {r.theme:<4} {r.verdict:<17} coverage {r.coverage:.0%}  {r.scope_flags}")
+        for r in tables["goal_validation"].itertuples():
+            if r.verdict != "confirmed":
+                print(f"  {r.goal_id:<6} {r.verdict:<17} {r.reasons}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="codesign", description=__doc__)
     parser.add_argument("--version", action="version", version=f"codesign {__version__}")
@@ -228,6 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="the .docx to write (default: PROJECT/build/committee_summary.docx)")
     p.add_argument("--language", choices=["fi", "en"], default="fi", help="language of the summary (default fi)")
     p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("analyse", help="emergent topics, survey priorities, triangulation and the validation "
+                                       "of themes and goals → build/*.csv")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="override an analysis parameter (see docs/schema.md), e.g. -p min_coverage 0.3")
+    p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("leak-check", help="scan outputs for names and identifiers that must not be there")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")

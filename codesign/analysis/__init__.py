@@ -1,0 +1,155 @@
+"""``codesign analyse``: synthesis analytics over the coded segments (issue 5).
+
+One module per job — ``topics`` (emergent topics, BERTopic), ``survey`` (priorities), ``triangulation``
+and ``validation`` (scope, perspective and goals, with the evidence ledger) — each taking plain data and
+returning DataFrames. ``analyse`` runs them all and writes the tidy tables of docs/schema.md to ``build/``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+import tracemalloc
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..project import Project, load_project
+from .inputs import AnalysisInputs, read_inputs
+from .params import AnalysisParams, resolve_params
+
+__all__ = ["analyse", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs", "ARTIFACTS", "REPORT"]
+
+#: File name of every table ``analyse`` writes, in the order of docs/schema.md.
+ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "survey_priorities", "survey_likert",
+             "survey_agreement", "programme_choice", "triangulation_stage", "triangulation_group",
+             "theme_cooccurrence", "theme_support", "theme_validation", "subcode_coverage", "perspective",
+             "goal_validation", "evidence_ledger"]
+REPORT = "analysis_report.json"
+
+
+class _Timer:
+    """Wall time and (optionally) peak traced memory of each part."""
+
+    def __init__(self, memory: bool = False) -> None:
+        self.memory = memory
+        self.parts: dict[str, dict] = {}
+
+    def run(self, name: str, fn, *args):
+        if self.memory:
+            tracemalloc.start()
+        t0 = time.perf_counter()
+        result = fn(*args)
+        entry = {"seconds": round(time.perf_counter() - t0, 3)}
+        if self.memory:
+            entry["peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2 ** 20, 1)
+            tracemalloc.stop()
+        self.parts[name] = entry
+        return result
+
+
+def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: list[str],
+                 timer: _Timer | None = None) -> dict[str, pd.DataFrame]:
+    """Every analysis on already-read inputs; returns the tables by artifact name (nothing is written)."""
+    from . import survey, topics, triangulation, validation
+
+    timer = timer or _Timer()
+    out: dict[str, pd.DataFrame] = {}
+
+    topic_table, assignments = timer.run("topics", topics.topics, inputs, params)
+    out["topics"] = topic_table
+    out["emergent_topics"] = topic_table[topic_table["emergent"].astype(bool)].reset_index(drop=True)
+    out["topic_assignments"] = assignments
+
+    def _survey():
+        if inputs.rankings is None or inputs.respondents is None or not inputs.alternatives:
+            return {name: pd.DataFrame(columns=cols) for name, cols in (
+                ("survey_priorities", survey.PRIORITY_COLUMNS), ("survey_likert", survey.LIKERT_COLUMNS),
+                ("survey_agreement", survey.AGREEMENT_COLUMNS), ("programme_choice", survey.CHOICE_COLUMNS))}
+        pri = survey.priorities(inputs.rankings, inputs.respondents, inputs.alternatives, params)
+        lik = (survey.likert(inputs.likert, inputs.respondents, inputs.alternatives)
+               if inputs.likert is not None else pd.DataFrame(columns=survey.LIKERT_COLUMNS))
+        return {"survey_priorities": pri, "survey_likert": lik,
+                "survey_agreement": survey.agreement(inputs.rankings, inputs.respondents, inputs.alternatives, pri),
+                "programme_choice": survey.programme_choice(pri)}
+
+    out.update(timer.run("survey", _survey))
+    out.update(timer.run("triangulation", triangulation.triangulate, inputs, params, stage_order))
+
+    def _validation():
+        ledger = validation.Ledger(params)
+        subcodes = validation.subcode_coverage(inputs, params)
+        persp = validation.perspective(inputs, params)
+        themes = validation.validate_themes(inputs, params, topic_table, out["survey_priorities"], persp, subcodes,
+                                            ledger)
+        goals = validation.validate_goals(inputs, params, ledger)
+        validation.emergent_ledger(inputs, topic_table, assignments, ledger)
+        return {"theme_validation": themes, "subcode_coverage": subcodes, "perspective": persp,
+                "goal_validation": goals, "evidence_ledger": ledger.frame()}
+
+    out.update(timer.run("validation", _validation))
+    return {name: out[name] for name in ARTIFACTS}
+
+
+def _sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def analyse(project: Project | str | Path | None = None, params: AnalysisParams | dict | None = None,
+            measure_memory: bool = False) -> dict[str, pd.DataFrame]:
+    """Run the analytics on a coded project and write ``build/<artifact>.csv`` and ``analysis_report.json``.
+
+    ``params``: an ``AnalysisParams`` (used as is) or a dict of overrides applied on top of project.yml's
+    ``report:`` settings.
+    """
+    project = project if isinstance(project, Project) else load_project(project)
+    if not isinstance(params, AnalysisParams):
+        params = resolve_params(project.report, params or {}, where=str(project.config_path))
+    timer = _Timer(memory=measure_memory)
+    t0 = time.perf_counter()
+    inputs = timer.run("inputs", read_inputs, project)
+    tables = run_analyses(inputs, params, [s.id for s in project.stages], timer)
+    build = project.build_dir
+    for name, table in tables.items():
+        table.to_csv(build / f"{name}.csv", index=False, encoding="utf-8")
+    _leak_check(project, [build / f"{name}.csv" for name in tables])
+    versions = {"codesign": __version__, "python": platform.python_version()}
+    for module in ("pandas", "numpy", "scipy", "sklearn", "bertopic", "umap", "hdbscan", "spacy"):
+        try:
+            versions[module] = __import__(module).__version__
+        except Exception:  # noqa: BLE001 - a version we cannot read is reported as unknown
+            versions[module] = None
+    themes = inputs.theme_ids
+    from .topics import theme_recovery
+    report = {
+        "parameters": params.as_dict(),
+        "inputs": {name: _sha(build / name) for name in ("segments.parquet", "codings.parquet",
+                                                         "survey_rankings.parquet", "survey_likert.parquet",
+                                                         "respondents.parquet")}
+        | {"codebook": _sha(project.codebook_path), "programme": _sha(project.programme_path)},
+        "versions": versions,
+        "counts": {"segments": len(inputs.segments), **{name: len(t) for name, t in tables.items()},
+                   "emergent": int(tables["topics"]["emergent"].astype(bool).sum()) if len(tables["topics"]) else 0},
+        "theme_recovery": theme_recovery(tables["topics"], themes) if len(tables["topics"]) else {},
+        "verdicts": {"themes": dict(zip(tables["theme_validation"]["theme"], tables["theme_validation"]["verdict"])),
+                     "goals": dict(zip(tables["goal_validation"]["goal_id"], tables["goal_validation"]["verdict"]))},
+        "durations": timer.parts | {"total_seconds": round(time.perf_counter() - t0, 3)},
+    }
+    (build / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return tables
+
+
+def _leak_check(project: Project, paths: list[Path]) -> None:
+    """The tables quote pseudonymised segments only; check them like every other output."""
+    from ..ingest import KEYS_FILE
+    from ..leakcheck import check_outputs
+    from ..pseudonymise import KeyTable
+    from ..register import load_register
+
+    if not project.register_path.is_file():
+        return
+    register = load_register(project.register_path, project.groups)
+    keys = KeyTable.load(project.private_dir / KEYS_FILE)
+    check_outputs(paths, register, keys, project.keep_terms)

@@ -1,0 +1,189 @@
+"""What the analytics read: the participants' segments with their final codes, the codebook, the
+programme's themes and goals, the survey tables, and each segment's lemmas and content-word vector."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Codebook, load_codebook
+from ..errors import InputError
+from ..project import Project
+from ..yamlio import load_yaml
+
+#: Parts of speech whose lemmas describe a topic.
+TOPIC_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+_WORD = re.compile(r"^[a-zåäö][a-zåäö-]*[a-zåäö]$")
+#: Pseudonymisation placeholders ([HENKILÖ-3]) are not words of a topic.
+PLACEHOLDER_WORDS = {"henkilö", "yritys", "puhelin", "sähköposti", "hetu"}
+
+
+@dataclass
+class Goal:
+    id: str
+    theme: str
+    text: str
+    lexicon: tuple[str, ...] = ()
+
+
+@dataclass
+class ProgrammeTheme:
+    id: str
+    title: str
+    description: str = ""
+    goals: list[Goal] = field(default_factory=list)
+
+
+def load_programme(path: Path) -> list[ProgrammeTheme]:
+    """The themes and goals of ``programme.yml`` (ids, texts, goal lexicons)."""
+    raw = load_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("themes"), list):
+        raise InputError(path, "the programme needs a `themes:` list", line=1,
+                         hint="see data/kolari/programme.yml for the format")
+    themes = []
+    for item in raw["themes"]:
+        theme_id = str(item.get("id") or "").strip()
+        if not theme_id:
+            raise InputError(path, "a theme has no id", line=getattr(item, "line", None),
+                             hint="give each theme the id of its codebook theme (T1 …)")
+        goals = []
+        for g in item.get("goals") or []:
+            if not g.get("id") or not g.get("text"):
+                raise InputError(path, f"a goal of theme {theme_id} lacks an id or text",
+                                 line=getattr(g, "line", None), hint="each goal needs `id:` and `text:`")
+            goals.append(Goal(str(g["id"]), theme_id, " ".join(str(g["text"]).split()),
+                              tuple(str(w).casefold() for w in g.get("lexicon") or [])))
+        themes.append(ProgrammeTheme(theme_id, str(item.get("title") or theme_id),
+                                     " ".join(str(item.get("description") or "").split()), goals))
+    return themes
+
+
+@dataclass
+class AnalysisInputs:
+    """Plain data for every analysis step; ``segments`` holds only participants' segments."""
+    segments: pd.DataFrame            # segments.parquet rows (participants) + `codes` (frozenset of final codes)
+    codebook: Codebook
+    themes: list[ProgrammeTheme]
+    alternatives: list
+    rankings: pd.DataFrame | None = None
+    likert: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
+    lemmas: list[list[str]] | None = None     # per segment: content lemmas (topic vocabulary)
+    lemma_sets: list[frozenset] | None = None  # per segment: every lemma / base form (signal matching)
+    lemma_seqs: list[list[frozenset]] | None = None  # per segment: each word's lemma set, in order
+    vectors: np.ndarray | None = None          # per segment: unit content-word vector
+    vectorise: object = None                   # text -> unit vector (for goal texts)
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return self.codebook.themes
+
+    def subcodes(self, theme: str) -> list:
+        return [c for c in self.codebook.children(theme) if c.kind == "subcode"]
+
+
+def final_code_sets(codings: pd.DataFrame) -> dict[str, frozenset]:
+    final = codings[codings["final"]]
+    return {k: frozenset(v) for k, v in final.groupby("segment_id")["code"]}
+
+
+def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
+    """Read ``build/`` (segments, codings, survey tables), the codebook and the programme."""
+    build = project.build_dir
+    needed = {"segments.parquet": "codesign ingest", "codings.parquet": "codesign code"}
+    for name, command in needed.items():
+        if not (build / name).is_file():
+            raise InputError(build / name, "not found: the analytics read the ingested and coded segments",
+                             hint=f"run `codesign ingest {project.root}` and then `codesign code {project.root}` first"
+                             if name == "segments.parquet" else f"run `{command} {project.root}` first")
+    if project.codebook_path is None or project.programme_path is None:
+        raise InputError(project.config_path, "the analytics need `codebook:` and `programme:` in project.yml",
+                         hint="name the codebook and the programme files (see docs/project.md)")
+    segments = pd.read_parquet(build / "segments.parquet")
+    codings = pd.read_parquet(build / "codings.parquet")
+    segments = segments[segments["speaker_role"] == "participant"].reset_index(drop=True)
+    codes = final_code_sets(codings)
+    segments["codes"] = [codes.get(s, frozenset()) for s in segments["segment_id"]]
+    survey = {}
+    for name in ("survey_rankings", "survey_likert", "respondents"):
+        path = build / f"{name}.parquet"
+        survey[name] = pd.read_parquet(path) if path.is_file() else None
+    inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), load_programme(project.programme_path),
+                            list(project.alternatives), survey["survey_rankings"], survey["survey_likert"],
+                            survey["respondents"])
+    if with_nlp:
+        add_nlp(inputs, project)
+    return inputs
+
+
+def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=None) -> AnalysisInputs:
+    """Lemmas and content-word vectors of every segment, from the coder's cached Finnish pipeline."""
+    from ..coder import content_vector
+    from ..coding import doc_cache
+    from ..finnish import DocCache, words
+    from ..nlp import load_pipeline
+    from ..coding import CODER_EXCLUDE
+
+    cache = nlp_cache or (doc_cache(project) if project is not None else DocCache(load_pipeline(CODER_EXCLUDE), None))
+    docs = cache.process(list(inputs.segments["text"].astype(str)))
+    lemmas, sets, seqs, vectors = [], [], [], []
+    for doc in docs:
+        ws = words(doc)
+        seqs.append([w.lemmas | {w.lemma} for w in ws])
+        sets.append(frozenset().union(*seqs[-1], *(w.parts for w in ws)) if ws else frozenset())
+        lemmas.append([lem for w in ws if w.pos in TOPIC_POS and (lem := topic_lemma(w))
+                       and _WORD.match(lem) and lem not in PLACEHOLDER_WORDS])
+        vectors.append(content_vector(doc))
+    inputs.lemmas, inputs.lemma_sets, inputs.lemma_seqs = lemmas, sets, seqs
+    inputs.vectors = np.vstack(vectors) if vectors else np.zeros((0, 300))
+
+    def vectorise(text: str) -> np.ndarray:
+        return content_vector(cache.process([text], remember=False)[0])
+
+    inputs.vectorise = vectorise
+    return inputs
+
+
+def topic_lemma(word) -> str | None:
+    """The base form a topic is described by: Voikko's (through the written form of a spoken word), the
+    pipeline's lemma where Voikko agrees or for proper nouns; None for words Voikko does not know (spoken
+    fillers such as ``tiiä`` would otherwise label topics)."""
+    from ..finnish import base_forms
+
+    bases = base_forms(word.text)
+    if word.lemma in bases or (not bases and word.pos == "PROPN"):
+        return word.lemma
+    return bases[0] if bases else None
+
+
+def signal_hits(seq: list[frozenset], signals) -> list[str]:
+    """The signals (single lemmas or space-separated lemma sequences) found in a segment's lemma sequence.
+
+    A sequence matches consecutive words; ``ei X`` also matches with one word between (``ei ole realistinen``).
+    """
+    found = []
+    for signal in signals:
+        parts = signal.split()
+        if len(parts) == 1:
+            if any(parts[0] in w for w in seq):
+                found.append(signal)
+            continue
+        for i, w in enumerate(seq):
+            if parts[0] not in w:
+                continue
+            gap = 2 if parts[0] == "ei" else 1
+            j, ok = i, True
+            for part in parts[1:]:
+                window = seq[j + 1: j + 1 + gap]
+                hit = next((k for k, x in enumerate(window) if part in x), None)
+                if hit is None:
+                    ok = False
+                    break
+                j = j + 1 + hit
+            if ok:
+                found.append(signal)
+                break
+    return found

@@ -1,0 +1,122 @@
+"""Emergent topics: BERTopic over the participants' segments, matched to the codebook.
+
+Fully offline and deterministic: the embeddings are the Finnish pipeline's floret vectors averaged over
+content words (precomputed, so BERTopic loads no model), ``language="multilingual"`` (the English default
+would strip ä and ö), a CountVectorizer over lemmas with a Finnish stop list, small-data UMAP/HDBSCAN
+settings and a fixed UMAP seed.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .inputs import AnalysisInputs
+from .params import AnalysisParams
+
+TOPIC_COLUMNS = ["topic_id", "label", "top_terms", "n_segments", "n_participants", "best_code", "best_code_overlap",
+                 "best_code_similarity", "emergent", "segment_ids"]
+EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
+                 "n_interviewees", "stages", "no_theme_share"]
+ASSIGNMENT_COLUMNS = ["segment_id", "topic_id", "probability"]
+
+
+def stop_words(params: AnalysisParams) -> list[str]:
+    from spacy.lang.fi.stop_words import STOP_WORDS
+
+    return sorted(set(STOP_WORDS) | set(params.stop_words))
+
+
+def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams):
+    """BERTopic on lemma strings with precomputed embeddings → (topic per doc, probability per doc, model)."""
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    n = len(lemma_docs)
+    umap_model = UMAP(n_neighbors=max(2, min(params.umap_neighbors, n - 1)),
+                      n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0, metric="cosine",
+                      random_state=params.seed, init="random" if n < 50 else "spectral", n_jobs=1)
+    hdbscan_model = HDBSCAN(min_cluster_size=params.min_topic_size, min_samples=params.min_samples,
+                            metric="euclidean", cluster_selection_method=params.cluster_selection, prediction_data=False)
+    vectorizer = CountVectorizer(token_pattern=r"[^\s]+", stop_words=stop_words(params), min_df=1,
+                                 lowercase=False)
+    model = BERTopic(embedding_model=None, umap_model=umap_model, hdbscan_model=hdbscan_model,
+                     vectorizer_model=vectorizer, language="multilingual", top_n_words=params.top_terms,
+                     calculate_probabilities=False, verbose=False)
+    topics, probabilities = model.fit_transform(lemma_docs, embeddings=embeddings)
+    probabilities = np.asarray(probabilities if probabilities is not None else np.ones(n), dtype=float)
+    return np.asarray(topics), probabilities, model
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v)
+    return v / norm if norm else v
+
+
+def code_centroids(inputs: AnalysisInputs, codes: list[str]) -> dict[str, np.ndarray]:
+    """Mean content vector of the segments finally coded with each code (the code's definition if none)."""
+    out = {}
+    for code in codes:
+        mask = np.array([code in c for c in inputs.segments["codes"]])
+        if mask.any():
+            out[code] = _unit(inputs.vectors[mask].mean(0))
+        elif inputs.vectorise is not None:
+            out[code] = inputs.vectorise(inputs.codebook[code].definition)
+    return out
+
+
+def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``topics`` (one row per topic, outliers as topic −1) and ``topic_assignments`` (one row per segment)."""
+    seg = inputs.segments
+    keep = np.array([len(lem) >= params.min_words for lem in inputs.lemmas])
+    idx = np.flatnonzero(keep)
+    if len(idx) < max(params.min_topic_size * 2, 10):
+        return pd.DataFrame(columns=TOPIC_COLUMNS + EXTRA_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
+    docs = [" ".join(inputs.lemmas[i]) for i in idx]
+    topic_of, probability, model = fit_topics(docs, inputs.vectors[idx], params)
+    assignments = pd.DataFrame({"segment_id": seg["segment_id"].to_numpy()[idx], "topic_id": topic_of.astype(int),
+                                "probability": np.round(probability, 6)}, columns=ASSIGNMENT_COLUMNS)
+
+    themes = inputs.theme_ids
+    matchable = themes + [c.id for t in themes for c in inputs.subcodes(t)]
+    centroids = code_centroids(inputs, matchable)
+    rows = []
+    for topic_id in sorted(set(topic_of)):
+        members = idx[topic_of == topic_id]
+        part = seg.iloc[members]
+        code_sets = list(part["codes"])
+        overlap = {c: float(np.mean([c in s for s in code_sets])) for c in matchable}
+        centroid = _unit(inputs.vectors[members].mean(0))
+        similarity = {c: float(centroid @ v) for c, v in centroids.items()}
+        best = max(matchable, key=lambda c: (round(overlap[c], 9), c in themes, similarity.get(c, 0)))
+        best_theme = max(themes, key=lambda c: (overlap[c], similarity.get(c, 0)))
+        nearest = max(themes, key=lambda c: similarity.get(c, -1))
+        coherence = float((inputs.vectors[members] @ centroid).mean())
+        words = [w for w, _ in (model.get_topic(int(topic_id)) or [])][: params.top_terms]
+        n_participants = part["participant"].dropna().nunique()
+        emergent = bool(topic_id >= 0 and n_participants >= params.emergent_min_participants
+                        and overlap[best_theme] < params.emergent_max_overlap
+                        and float(np.mean([not (s & set(themes)) for s in code_sets])) >= params.emergent_min_uncovered
+                        and coherence >= params.emergent_min_coherence)
+        rows.append({
+            "topic_id": int(topic_id), "label": "(outliers)" if topic_id < 0 else ", ".join(words[:3]),
+            "top_terms": ";".join(words), "n_segments": len(members), "n_participants": int(n_participants),
+            "best_code": best, "best_code_overlap": round(overlap[best], 4),
+            "best_code_similarity": round(similarity.get(best, np.nan), 4), "emergent": emergent,
+            "segment_ids": ";".join(part["segment_id"]), "best_theme": best_theme,
+            "best_theme_overlap": round(overlap[best_theme], 4), "nearest_theme": nearest,
+            "nearest_theme_similarity": round(similarity.get(nearest, np.nan), 4), "coherence": round(coherence, 4),
+            "n_interviewees": int(part.loc[part["stage"] == "interview", "participant"].dropna().nunique()),
+            "stages": ";".join(sorted(part["stage"].unique())),
+            "no_theme_share": round(float(np.mean([not (s & set(themes)) for s in code_sets])), 4),
+        })
+    table = pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
+    return table, assignments
+
+
+def theme_recovery(table: pd.DataFrame, themes: list[str], min_overlap: float = 0.5) -> dict[str, list[int]]:
+    """For each theme, the topics that are mostly that theme (the theme recovered as a topic or several)."""
+    real = table[table["topic_id"] >= 0]
+    return {t: [int(i) for i in real.loc[(real["best_theme"] == t) & (real["best_theme_overlap"] >= min_overlap),
+                                          "topic_id"]] for t in themes}

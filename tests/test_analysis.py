@@ -1,0 +1,309 @@
+"""Synthesis analytics (issue 5) on small fixtures whose answer is known, plus one demo-level test."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from codesign.analysis import params as P
+from codesign.analysis import survey, topics, triangulation, validation
+from codesign.analysis.inputs import AnalysisInputs, Goal, ProgrammeTheme, signal_hits
+from codesign.codebook import Code, Codebook
+from codesign.cli import main
+from codesign.errors import InputError
+from codesign.project import Alternative
+
+ALTS = [Alternative("A1", "Matkailu", "T1"), Alternative("A2", "Asuminen", "T2"), Alternative("A3", "Kaivos", None)]
+
+
+def _rankings(rows):
+    return pd.DataFrame([{"respondent_id": r, "alternative": a, "rank": k} for r, ranks in rows.items()
+                         for a, k in ranks.items()])
+
+
+# --- survey -------------------------------------------------------------------------------------------
+
+def test_borda_mean_rank_and_top_share_by_hand():
+    ranks = _rankings({"R1": {"A1": 1, "A2": 2, "A3": 3}, "R2": {"A1": 1, "A2": 3, "A3": 2},
+                       "R3": {"A2": 1, "A1": 2}})                       # R3 left A3 unranked
+    people = pd.DataFrame({"respondent_id": ["R1", "R2", "R3"], "group": ["yrittäjä", "yrittäjä", "viranhaltija"]})
+    params = P.AnalysisParams(top_k=1, bootstrap=200, small_n=3)
+    table = survey.priorities(ranks, people, ALTS, params)
+    overall = table[table["group"] == "all"].set_index("alternative")
+    # Borda: m − rank points (m = 3), unranked 0 → A1 2+2+1, A2 1+0+2, A3 0+1+0
+    assert overall["borda"].to_dict() == {"A1": 5, "A2": 3, "A3": 1}
+    assert overall.loc["A1", "mean_rank"] == pytest.approx(4 / 3)
+    assert overall.loc["A3", "mean_rank"] == pytest.approx(2.5)        # over the two who ranked it
+    assert overall.loc["A1", "top3_share"] == pytest.approx(2 / 3)     # top_k = 1, every respondent counts
+    assert overall["position"].to_dict() == {"A1": 1, "A2": 2, "A3": 3}
+    assert overall.loc["A1", "mean_rank_low"] <= 4 / 3 <= overall.loc["A1", "mean_rank_high"]
+    assert not overall["small_n"].any()
+    groups = table[table["group"] != "all"]
+    assert groups.groupby("group")["small_n"].first().to_dict() == {"viranhaltija": True, "yrittäjä": True}
+    again = survey.priorities(ranks, people, ALTS, params)
+    pd.testing.assert_frame_equal(table, again)                         # seeded bootstrap
+    choice = survey.programme_choice(table).set_index("alternative")
+    assert choice["chosen"].to_dict() == {"A1": True, "A2": True, "A3": False}
+    assert choice["supported"].all()
+
+
+def test_likert_keeps_dont_know_and_missing_explicit():
+    people = pd.DataFrame({"respondent_id": ["R1", "R2", "R3", "R4"], "group": ["a", "a", "b", "b"]})
+    answers = pd.DataFrame({"respondent_id": ["R1", "R2", "R3"], "alternative": ["A1"] * 3,
+                            "value": pd.array([5, pd.NA, pd.NA], dtype="Int64"),
+                            "answer": ["value", "dont_know", "missing"]})
+    table = survey.likert(answers, people, ALTS[:1]).set_index(["group", "answer"])
+    assert table.loc[("all", "5"), "count"] == 1
+    assert table.loc[("all", "dont_know"), "count"] == 1
+    assert table.loc[("all", "missing"), "count"] == 2                  # R3 said nothing, R4 has no row
+    assert table.loc[("all", "3"), "count"] == 0
+    assert table.xs("all")["share"].sum() == pytest.approx(1.0)
+
+
+def test_kendall_w_and_group_disagreement():
+    same = np.array([[1, 2, 3], [1, 2, 3], [1, 2, 3]], dtype=float)
+    assert survey.kendall_w(same)[0] == pytest.approx(1.0)
+    opposite = np.array([[1, 2, 3], [3, 2, 1]], dtype=float)
+    assert survey.kendall_w(opposite)[0] == pytest.approx(0.0)
+    rows = {f"Y{i}": {"A1": 1, "A2": 2, "A3": 3} for i in range(4)} | {f"L{i}": {"A1": 3, "A2": 2, "A3": 1}
+                                                                        for i in range(4)}
+    people = pd.DataFrame({"respondent_id": list(rows), "group": ["yrittäjä"] * 4 + ["luottamushenkilö"] * 4})
+    ranks = _rankings(rows)
+    pri = survey.priorities(ranks, people, ALTS, P.AnalysisParams(bootstrap=0))
+    agree = survey.agreement(ranks, people, ALTS, pri)
+    between = agree[agree["statistic"] == "spearman"].iloc[0]
+    assert between["value"] == pytest.approx(-1.0)
+    within = agree[(agree["statistic"] == "kendall_w") & (agree["group_a"] == "yrittäjä")].iloc[0]
+    assert within["value"] == pytest.approx(1.0)
+
+
+# --- a tiny coded corpus -------------------------------------------------------------------------------
+
+def _codebook():
+    def code(cid, kind="theme", parent=None):
+        return cid, Code(cid, kind, f"label {cid}", cid, f"definition of {cid}", parent=parent)
+    return Codebook("tiny", dict([code("T1"), code("T2"), code("T3"), code("T2.1", "subcode", "T2"),
+                                  code("T2.2", "subcode", "T2"), code("HAASTE", "statement"),
+                                  code("VAHVUUS", "statement"), code("EHDOTUS", "statement"),
+                                  code("TAVOITE", "statement")]))
+
+
+def _inputs(rows, dim=8, seed=0):
+    """AnalysisInputs from (segment_id, participant, group, stage, codes, text) rows; lemmas = the words."""
+    seg = pd.DataFrame(rows, columns=["segment_id", "participant", "group", "stage", "codes", "text"])
+    seg["codes"] = [frozenset(c.split(";")) if c else frozenset() for c in seg["codes"]]
+    seqs = [[frozenset({w}) for w in t.lower().split()] for t in seg["text"]]
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(len(seg), dim))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    far = np.zeros(dim)
+    far[0] = 1.0
+    themes = [ProgrammeTheme("T1", "Matkailu", goals=[Goal("T1.G1", "T1", "Kaivos työllistää", ("kaivos",))]),
+              ProgrammeTheme("T2", "Asuminen", goals=[Goal("T2.G1", "T2", "Väkiluku kasvaa", ("väkiluku",))]),
+              ProgrammeTheme("T3", "Yrittäjyys")]
+    return AnalysisInputs(seg, _codebook(), themes, ALTS, lemmas=[t.lower().split() for t in seg["text"]],
+                          lemma_sets=[frozenset().union(*s) for s in seqs], lemma_seqs=seqs, vectors=vectors,
+                          vectorise=lambda text: far)
+
+
+def _corpus():
+    people = [("P1", "yrittäjä"), ("P2", "yrittäjä"), ("P3", "luottamushenkilö"), ("P4", "luottamushenkilö")]
+    rows = []
+    for n, (p, g) in enumerate(people):
+        rows.append((f"H{n}-1", p, g, "interview", "T2;T2.1", "asunnot puuttuvat"))
+        if n < 3:
+            rows.append((f"H{n}-2", p, g, "interview", "T3", "yrittäjyys kasvaa"))
+    rows.append(("H0-3", "P1", "yrittäjä", "interview", "T1", "matkailu on tärkeä"))   # T1: 1 of 4
+    rows.append(("H1-3", "P2", "yrittäjä", "interview", "T2;HAASTE", "teema on kaatoluokka"))
+    rows.append(("H2-3", "P3", "luottamushenkilö", "interview", "T2;EHDOTUS", "jakaa kaksi osa"))
+    for k in range(5):                                                   # T1.G1: questioned only
+        rows.append((f"C-{k}", f"P{k + 5}", "yrittäjä", "comment", "T1;TAVOITE;HAASTE", "kaivos on epärealistinen"))
+    rows += [("C-10", "P20", "yrittäjä", "comment", "T2;TAVOITE;VAHVUUS", "väkiluku tavoite on realistinen"),
+             ("C-11", "P21", "viranhaltija", "comment", "T2;TAVOITE", "väkiluku kasvu realistinen"),
+             ("C-12", "P22", "viranhaltija", "comment", "T2;TAVOITE;HAASTE", "väkiluku epärealistinen"),
+             ("C-13", "P23", "luottamushenkilö", "comment", "T2;TAVOITE;HAASTE", "väkiluku mahdoton")]
+    return _inputs(rows)
+
+
+def test_theme_verdicts_from_coverage_and_scope():
+    inputs, params = _corpus(), P.AnalysisParams()
+    subcodes = validation.subcode_coverage(inputs, params)
+    persp = validation.perspective(inputs, params)
+    ledger = validation.Ledger(params)
+    table = validation.validate_themes(inputs, params, None, None, persp, subcodes, ledger).set_index("theme")
+    assert table.loc["T1", "coverage"] == pytest.approx(0.25)
+    assert table.loc["T1", "verdict"] == "not_supported"                 # voiced by 1 of 4 interviewees
+    assert table.loc["T2", "verdict"] == "needs_refinement"              # two participants: a catch-all
+    assert table.loc["T2", "n_scope_critics"] == 2
+    assert table.loc["T2", "subcodes_silent"] == "T2.2"
+    assert table.loc["T2", "subcodes_voiced"] == "T2.1"
+    assert table.loc["T3", "verdict"] == "confirmed"                      # 3 of 4, no scope challenge
+    scope = ledger.frame().query("subject == 'T2' and stance == 'scope'")
+    assert set(scope["segment_id"]) == {"H1-3", "H2-3"}
+    # perspective: groups of 2 interviewees are described, not tested
+    assert set(persp["test"]) == {"descriptive"}
+    assert persp["small_n"].all()
+    tested = validation.perspective(inputs, params.replace(perspective_min_n=2))
+    assert set(tested["test"]) == {"fisher_exact"}
+    assert tested["p_value"].between(0, 1).all()
+    # a stricter rule is a parameter, not a code change
+    strict = validation.validate_themes(inputs, params.replace(scope_min_participants=3), None, None, persp,
+                                        subcodes, validation.Ledger(params)).set_index("theme")
+    assert strict.loc["T2", "verdict"] == "confirmed"
+
+
+def test_goal_with_only_questioning_evidence_is_not_supported():
+    inputs, params = _corpus(), P.AnalysisParams()
+    ledger = validation.Ledger(params)
+    goals = validation.validate_goals(inputs, params, ledger).set_index("goal_id")
+    assert goals.loc["T1.G1", "verdict"] == "not_supported"
+    assert goals.loc["T1.G1", "voices_question"] == 5 and goals.loc["T1.G1", "voices_support"] == 0
+    assert goals.loc["T2.G1", "verdict"] == "needs_refinement"           # 2 support, 2 question
+    assert (goals.loc["T2.G1", "voices_support"], goals.loc["T2.G1", "voices_question"]) == (2, 2)
+    led = ledger.frame()
+    assert set(led.loc[led["subject"] == "T1.G1", "stance"]) == {"question"}
+    assert led["quote"].str.len().max() <= params.quote_chars
+
+
+def test_signal_hits_match_lemma_sequences_and_negation():
+    seq = [frozenset({w}) for w in "se ei olla realistinen".split()]
+    assert signal_hits(seq, ["ei realistinen"]) == ["ei realistinen"]   # one word between "ei" and the word
+    assert signal_hits(seq, ["liian laaja"]) == []
+    stance, _, hits = validation.goal_stance(frozenset({"TAVOITE"}), seq, P.AnalysisParams())
+    assert stance == "question" and hits["support"] == []               # the doubt cancels "realistinen"
+
+
+def test_triangulation_shares_and_strength():
+    inputs = _corpus()
+    out = triangulation.triangulate(inputs, P.AnalysisParams(), ["interview", "comment"])
+    stage = out["triangulation_stage"].set_index(["theme", "stage"])
+    n_interview = (inputs.segments["stage"] == "interview").sum()
+    assert stage.loc[("T3", "interview"), "n_segments"] == 3
+    assert stage.loc[("T3", "interview"), "share_segments"] == pytest.approx(3 / n_interview)
+    assert stage.loc[("T3", "interview"), "share_participants"] == pytest.approx(3 / 4)
+    support = out["theme_support"].set_index("theme")
+    assert support.loc["T3", "strength"] == "single_method"
+    co = out["theme_cooccurrence"].set_index(["theme_a", "theme_b"])
+    assert co.loc[("T1", "T2"), "n_segments"] == 0
+
+
+# --- topics ----------------------------------------------------------------------------------------------
+
+def _topic_corpus():
+    """Three well-separated clusters of 16 segments; the third has no theme code (a gap in the codebook)."""
+    rng = np.random.default_rng(1)
+    vocab = [["matkailu", "turisti", "hotelli", "rinne"], ["asunto", "vuokra", "tontti", "rakentaa"],
+             ["sähkökatko", "varavoima", "vesihuolto", "ambulanssi"]]
+    codes = ["T1", "T2", "HAASTE"]
+    dim, rows, vectors = 12, [], []
+    for c in range(3):
+        centre = np.zeros(dim)
+        centre[c] = 5.0
+        for k in range(16):
+            words = " ".join(rng.choice(vocab[c], 5))
+            rows.append((f"S{c}-{k:02d}", f"P{c}{k % 5}", "yrittäjä", "interview", codes[c], words))
+            vectors.append(centre + rng.normal(scale=0.3, size=dim))
+    inputs = _inputs(rows, dim=dim)
+    v = np.array(vectors)
+    inputs.vectors = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return inputs
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_topics_are_deterministic_and_find_the_uncoded_cluster():
+    inputs = _topic_corpus()
+    params = P.AnalysisParams(min_words=3, min_topic_size=6, umap_neighbors=8, cluster_selection="eom")
+    first, assign_first = topics.topics(inputs, params)
+    second, assign_second = topics.topics(inputs, params)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(assign_first, assign_second)
+    real = first[first["topic_id"] >= 0]
+    assert len(real) == 3
+    emergent = real[real["emergent"]]
+    assert len(emergent) == 1
+    row = emergent.iloc[0]
+    assert set(row["top_terms"].split(";")[:4]) == {"sähkökatko", "varavoima", "vesihuolto", "ambulanssi"}
+    assert row["n_participants"] == 5 and row["best_theme_overlap"] == 0
+    assert set(real.loc[~real["emergent"], "best_code"]) == {"T1", "T2"}
+    assert set(assign_first["segment_id"]) == set(inputs.segments["segment_id"])
+
+
+# --- parameters and the command line -------------------------------------------------------------------
+
+def test_params_from_report_and_command_line():
+    params = P.resolve_params({"min_coverage": 0.2, "language": "fi"}, {"scope_min_participants": "4"})
+    assert params.min_coverage == 0.2 and params.scope_min_participants == 4
+    with pytest.raises(InputError, match="unknown analysis parameter"):
+        P.resolve_params({}, {"no_such": "1"})
+    with pytest.raises(InputError, match="not a int"):
+        P.resolve_params({}, {"bootstrap": "many"})
+    with pytest.raises(InputError, match="between 0 and 1"):
+        P.resolve_params({}, {"min_coverage": "2"})
+
+
+def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
+    assert main(["analyse", str(tiny_project)]) == 2
+    err = capsys.readouterr().err
+    assert "segments.parquet" in err and "codesign ingest" in err
+
+
+# --- the demo: the planted findings of data/kolari/DESIGN.md ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def analysed_demo(demo_copy):
+    from codesign.analysis import analyse
+    from codesign.coding import code_project
+    from codesign.ingest import ingest
+
+    build = demo_copy / "build"
+    if not (build / "segments.parquet").is_file():
+        ingest(demo_copy)
+    if not (build / "codings.parquet").is_file():
+        code_project(demo_copy)
+    return analyse(demo_copy, {"bootstrap": 200})
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore")
+def test_demo_planted_findings(analysed_demo, demo_copy):
+    t = analysed_demo
+    for name in ("topics", "survey_priorities", "theme_validation", "goal_validation", "evidence_ledger"):
+        assert (demo_copy / "build" / f"{name}.csv").is_file()
+    assert (demo_copy / "build" / "analysis_report.json").is_file()
+    # 1. group disagreement: entrepreneurs put A1 first and A4 low, decision-makers A4 first
+    pri = t["survey_priorities"].set_index(["group", "alternative"])
+    assert pri.loc[("yrittäjä", "A1"), "position"] == 1
+    assert pri.loc[("luottamushenkilö", "A4"), "position"] == 1
+    assert pri.loc[("yrittäjä", "A4"), "position"] >= 6
+    agree = t["survey_agreement"]
+    rho = agree[(agree["statistic"] == "spearman") & ({"yrittäjä", "luottamushenkilö"} ==
+                                                      agree[["group_a", "group_b"]].apply(set, axis=1))]
+    assert rho["value"].iloc[0] < 0.5
+    # 4. quiet voices: 7 decision-makers in the survey, 3 company representatives interviewed
+    assert pri.loc[("luottamushenkilö", "A1"), "n_respondents"] == 7 and pri.loc[("luottamushenkilö", "A1"), "small_n"]
+    persp = t["perspective"].set_index(["theme", "group"])
+    assert persp.loc[("T1", "yrityksen edustaja"), "n_interviewees"] == 3
+    assert persp.loc[("T1", "yrityksen edustaja"), "test"] == "descriptive" and persp.loc[("T1", "yrityksen edustaja"), "small_n"]
+    # 2. T5 too broad; multi-locality silent
+    themes = t["theme_validation"].set_index("theme")
+    assert themes.loc["T5", "verdict"] == "needs_refinement"
+    assert "catch_all" in themes.loc["T5", "scope_flags"] and "T5.6" in themes.loc["T5", "subcodes_silent"]
+    assert (themes.drop(index="T5")["verdict"] == "confirmed").all()
+    # 3. goals
+    goals = t["goal_validation"].set_index("goal_id")
+    assert goals.loc["T4.G1", "verdict"] == "not_supported"
+    assert goals.loc["T2.G3", "verdict"] == "needs_refinement"
+    assert goals.loc["T2.G3", "voices_support"] >= 1 and goals.loc["T2.G3", "voices_question"] >= 2
+    # 5. the emergent concern (preparedness / security of supply) is an emergent topic
+    emergent = t["emergent_topics"]
+    terms = ";".join(emergent["top_terms"])
+    assert any(w in terms for w in ("sähkökatko", "varavoima", "vesihuolto", "ambulanssi", "huoltovarmuus"))
+    assert emergent["n_participants"].max() >= 3
+    ledger = t["evidence_ledger"]
+    assert {"theme", "goal", "topic"} <= set(ledger["subject_type"])
+    assert ledger["segment_id"].isin(set(t["topic_assignments"]["segment_id"]) | set(ledger["segment_id"])).all()
+
+
+def test_analyse_rejects_an_unknown_parameter(tiny_project, capsys):
+    assert main(["analyse", str(tiny_project), "-p", "min_coverag", "0.3"]) == 2
+    assert "unknown analysis parameter 'min_coverag'" in capsys.readouterr().err
