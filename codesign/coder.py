@@ -62,7 +62,8 @@ def context_texts(segments: pd.DataFrame) -> pd.Series:
 def prepare_units(segments: pd.DataFrame, cache, remember: bool = True) -> list[Unit]:
     """Units for the segments (in their order), with NLP from the DocCache ``cache`` (``remember=False``:
     do not keep these texts in the cache)."""
-    context = context_texts(segments)
+    # a ``context`` column (coded_segments: computed before the interviewer's turns were dropped) wins
+    context = segments["context"].fillna("").astype(str) if "context" in segments else context_texts(segments)
     texts = list(segments["text"].astype(str))
     contexts = list(context.loc[segments.index])
     docs = cache.process(texts + [c for c in contexts if c], remember=remember)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .agreement import read_coding
 from .codebook import Codebook, load_codebook
-from .coder import CODED_ROLE, ThemeCoder, codings_table, label_matrix, prepare_units
+from .coder import CODED_ROLE, ThemeCoder, codings_table, context_texts, label_matrix, prepare_units
 from .errors import CodesignError
 from .finnish import DocCache
 from .ingest import read_segments
@@ -36,8 +36,11 @@ def coding_codes(codebook: Codebook) -> list[str]:
 
 
 def coded_segments(project: Project, coding: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The segments the coder codes (participants'), limited to those ``coding`` covers when given."""
+    """The segments the coder codes (participants'), limited to those ``coding`` covers when given, with a
+    ``context`` column (``codesign.coder.context_texts``: the interviewer's question, else the prompt)."""
     segments = read_segments(project)
+    # context (what the segment answers) comes from the whole table: the interviewer's turns are dropped below
+    segments["context"] = context_texts(segments)
     keep = segments["speaker_role"] == CODED_ROLE
     if coding is not None:
         keep &= segments["segment_id"].isin(set(coding["segment_id"]))
