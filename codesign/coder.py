@@ -93,7 +93,9 @@ class LexiconMatcher:
             for phrase in lex.phrases:
                 n = len(phrase)
                 for i in range(len(unit_words) - n + 1):
-                    if all(phrase[j] in unit_words[i + j].lemmas for j in range(n)):
+                    # the first lemma alone rules out almost every position: test it before the rest
+                    if phrase[0] in unit_words[i].lemmas and all(
+                            phrase[j] in unit_words[i + j].lemmas for j in range(1, n)):
                         hits.append(" ".join(w.text for w in unit_words[i:i + n]))
             out.append(hits)
         return out
