@@ -28,6 +28,8 @@ from .project import Project, load_project
 #: Components the coder needs: lemmas and morphology; no parser, no NER.
 CODER_EXCLUDE = ("parser", "ner")
 CODINGS_COLUMNS = ["segment_id", "code", "source", "confidence", "evidence", "final"]
+#: Part of the cached model's key: raise it when the coder's training changes, so stale models retrain.
+MODEL_FORMAT = 2
 
 
 def coding_codes(codebook: Codebook) -> list[str]:
@@ -154,8 +156,8 @@ def final_codes(codings: pd.DataFrame) -> pd.DataFrame:
 def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0) -> ThemeCoder:
     """A coder trained on all of the project's human-coded segments, cached on disk.
 
-    The cache key is the hash of the segment table, the reference coding, the codebook and the codesign
-    version, so a changed input retrains and an unchanged one loads in a moment.
+    The cache key is the hash of the segment table, the reference coding, the codebook, the codesign
+    version and ``MODEL_FORMAT``, so a changed input retrains and an unchanged one loads in a moment.
     """
     import hashlib
     import pickle
@@ -168,7 +170,7 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
         raise CodesignError(f"{segments_path} not found: run `codesign ingest {project.root}` first")
     if project.reference_coding_path is None or project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: the coder needs `codebook:` and `reference_coding:`")
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{MODEL_FORMAT}".encode())
     for path in (segments_path, project.reference_coding_path, project.codebook_path):
         digest.update(path.read_bytes())
     model_path = project.cache_dir / "models" / f"coder-{digest.hexdigest()[:16]}-{seed}.pickle"
