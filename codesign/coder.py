@@ -62,7 +62,8 @@ def context_texts(segments: pd.DataFrame) -> pd.Series:
 def prepare_units(segments: pd.DataFrame, cache, remember: bool = True) -> list[Unit]:
     """Units for the segments (in their order), with NLP from the DocCache ``cache`` (``remember=False``:
     do not keep these texts in the cache)."""
-    context = context_texts(segments)
+    # a ``context`` column (coded_segments: computed before the interviewer's turns were dropped) wins
+    context = segments["context"].fillna("").astype(str) if "context" in segments else context_texts(segments)
     texts = list(segments["text"].astype(str))
     contexts = list(context.loc[segments.index])
     docs = cache.process(texts + [c for c in contexts if c], remember=remember)
@@ -92,7 +93,9 @@ class LexiconMatcher:
             for phrase in lex.phrases:
                 n = len(phrase)
                 for i in range(len(unit_words) - n + 1):
-                    if all(phrase[j] in unit_words[i + j].lemmas for j in range(n)):
+                    # the first lemma alone rules out almost every position: test it before the rest
+                    if phrase[0] in unit_words[i].lemmas and all(
+                            phrase[j] in unit_words[i + j].lemmas for j in range(1, n)):
                         hits.append(" ".join(w.text for w in unit_words[i:i + n]))
             out.append(hits)
         return out
@@ -156,15 +159,18 @@ def unit_terms(unit: Unit) -> list[str]:
 
 @dataclass
 class SupervisedModel:
-    """Per-code logistic regression, Platt-calibrated on out-of-fold scores, threshold tuned for F1."""
+    """Per-code logistic regression, Platt-calibrated on out-of-fold scores, threshold tuned for F1, the
+    regularisation chosen per code on the same out-of-fold scores (nested: training data only)."""
     codes: list[str]
-    C: float = 0.5
+    #: regularisation candidates; one is chosen per code on out-of-fold scores of the training data
+    C: float | tuple[float, ...] = (0.5, 2.0)
     vector_weight: float = 0.1   # the 300-d segment vector: many weak signals
     dense_weight: float = 0.1    # lexicon counts and semantic similarities
     folds: int = 5
     seed: int = 0
     models: list = field(default_factory=list)
     calibrators: list = field(default_factory=list)
+    chosen_C: list = field(default_factory=list)
     thresholds: np.ndarray | None = None
 
     def _design(self, units: list[Unit], dense: np.ndarray | None, fit: bool):
@@ -187,29 +193,49 @@ class SupervisedModel:
 
     def fit(self, units: list[Unit], y: np.ndarray, dense: np.ndarray | None = None) -> "SupervisedModel":
         from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold
 
         X = self._design(units, dense, fit=True)
-        self.models, self.calibrators, thresholds = [], [], []
+        self.models, self.calibrators, self.chosen_C, thresholds = [], [], [], []
         for k in range(len(self.codes)):
             target = y[:, k]
-            make = lambda: LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=2000)
             if target.sum() < 2 or target.sum() > len(target) - 2:
                 self.models.append(None)
                 self.calibrators.append(float(target.mean()))
+                self.chosen_C.append(None)
                 thresholds.append(0.5)
                 continue
-            oof = np.zeros(len(target))
-            splits = min(self.folds, int(target.sum()), int(len(target) - target.sum()))
-            for train, test in StratifiedKFold(splits, shuffle=True, random_state=self.seed).split(X, target):
-                oof[test] = make().fit(X[train], target[train]).decision_function(X[test])
+            C, oof = self._choose_C(X, target)
             calibrator = LogisticRegression(C=1e4).fit(oof.reshape(-1, 1), target)
             probs = calibrator.predict_proba(oof.reshape(-1, 1))[:, 1]
             thresholds.append(_best_threshold(probs, target, np.linspace(0.15, 0.85, 29)))
-            self.models.append(make().fit(X, target))
+            self.models.append(self._model(C).fit(X, target))
             self.calibrators.append(calibrator)
+            self.chosen_C.append(C)
         self.thresholds = np.array(thresholds)
         return self
+
+    def _model(self, C: float):
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
+
+    def _choose_C(self, X, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """The candidate ``C`` whose out-of-fold scores on the training data rank best (average precision),
+        and those scores: the choice is nested inside whatever data ``fit`` is given, never the test data."""
+        from sklearn.metrics import average_precision_score
+        from sklearn.model_selection import StratifiedKFold
+
+        splits = min(self.folds, int(target.sum()), int(len(target) - target.sum()))
+        folds = list(StratifiedKFold(splits, shuffle=True, random_state=self.seed).split(X, target))
+        best = (-1.0, None, None)
+        for C in np.atleast_1d(self.C):
+            oof = np.zeros(len(target))
+            for train, test in folds:
+                oof[test] = self._model(C).fit(X[train], target[train]).decision_function(X[test])
+            quality = average_precision_score(target, oof)
+            if quality > best[0] + 1e-9:
+                best = (quality, float(C), oof)
+        return best[1], best[2]
 
     def predict_proba(self, units: list[Unit], dense: np.ndarray | None = None) -> np.ndarray:
         X = self._design(units, dense, fit=False)

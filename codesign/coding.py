@@ -18,7 +18,7 @@ import pandas as pd
 
 from .agreement import read_coding
 from .codebook import Codebook, load_codebook
-from .coder import CODED_ROLE, ThemeCoder, codings_table, label_matrix, prepare_units
+from .coder import CODED_ROLE, ThemeCoder, codings_table, context_texts, label_matrix, prepare_units
 from .errors import CodesignError
 from .finnish import DocCache
 from .ingest import read_segments
@@ -28,6 +28,8 @@ from .project import Project, load_project
 #: Components the coder needs: lemmas and morphology; no parser, no NER.
 CODER_EXCLUDE = ("parser", "ner")
 CODINGS_COLUMNS = ["segment_id", "code", "source", "confidence", "evidence", "final"]
+#: Part of the cached model's key: raise it when the coder's training changes, so stale models retrain.
+MODEL_FORMAT = 2
 
 
 def coding_codes(codebook: Codebook) -> list[str]:
@@ -36,8 +38,11 @@ def coding_codes(codebook: Codebook) -> list[str]:
 
 
 def coded_segments(project: Project, coding: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The segments the coder codes (participants'), limited to those ``coding`` covers when given."""
+    """The segments the coder codes (participants'), limited to those ``coding`` covers when given, with a
+    ``context`` column (``codesign.coder.context_texts``: the interviewer's question, else the prompt)."""
     segments = read_segments(project)
+    # context (what the segment answers) comes from the whole table: the interviewer's turns are dropped below
+    segments["context"] = context_texts(segments)
     keep = segments["speaker_role"] == CODED_ROLE
     if coding is not None:
         keep &= segments["segment_id"].isin(set(coding["segment_id"]))
@@ -151,8 +156,8 @@ def final_codes(codings: pd.DataFrame) -> pd.DataFrame:
 def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0) -> ThemeCoder:
     """A coder trained on all of the project's human-coded segments, cached on disk.
 
-    The cache key is the hash of the segment table, the reference coding, the codebook and the codesign
-    version, so a changed input retrains and an unchanged one loads in a moment.
+    The cache key is the hash of the segment table, the reference coding, the codebook, the codesign
+    version and ``MODEL_FORMAT``, so a changed input retrains and an unchanged one loads in a moment.
     """
     import hashlib
     import pickle
@@ -165,7 +170,7 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
         raise CodesignError(f"{segments_path} not found: run `codesign ingest {project.root}` first")
     if project.reference_coding_path is None or project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: the coder needs `codebook:` and `reference_coding:`")
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{MODEL_FORMAT}".encode())
     for path in (segments_path, project.reference_coding_path, project.codebook_path):
         digest.update(path.read_bytes())
     model_path = project.cache_dir / "models" / f"coder-{digest.hexdigest()[:16]}-{seed}.pickle"

@@ -5,8 +5,10 @@ import io
 import json
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from codesign.cli import main
 from codesign.codebook import from_qdc, load_codebook, to_qdc
@@ -146,6 +148,33 @@ def test_qdc_import_of_a_foreign_codebook(tmp_path):
 def test_label_matrix():
     coding = pd.DataFrame({"segment_id": ["a", "b"], "codes": ["T1;HAASTE", ""]})
     assert label_matrix(coding, ["a", "b", "c"], ["T1", "T2", "HAASTE"]).tolist() == [[1, 0, 1], [0, 0, 0], [0, 0, 0]]
+
+
+def test_context_is_the_interviewers_question_even_when_only_participant_turns_are_coded():
+    from codesign.coder import context_texts
+
+    segments = pd.DataFrame({
+        "segment_id": ["H1-1", "H1-2", "H1-3", "W-1"], "source_id": ["H1", "H1", "H1", "W"], "turn": [1, 2, 3, 1],
+        "speaker_role": ["interviewer", "participant", "participant", "participant"],
+        "prompt": [None, None, None, "Vahvuudet"], "text": ["Miten asuminen?", "Huono.", "Ja kallis.", "Luonto"]})
+    assert context_texts(segments).tolist() == ["", "Miten asuminen?", "", "Vahvuudet"]
+    # the coder sees participant turns only: the question must come from the whole table (a past bug)
+    assert context_texts(segments[segments["speaker_role"] == "participant"]).tolist() == ["", "", "Vahvuudet"]
+
+
+def test_supervised_regularisation_is_chosen_on_training_folds_only():
+    from codesign.coder import SupervisedModel
+
+    rng = np.random.default_rng(1)
+    target = rng.integers(0, 2, 300)
+    noise = rng.normal(0, 3, 300)
+    # the signal is x1 - x2; only a weakly regularised model learns the negative weight of x2
+    X = np.column_stack([2 * target - 1 + noise, noise])
+    model = SupervisedModel(["A"], C=(1e-4, 10.0))
+    C, oof = model._choose_C(sparse.csr_matrix(X), target)
+    assert C == 10.0
+    assert oof.shape == (300,) and np.corrcoef(oof, target)[0, 1] > 0.5
+    assert SupervisedModel(["A"], C=0.5)._choose_C(sparse.csr_matrix(X), target)[0] == 0.5   # one candidate
 
 
 # --- the command-line contract, on the demo project (ingested once per session) ---------------------
