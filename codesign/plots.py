@@ -25,3 +25,70 @@ def segments_by_stage_and_group(segments: pd.DataFrame, stage_labels: dict[str, 
     ax.set_title("Osallistujien segmentit vaiheittain ja sidosryhmittäin")
     fig.tight_layout()
     return fig
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    return plt, sns
+
+
+def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "n_segments", *,
+                  title: str = "", xlabel: str = "", ylabel: str = "", index_order=None, column_order=None,
+                  cmap: str = "Blues"):
+    """Annotated heatmap of a tidy count table (one row per ``index`` × ``columns`` pair); zeros shown."""
+    plt, sns = _pyplot()
+    table = counts.pivot_table(index=index, columns=columns, values=value, aggfunc="sum", fill_value=0)
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
+    if column_order is not None:
+        table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns,
+                              fill_value=0)
+    width = min(14, 2.5 + 1.1 * max(1, table.shape[1]))
+    height = min(12, 1.5 + 0.45 * max(1, table.shape[0]))
+    fig, ax = plt.subplots(figsize=(width, height))
+    sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelrotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    fig.tight_layout()
+    return fig
+
+
+def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_segments", *,
+                   title: str = "", xlabel: str = "", ylabel: str = "", legend_title: str | None = None,
+                   index_order=None):
+    """Horizontal stacked bars: ``value`` per ``index``, split by ``hue`` (e.g. notes per frame by group)."""
+    plt, sns = _pyplot()
+    table = counts.pivot_table(index=index, columns=hue, values=value, aggfunc="sum", fill_value=0)
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
+    table = table.iloc[::-1]   # first row on top
+    fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(1, len(table))))
+    table.plot.barh(stacked=True, ax=ax, color=sns.color_palette("colorblind", table.shape[1]), width=0.75)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def show(fig, dpi: int = 110) -> None:
+    """Display a figure in a notebook as an embedded PNG (works with any matplotlib backend), then close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png"))
