@@ -7,23 +7,27 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.codesign-installed
 PROJECT ?= data/kolari
 APT_PACKAGES := libvoikko1 voikko-fi
+# the tests also open an HTML report in a real headless browser
+TEST_APT_PACKAGES := chromium
 
 .PHONY: report test env system-deps benchmark constraints clean
 
+# ingest, code and analyse as needed, then every notebook into reports/<project>/<timestamp>/
 report: env
-	$(BIN)/codesign ingest $(PROJECT)
-	$(BIN)/codesign code $(PROJECT)
+	$(BIN)/codesign build $(PROJECT)
 
 test: env
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 	$(BIN)/python -m pytest
 
 benchmark: env
 	$(BIN)/python benchmarks/bench_ingest.py $(PROJECT)
 	$(BIN)/python benchmarks/bench_coder.py $(PROJECT)
+	$(BIN)/python benchmarks/bench_build.py $(PROJECT)
 
 env: system-deps $(STAMP)
 
-# Voikko is a system library: install it with apt when missing (as root, or via sudo).
+# Voikko is a system library (and chromium a browser for the tests): install with apt when missing.
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) with apt-get"; \

@@ -40,8 +40,6 @@ DEFAULT_NOTEBOOKS = PACKAGE_ROOT / "notebooks"
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 STATE_FILE = "pipeline_state.json"
 BUILD_FILE = "build.json"
-#: Parameters only notebooks use; every other override is passed to the analytics step too.
-NOTEBOOK_ONLY_PARAMETERS = ("project", "language", "themes", "groups")
 CELL_TIMEOUT_S = 900
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_LEAK, EXIT_BUSY = 0, 1, 2, 3, 4
@@ -151,6 +149,19 @@ def _analysis_module():
         return None
     module = importlib.import_module("codesign.analysis")
     return module if hasattr(module, "analyse") else None
+
+
+def analysis_overrides(params: dict) -> dict:
+    """The ``--params``/``-p`` values the analytics knows (fields of its ``AnalysisParams``); the analytics
+    reads project.yml ``report:`` itself, and notebook-only names would be unknown to it."""
+    import dataclasses
+
+    module = _analysis_module()
+    kind = getattr(module, "AnalysisParams", None) if module is not None else None
+    if kind is None or not dataclasses.is_dataclass(kind):
+        return {}
+    names = {f.name for f in dataclasses.fields(kind)}
+    return {k: v for k, v in params.items() if k in names}
 
 
 def _run_analyse(project: Project, params: dict) -> str:
@@ -575,8 +586,8 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
     started = time.perf_counter()
     with build_lock(project, lock_wait_s):
         reporter.progress(f"codesign build {project.name}: pipeline")
-        steps = run_pipeline(project, {k: v for k, v in overrides.items() if k not in NOTEBOOK_ONLY_PARAMETERS},
-                             force, reporter) if run_steps else []
+        explicit = {**(read_params_file(params_file) if params_file else {}), **(params or {})}
+        steps = run_pipeline(project, analysis_overrides(explicit), force, reporter) if run_steps else []
         specs = discover_notebooks(notebooks_dir)
         chosen = select_notebooks(specs, only)
         previous = previous_build(project_dir)
@@ -602,7 +613,6 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                 run.status = "unchanged" if spec.name in chosen else "kept"
                 run.html, run.ipynb = prev.get("html"), prev.get("ipynb")
                 run.built_in = prev.get("built_in") or prev_dir.name
-                run.duration_s = prev.get("duration_s", 0.0)
                 if run.status == "kept":
                     run.key, run.inputs_hash, run.params = prev["key"], prev["inputs_hash"], prev["params"]
                 reporter.progress(f"{prefix} {run.status}")

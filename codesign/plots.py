@@ -49,7 +49,8 @@ def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "
         table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns,
                               fill_value=0)
     width = min(14, 2.5 + 1.1 * max(1, table.shape[1]))
-    height = min(12, 1.5 + 0.45 * max(1, table.shape[0]))
+    longest_column = max((len(str(c)) for c in table.columns), default=0)
+    height = min(14, 1.5 + 0.45 * max(1, table.shape[0]) + 0.06 * longest_column)   # room for slanted labels
     fig, ax = plt.subplots(figsize=(width, height))
     sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
     ax.set_title(title)
