@@ -113,7 +113,10 @@ def _run_ingest(project: Project, params: dict) -> str:
 
     result = ingest(project)
     if result.failures:
-        raise StepFailed("; ".join(str(f.redacted()) for f in result.failures))
+        # redacted: this text lands in index.html; the full messages are in private/ingest_errors.log
+        raise StepFailed(f"{len(result.failures)} source(s) could not be read: "
+                         + "; ".join(f"{f.path}: {f.redacted}" for f in result.failures)
+                         + " (details: private/ingest_errors.log)")
     return f"{len(result.segments)} segments from {len(result.documents)} sources"
 
 

@@ -83,13 +83,19 @@ def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_s
 
 
 def show(fig, dpi: int = 110) -> None:
-    """Display a figure in a notebook as an embedded PNG (works with any matplotlib backend), then close it."""
+    """Display a figure in a notebook as an embedded PNG with its title as alternative text (works with any
+    matplotlib backend, and the HTML report stays one self-contained file), then close the figure."""
+    import base64
+    import html
     import io
 
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
+    from IPython.display import HTML, display
 
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    alt = html.escape(titles[0] if titles else "figure", quote=True)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="png"))
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display(HTML(f'<img alt="{alt}" style="max-width:100%" src="data:image/png;base64,{data}">'))
