@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -301,18 +302,45 @@ class NotebookSpec:
     declared: dict          # parameter name → default (from the parameters cell)
 
 
-def discover_notebooks(folder: Path) -> list[NotebookSpec]:
-    import nbformat
-    import papermill
+def declared_parameters(path: Path, cells: list[dict]) -> dict:
+    """Names and default values assigned in the cell tagged ``parameters`` (empty when there is none)."""
+    import ast
 
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as exc:
+                raise InputError(path, f"the parameters cell is not valid Python: {exc.msg}",
+                                 line=exc.lineno, hint="fix the cell tagged `parameters`") from None
+            out = {}
+            for node in tree.body:
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            try:
+                                out[target.id] = ast.literal_eval(node.value) if node.value else None
+                            except ValueError:
+                                out[target.id] = ast.unparse(node.value)
+            return out
+    return {}
+
+
+def discover_notebooks(folder: Path) -> list[NotebookSpec]:
+    """Every ``NN_*.ipynb`` of ``folder`` with its metadata; read as plain JSON, so a build with nothing to
+    run never imports papermill or nbconvert (seconds of start-up)."""
     specs = []
     for path in sorted(folder.glob(NOTEBOOK_PATTERN)):
-        nb = nbformat.read(path, as_version=4)
-        meta = nb.metadata.get("codesign", {})
-        declared = {name: info.get("default") for name, info in
-                    papermill.inspect_notebook(str(path)).items()}
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"not a notebook (invalid JSON: {exc})",
+                             hint="save it again from Jupyter") from None
+        meta = nb.get("metadata", {}).get("codesign", {})
         specs.append(NotebookSpec(path.stem, path, meta.get("title", path.stem),
-                                  list(meta.get("reads", ["build"])), declared))
+                                  list(meta.get("reads", ["build"])), declared_parameters(path, nb.get("cells", []))))
     return specs
 
 
@@ -501,13 +529,11 @@ def project_reports_dir(project: Project, reports_dir: Path | str | None) -> Pat
     return base / project.name
 
 
-def previous_build(project_dir: Path, exclude: Path | None = None) -> dict | None:
+def previous_build(project_dir: Path) -> dict | None:
     """build.json of the newest finished build (failed notebooks included: their good siblings carry)."""
     if not project_dir.is_dir():
         return None
     for folder in sorted((p for p in project_dir.iterdir() if p.is_dir() and not p.is_symlink()), reverse=True):
-        if folder == exclude:
-            continue
         meta = folder / BUILD_FILE
         if meta.is_file():
             data = json.loads(meta.read_text(encoding="utf-8"))
@@ -551,11 +577,13 @@ def resolve_latest(project_dir: Path) -> Path | None:
 
 
 def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
     out = {"codesign": __version__, "python": platform.python_version()}
     for name in ("pandas", "seaborn", "matplotlib", "papermill", "nbconvert", "spacy"):
         try:
-            out[name] = importlib.import_module(name).__version__
-        except Exception:     # a missing optional package is reported, not fatal
+            out[name] = version(name)
+        except PackageNotFoundError:
             out[name] = "not installed"
     return out
 
@@ -589,10 +617,10 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
     started = time.perf_counter()
     with build_lock(project, lock_wait_s):
         reporter.progress(f"codesign build {project.name}: pipeline")
+        specs = discover_notebooks(notebooks_dir)
+        chosen = select_notebooks(specs, only)          # a wrong --only name fails before any work
         explicit = {**(read_params_file(params_file) if params_file else {}), **(params or {})}
         steps = run_pipeline(project, analysis_overrides(explicit), force, reporter) if run_steps else []
-        specs = discover_notebooks(notebooks_dir)
-        chosen = select_notebooks(specs, only)
         previous = previous_build(project_dir)
         prev_runs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
         out_dir = _new_build_dir(project_dir)
@@ -657,6 +685,7 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                            "was not moved. Add the missing names to the register or project.yml "
                            "pseudonymisation settings, then build again.")
             return BuildResult(project.name, out_dir, EXIT_LEAK, steps, runs, duration, False, leaks)
+        duration = time.perf_counter() - started        # the leak check included
         complete = not failed and all(r.status in ("ok", "unchanged", "kept") for r in runs)
         if complete:
             update_latest(project_dir, out_dir)
@@ -673,8 +702,19 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                            complete)
 
 
+#: Embedded images (base64 in HTML and notebook JSON): no text to scan, only noise that is slow to scan.
+_EMBEDDED_IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=]+|"
+                             r'"image/(?:png|jpeg|gif)": "[A-Za-z0-9+/=\\n]+"')
+
+
 def _leak_check(project: Project, out_dir: Path) -> list[str]:
-    """Scan everything this build wrote; delete files with findings; return redacted finding lines."""
+    """Scan everything this build wrote; delete files with findings; return redacted finding lines.
+
+    Files are scanned as text with embedded images cut out (the leak check skips images anyway;
+    figures are drawn from the scanned tables).
+    """
+    import tempfile
+
     from .ingest import KEYS_FILE
     from .leakcheck import check_outputs
     from .pseudonymise import KeyTable
@@ -682,11 +722,20 @@ def _leak_check(project: Project, out_dir: Path) -> list[str]:
 
     register = load_register(project.register_path, project.groups)
     keys = KeyTable.load(project.private_dir / KEYS_FILE)
-    findings = check_outputs([out_dir], register, keys, project.keep_terms, raise_on_leak=False)
-    for path in {f.path for f in findings}:
+    with tempfile.TemporaryDirectory(prefix="codesign-leak-") as tmp:
+        copies = {}
+        for file in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+            copy = Path(tmp) / file.relative_to(out_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            text = file.read_text(encoding="utf-8", errors="replace")
+            copy.write_text(_EMBEDDED_IMAGE.sub("[image]", text), encoding="utf-8")
+            copies[str(copy)] = file
+        findings = check_outputs([Path(tmp)], register, keys, project.keep_terms, raise_on_leak=False)
+        originals = [(copies.get(f.path, Path(f.path)), f) for f in findings]
+    for path in {str(original) for original, _ in originals}:
         Path(path).unlink(missing_ok=True)
     # the value itself is personal data: say where and what, not the value
-    return [f"{f.path} ({f.where}): {f.what}" for f in findings]
+    return [f"{original} ({f.where}): {f.what}" for original, f in originals]
 
 
 def _build_metadata(project, out_dir, steps, runs, params, kernel, duration, failed) -> dict:

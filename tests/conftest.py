@@ -160,7 +160,8 @@ class NotebookProject:
             if self.project is None:
                 from report_fixture import make_report_project
 
-                folder = Path(tempfile.mkdtemp(prefix="codesign-nbval-"))
+                factory = getattr(item.config, "_tmp_path_factory", None)   # pytest's own temp folders
+                folder = factory.mktemp("nbval") if factory else Path(tempfile.mkdtemp(prefix="codesign-nbval-"))
                 self.project = str(make_report_project(folder / "tiny"))
             os.environ["CODESIGN_PROJECT"] = self.project
         try:
