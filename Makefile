@@ -6,9 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.codesign-installed
 PROJECT ?= data/kolari
-APT_PACKAGES := libvoikko1 voikko-fi
-# the tests also open an HTML report in a real headless browser
-TEST_APT_PACKAGES := chromium
+# chromium (headless) opens an HTML report in the tests
+APT_PACKAGES := libvoikko1 voikko-fi chromium
 
 .PHONY: report test env system-deps benchmark constraints clean
 
@@ -17,7 +16,6 @@ report: env
 	$(BIN)/codesign build $(PROJECT)
 
 test: env
-	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 	$(BIN)/python -m pytest
 
 benchmark: env
@@ -27,7 +25,8 @@ benchmark: env
 
 env: system-deps $(STAMP)
 
-# Voikko is a system library (and chromium a browser for the tests): install with apt when missing.
+# Voikko is a system library, chromium a browser the tests run: install them with apt when missing
+# (as root, or via sudo).
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) with apt-get"; \

@@ -176,6 +176,8 @@ def _run_analyse(project: Project, params: dict) -> str:
 def _analyse_unavailable(project: Project) -> str | None:
     if _analysis_module() is None:
         return "codesign.analysis is not available in this version of codesign (analytics not installed yet)"
+    if project.codebook_path is None or project.programme_path is None:
+        return "project.yml names no codebook or programme, which the analytics need"
     return None
 
 
@@ -769,6 +771,8 @@ def render_index(meta: dict, language: str = "fi") -> str:
         links = " ".join(f'<a href="{esc(nb[k])}">{k}</a>' for k in ("html", "ipynb") if nb.get(k))
         title = f'<a href="{esc(nb["html"])}">{esc(nb["title"])}</a>' if nb.get("html") else esc(nb["title"])
         status = t(f"status.{nb['status']}", language)
+        if nb["status"] in ("unchanged", "kept") and nb.get("built_in"):
+            status += f" ({nb['built_in']})"       # the build that made these outputs
         rows.append(f'<tr><td>{title}<br><code>{esc(nb["name"])}</code></td>'
                     f'<td class="{esc(nb["status"])}">{esc(status)}</td><td>{nb["duration_s"]:.1f} s</td>'
                     f'<td>{links}</td></tr>')
