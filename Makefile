@@ -6,14 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.codesign-installed
 PROJECT ?= data/kolari
-# LibreOffice (no GUI) and poppler open the deliverables (.xlsx, .docx → PDF) in the tests; ~80 s, ~310 MB.
-APT_PACKAGES := libvoikko1 voikko-fi libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+# LibreOffice (no GUI) and poppler open the deliverables (.xlsx, .docx → PDF) in the tests (~80 s, ~310 MB);
+# chromium (headless) opens an HTML report in the tests.
+APT_PACKAGES := libvoikko1 voikko-fi libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium
 
 .PHONY: report test env system-deps benchmark constraints clean
 
+# ingest, code and analyse as needed, then every notebook into reports/<project>/<timestamp>/
 report: env
-	$(BIN)/codesign ingest $(PROJECT)
-	$(BIN)/codesign code $(PROJECT)
+	$(BIN)/codesign build $(PROJECT)
 
 test: env
 	$(BIN)/python -m pytest
@@ -21,11 +22,13 @@ test: env
 benchmark: env
 	$(BIN)/python benchmarks/bench_ingest.py $(PROJECT)
 	$(BIN)/python benchmarks/bench_coder.py $(PROJECT)
+	$(BIN)/python benchmarks/bench_analysis.py
+	$(BIN)/python benchmarks/bench_build.py $(PROJECT)
 
 env: system-deps $(STAMP)
 
-# Voikko is a system library, LibreOffice a program the tests run: install them with apt when missing
-# (as root, or via sudo). Without recommends: LibreOffice's would add the formula editor and more.
+# Voikko is a system library; LibreOffice and chromium are programs the tests run: install them with apt when
+# missing (as root, or via sudo). Without recommends: LibreOffice's would add the formula editor and more.
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) with apt-get"; \

@@ -203,6 +203,22 @@ def _cmd_analyse(args) -> int:
     return 0
 
 
+def _cmd_build(args) -> int:
+    from .build import EXIT_BUSY, BuildBusy, build, parse_cli_params
+
+    quiet = args.quiet or args.build_quiet
+    if quiet:
+        logging.getLogger().setLevel(logging.WARNING)
+    try:
+        result = build(args.project, reports_dir=args.reports, notebooks_dir=args.notebooks, force=args.force,
+                       params_file=args.params, params=parse_cli_params(args.param), only=args.only,
+                       quiet=quiet, lock_wait_s=args.wait)
+    except BuildBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    return result.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="codesign", description=__doc__)
     parser.add_argument("--version", action="version", version=f"codesign {__version__}")
@@ -258,6 +274,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="override an analysis parameter (see docs/schema.md), e.g. -p min_coverage 0.3")
     p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser("build", help="ingest, code and analyse as needed, then regenerate the HTML reports")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("--force", action="store_true", help="re-run every step and notebook")
+    p.add_argument("--quiet", dest="build_quiet", action="store_true", help="print only errors (for cron)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="a report parameter (YAML value), e.g. -p language en; wins over --params and "
+                        "project.yml report:")
+    p.add_argument("--params", metavar="FILE", help="YAML file of report parameters")
+    p.add_argument("--only", action="append", metavar="NAME",
+                   help="run only this notebook (01_workshop1, 01 or workshop1; repeatable); the others "
+                        "are kept from the previous build")
+    p.add_argument("--reports", metavar="DIR", help="reports folder (default: $CODESIGN_REPORTS or ./reports)")
+    p.add_argument("--notebooks", metavar="DIR", help="notebooks folder (default: the bundled notebooks/)")
+    p.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for another running build of the project (default 10)")
+    p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("leak-check", help="scan outputs for names and identifiers that must not be there")
     p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")

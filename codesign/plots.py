@@ -27,14 +27,86 @@ def segments_by_stage_and_group(segments: pd.DataFrame, stage_labels: dict[str, 
     return fig
 
 
-def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
-    """Horizontal bars: the share of all respondents who ranked each alternative in their top three,
-    with its confidence interval (``survey_priorities.csv``, group ``all``)."""
+def _pyplot():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    sns.set_theme(style="whitegrid", context="notebook")
+    return plt, sns
+
+
+def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "n_segments", *,
+                  title: str = "", xlabel: str = "", ylabel: str = "", index_order=None, column_order=None,
+                  cmap: str = "Blues"):
+    """Annotated heatmap of a tidy count table (one row per ``index`` × ``columns`` pair); zeros shown."""
+    plt, sns = _pyplot()
+    table = counts.pivot_table(index=index, columns=columns, values=value, aggfunc="sum", fill_value=0)
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
+    if column_order is not None:
+        table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns,
+                              fill_value=0)
+    width = min(14, 2.5 + 1.1 * max(1, table.shape[1]))
+    longest_column = max((len(str(c)) for c in table.columns), default=0)
+    height = min(14, 1.5 + 0.45 * max(1, table.shape[0]) + 0.06 * longest_column)   # room for slanted labels
+    fig, ax = plt.subplots(figsize=(width, height))
+    sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelrotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    fig.tight_layout()
+    return fig
+
+
+def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_segments", *,
+                   title: str = "", xlabel: str = "", ylabel: str = "", legend_title: str | None = None,
+                   index_order=None):
+    """Horizontal stacked bars: ``value`` per ``index``, split by ``hue`` (e.g. notes per frame by group)."""
+    plt, sns = _pyplot()
+    table = counts.pivot_table(index=index, columns=hue, values=value, aggfunc="sum", fill_value=0)
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
+    table = table.iloc[::-1]   # first row on top
+    fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(1, len(table))))
+    table.plot.barh(stacked=True, ax=ax, color=sns.color_palette("colorblind", table.shape[1]), width=0.75)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def show(fig, dpi: int = 110) -> None:
+    """Display a figure in a notebook as an embedded PNG with its title as alternative text (works with any
+    matplotlib backend, and the HTML report stays one self-contained file), then close the figure."""
+    import base64
+    import html
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    alt = html.escape(titles[0] if titles else "figure", quote=True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display(HTML(f'<img alt="{alt}" style="max-width:100%" src="data:image/png;base64,{data}">'))
+
+
+def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
+    """Horizontal bars: the share of all respondents who ranked each alternative in their top three,
+    with its confidence interval (``survey_priorities.csv``, group ``all``)."""
+    import matplotlib
+
+    plt, sns = _pyplot()
     data = priorities[priorities["group"] == "all"].sort_values("position")
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(data) + 1.2))
     sns.barplot(data=data, y="label", x="top3_share", color="#4C78A8", ax=ax, orient="h")
@@ -52,11 +124,7 @@ def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
 
 def theme_stage_coverage(stage_table: pd.DataFrame, stage_labels: dict[str, str], title: str):
     """Heatmap of the share of each stage's participants who voiced each theme (``triangulation_stage.csv``)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
+    plt, sns = _pyplot()
     table = stage_table.pivot(index="theme", columns="stage", values="share_participants")
     order = [s for s in stage_labels if s in table.columns] + [s for s in table.columns if s not in stage_labels]
     table = table[order].rename(columns=stage_labels)

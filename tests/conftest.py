@@ -138,3 +138,38 @@ def demo_copy(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("demo") / "kolari"
     shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("build", "build.tmp", "pseudonym_keys.csv"))
     return target
+
+
+# --- nbval: `pytest` also runs notebooks/*.ipynb (--nbval-lax); their kernels need a built project ----------
+
+class NotebookProject:
+    """While nbval runs notebook cells, ``$CODESIGN_PROJECT`` names a built project (a kernel starts with
+    the environment of the first cell of its notebook): the user's when set, else the coded fixture project
+    of ``report_fixture`` built once per session. Other tests never see the variable."""
+
+    def __init__(self) -> None:
+        self.project: str | None = None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item):
+        import os
+        import tempfile
+
+        previous = os.environ.get("CODESIGN_PROJECT")
+        if item.path.suffix == ".ipynb" and previous is None:
+            if self.project is None:
+                from report_fixture import make_report_project
+
+                factory = getattr(item.config, "_tmp_path_factory", None)   # pytest's own temp folders
+                folder = factory.mktemp("nbval") if factory else Path(tempfile.mkdtemp(prefix="codesign-nbval-"))
+                self.project = str(make_report_project(folder / "tiny"))
+            os.environ["CODESIGN_PROJECT"] = self.project
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("CODESIGN_PROJECT", None)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(NotebookProject(), "codesign-notebook-project")
