@@ -13,11 +13,10 @@ import pandas as pd
 from .inputs import AnalysisInputs
 from .params import AnalysisParams
 
-TOPIC_COLUMNS = ["topic_id", "label", "top_terms", "n_segments", "n_participants", "best_code", "best_code_overlap",
-                 "best_code_similarity", "emergent", "segment_ids"]
+from .columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
+
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
                  "n_interviewees", "stages", "no_theme_share"]
-ASSIGNMENT_COLUMNS = ["segment_id", "topic_id", "probability"]
 
 
 def stop_words(params: AnalysisParams) -> list[str]:
