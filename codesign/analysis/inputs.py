@@ -80,6 +80,8 @@ class AnalysisInputs:
     questions: list | None = None              # per segment: (lemma set, vector) of the interviewer's preceding
                                                # questions, nearest first (interviews; empty elsewhere)
     vectorise: object = None                   # text -> unit vector (for goal texts)
+    topic_vectors: np.ndarray | None = None    # per segment: rarity-weighted content vector (topic embedding)
+    describe: object = None                    # texts -> [(content lemmas, unit vector)] (sentence units)
 
     @property
     def theme_ids(self) -> list[str]:
@@ -139,8 +141,7 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
         ws = words(doc)
         seqs.append([w.lemmas | {w.lemma} for w in ws])
         sets.append(_lemma_set(ws))
-        lemmas.append([lem for w in ws if w.pos in TOPIC_POS and (lem := topic_lemma(w))
-                       and _WORD.match(lem) and lem not in PLACEHOLDER_WORDS])
+        lemmas.append(_content_lemmas(ws))
         vectors.append(content_vector(doc))
     inputs.lemmas, inputs.lemma_sets, inputs.lemma_seqs = lemmas, sets, seqs
     inputs.vectors = np.vstack(vectors) if vectors else np.zeros((0, 300))
@@ -155,7 +156,66 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
         return content_vector(cache.process([text], remember=False)[0])
 
     inputs.vectorise = vectorise
+    # topic embeddings: content words weighted by their rarity in the corpus (smooth inverse frequency,
+    # Arora et al. 2017), so a segment's distinctive words — sähkökatko, varavoima — are not drowned by the
+    # words every segment shares
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for t in doc:
+            if t.pos_ in CONTENT_POS and t.has_vector:
+                counts[t.lemma_] = counts.get(t.lemma_, 0) + 1
+    total = max(1, sum(counts.values()))
+    inputs.topic_vectors = np.vstack([rarity_vector(d, counts, total) for d in docs]) if docs else inputs.vectors
+
+    def describe(texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
+        """(content lemmas, topic vector) of each text, like the segments' (remembered in the doc cache)."""
+        return [(_content_lemmas(words(doc)), rarity_vector(doc, counts, total)) for doc in cache.process(texts)]
+
+    inputs.describe = describe
     return inputs
+
+
+CONTENT_POS = ("NOUN", "PROPN", "ADJ", "VERB")
+SIF_A = 1e-3
+
+
+def rarity_vector(doc, counts: dict[str, int], total: int) -> np.ndarray:
+    """Unit mean of the content words' vectors, each weighted a / (a + p(lemma)) (p: corpus frequency)."""
+    pairs = [(t.vector, SIF_A / (SIF_A + counts.get(t.lemma_, 0) / total)) for t in doc
+             if t.pos_ in CONTENT_POS and t.has_vector]
+    if not pairs:
+        vec = doc.vector
+    else:
+        vec = np.average(np.vstack([v for v, _ in pairs]), axis=0, weights=[w for _, w in pairs])
+    norm = np.linalg.norm(vec)
+    return vec / norm if norm else vec
+
+
+def _content_lemmas(ws) -> list[str]:
+    return [lem for w in ws if w.pos in TOPIC_POS and (lem := topic_lemma(w)) and _WORD.match(lem)
+            and lem not in PLACEHOLDER_WORDS]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def sentence_units(text: str, unit_words: int) -> list[str]:
+    """A long text cut at sentence ends into consecutive units of at least ``unit_words`` words (the last
+    short remainder joins the unit before it); a text under twice that length stays whole."""
+    if len(text.split()) < 2 * unit_words:
+        return [text]
+    units, current = [], []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        current.append(sentence)
+        if len(" ".join(current).split()) >= unit_words:
+            units.append(" ".join(current))
+            current = []
+    if current:
+        if units and len(" ".join(current).split()) < unit_words:
+            units[-1] = units[-1] + " " + " ".join(current)
+        else:
+            units.append(" ".join(current))
+    return units
 
 
 def _lemma_set(ws) -> frozenset:

@@ -61,13 +61,20 @@ class AnalysisParams:
     top_k: int = 3                            # "share in top k"
     # --- topics (BERTopic)
     min_words: int = 4                        # segments with fewer content words are not topic-modelled
-    umap_neighbors: int = 10
+    unit_words: int = 40                      # a turn of 2× this many words is clustered as sentence units of
+                                              # at least this many words (0: whole segments)
+    umap_neighbors: int = 10                  # UMAP n_neighbors (at least; grows with the topic size below)
     umap_components: int = 5
-    min_topic_size: int = 8                   # HDBSCAN min_cluster_size
-    min_samples: int = 3                      # HDBSCAN min_samples
+    min_topic_share: float = 0.01             # HDBSCAN min_cluster_size as a share of the modelled segments …
+    min_topic_size: int = 8                   # … and its floor (small corpora)
+    min_samples: int = 3                      # HDBSCAN min_samples (floor; scaled with min_cluster_size)
     cluster_selection: str = "leaf"           # HDBSCAN cluster_selection_method: leaf (small data) or eom
     top_terms: int = 8
-    emergent_min_participants: int = 3        # distinct known participants (sources count when anonymous)
+    label_candidates: int = 20                # c-TF-IDF words re-ranked into the top terms …
+    label_diversity: float = 0.3              # … by MMR: 0 = closest to the topic, 1 = most diverse
+    emergent_min_participant_share: float = 0.03  # distinct known participants of a topic, as a share of the
+                                                  # known participants in the modelled segments …
+    emergent_min_participants: int = 3        # … and its floor
     emergent_max_overlap: float = 0.35        # best theme's share of the topic's segments must be below
     emergent_min_uncovered: float = 0.5       # share of the topic's segments with no theme code at all
     emergent_min_coherence: float = 0.55      # mean cosine of a topic's segments to its centroid
@@ -167,7 +174,7 @@ def _warn_unknown(name: str, values: dict, where: str, known: list[str]) -> None
 
 
 def _check(params: AnalysisParams) -> None:
-    for name in ("ci_level", "emergent_max_overlap", "confirm_coverage", "min_coverage", "goal_max_support_share",
+    for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share", "emergent_max_overlap", "confirm_coverage", "min_coverage", "goal_max_support_share",
                  "goal_unsupported_question_share", "goal_refine_question_share", "goal_refine_share", "alpha"):
         if not 0 <= getattr(params, name) <= 1:
             raise InputError("parameters", f"{name} must be between 0 and 1, not {getattr(params, name)}")
