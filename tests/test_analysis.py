@@ -372,6 +372,11 @@ def test_demo_planted_findings(analysed_demo, demo_copy):
     terms = ";".join(emergent["top_terms"])
     assert any(w in terms for w in ("sähkökatko", "varavoima", "vesihuolto", "ambulanssi", "huoltovarmuus"))
     assert emergent["n_participants"].max() >= 3
+    preparedness = emergent[emergent["top_terms"].str.contains("sähkökatko|varavoima|ambulanssi|huoltovarmuus")]
+    assert preparedness["n_interviewees"].max() >= 3        # raised by several interviewees, not one
+    assert set(t["goal_validation"]["verdict"]) <= {"confirmed", "needs_refinement", "not_supported",
+                                                     "insufficient_evidence"}
+    assert goals.loc["T4.G1", "support_share"] <= 0.2 and goals.loc["T4.G1", "voices_question"] >= 5
     ledger = t["evidence_ledger"]
     assert {"theme", "goal", "topic"} <= set(ledger["subject_type"])
     assert ledger["segment_id"].isin(set(t["topic_assignments"]["segment_id"]) | set(ledger["segment_id"])).all()
