@@ -10,21 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis.columns import CONTRACT
 from .errors import InputError
 
-#: The columns each deliverable relies on, per table (the tables may have more).
-COLUMNS = {
-    "theme_validation": ["theme", "label", "verdict", "coverage", "subcodes_voiced", "subcodes_silent",
-                         "scope_flags", "perspective_flags", "reasons"],
-    "goal_validation": ["goal_id", "theme", "goal", "verdict", "n_support", "n_question", "n_refine",
-                        "n_participants", "reasons"],
-    "survey_priorities": ["group", "alternative", "label", "theme", "n_respondents", "mean_rank", "borda",
-                          "top3_share", "top3_low", "top3_high", "position", "small_n"],
-    "triangulation_stage": ["theme", "stage", "n_segments", "n_participants", "share_segments",
-                            "share_participants"],
-    "evidence_ledger": ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group",
-                        "stage", "score", "quote"],
-}
+#: The columns of each table (the contract of docs/schema.md, defined once in codesign.analysis.columns;
+#: the tables may have more).
+COLUMNS = CONTRACT
 
 RUN_ANALYSE = "run `codesign analyse {project}` first; it writes the analysis tables into build/"
 
@@ -63,9 +54,9 @@ def read_tables(build_dir: Path, names: list[str], project_label: str = "PROJECT
 #: How verdicts read in each language; an unknown verdict is shown as written.
 VERDICT_LABELS = {
     "fi": {"confirmed": "vahvistettu", "needs_refinement": "tarkennettava", "not_supported": "ei tuettu",
-           "supported": "tuettu"},
+           "insufficient_evidence": "liian vähän näyttöä", "supported": "tuettu"},
     "en": {"confirmed": "confirmed", "needs_refinement": "needs refinement", "not_supported": "not supported",
-           "supported": "supported"},
+           "insufficient_evidence": "insufficient evidence", "supported": "supported"},
 }
 
 

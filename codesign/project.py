@@ -190,7 +190,7 @@ def load_project(root: Path | str | None = None) -> Project:
         stages=stages, groups=groups, alternatives=alternatives, sources=sources,
         keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],
-        report=dict(raw.get("report") or {}), config_path=config_path,
+        report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
     )
 
 

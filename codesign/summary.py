@@ -30,13 +30,14 @@ TEXT = {
         "title": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
         "intro": ("Tämä yhteenveto kertoo, mitä yhteiskehittämisen aineisto (työpajat, kysely, haastattelut ja "
                   "luonnoksen kommentit) sanoo ohjelman teemoista ja tavoitteista. Jokaiselle teemalle ja "
-                  "tavoitteelle on annettu arvio: vahvistettu, tarkennettava tai ei tuettu, perusteluineen."),
+                  "tavoitteelle on annettu arvio: vahvistettu, tarkennettava tai ei tuettu, perusteluineen; tavoite, "
+                  "josta liian harva osallistuja puhui, on arvioitu: liian vähän näyttöä."),
         "generated": "Laadittu {date} codesign-työkalulla analyysitaulukoista.",
         "key_figures": "Keskeiset luvut",
         "themes_count": "Teemat: {confirmed} vahvistettu, {needs_refinement} tarkennettava, {not_supported} ei tuettu "
                         "({total} teemaa).",
         "goals_count": "Tavoitteet: {confirmed} vahvistettu, {needs_refinement} tarkennettava, {not_supported} "
-                       "ei tuettu ({total} arvioitua tavoitetta).",
+                       "ei tuettu, {insufficient_evidence} liian vähän näyttöä ({total} arvioitua tavoitetta).",
         "survey_n": "Kyselyyn vastasi {n} henkilöä. Useimmin kolmen tärkeimmän joukkoon nostettiin: {top}.",
         "coverage": "Haastatelluista teemasta puhui {low}–{high} % (teemakohtainen kattavuus alla).",
         "themes_heading": "Teemat ja arviot",
@@ -65,13 +66,14 @@ TEXT = {
         "title": "Co-design results for the business committee",
         "intro": ("This summary tells what the co-design material (workshops, survey, interviews and comments on "
                   "the draft) says about the programme's themes and goals. Each theme and goal has a verdict: "
-                  "confirmed, needs refinement or not supported, with its reasons."),
+                  "confirmed, needs refinement or not supported, with its reasons; a goal too few participants spoke "
+                  "to is marked: insufficient evidence."),
         "generated": "Generated on {date} by codesign from the analysis tables.",
         "key_figures": "Key figures",
         "themes_count": "Themes: {confirmed} confirmed, {needs_refinement} need refinement, {not_supported} not "
                         "supported ({total} themes).",
         "goals_count": "Goals: {confirmed} confirmed, {needs_refinement} need refinement, {not_supported} not "
-                       "supported ({total} goals assessed).",
+                       "supported, {insufficient_evidence} with insufficient evidence ({total} goals assessed).",
         "survey_n": "{n} people answered the survey. Most often ranked among the top three: {top}.",
         "coverage": "{low}–{high} % of the interviewees spoke about each theme (coverage per theme below).",
         "themes_heading": "Themes and verdicts",
@@ -99,7 +101,8 @@ TEXT = {
 }
 
 VERDICT_COLOURS = {"confirmed": RGBColor(0x2E, 0x7D, 0x32), "needs_refinement": RGBColor(0xB2, 0x6B, 0x00),
-                   "not_supported": RGBColor(0xC0, 0x00, 0x00)}
+                   "not_supported": RGBColor(0xC0, 0x00, 0x00),
+                   "insufficient_evidence": RGBColor(0x60, 0x60, 0x60)}
 
 
 def default_path(project: Project, language: str) -> Path:
@@ -118,7 +121,8 @@ def _counts(frame: pd.DataFrame) -> dict:
     counts = frame["verdict"].value_counts()
     return {"confirmed": int(counts.get("confirmed", 0) + counts.get("supported", 0)),
             "needs_refinement": int(counts.get("needs_refinement", 0)),
-            "not_supported": int(counts.get("not_supported", 0)), "total": len(frame)}
+            "not_supported": int(counts.get("not_supported", 0)),
+            "insufficient_evidence": int(counts.get("insufficient_evidence", 0)), "total": len(frame)}
 
 
 def _figure(doc: Document, fig, caption: str) -> None:

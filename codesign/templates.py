@@ -56,7 +56,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")        # the cells a person 
 THEME_FILLS = [PatternFill("solid", fgColor=c) for c in ("EAF1FB", "FFFFFF")]
 VERDICT_FONTS = {"not_supported": Font(bold=True, color="C00000"),
                  "needs_refinement": Font(bold=True, color="B26B00"),
-                 "confirmed": Font(color="2E7D32")}
+                 "confirmed": Font(color="2E7D32"),
+                 "insufficient_evidence": Font(italic=True, color="606060")}
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -165,6 +165,35 @@ def test_goal_with_only_questioning_evidence_is_not_supported():
     assert led["quote"].str.len().max() <= params.quote_chars
 
 
+def test_goal_rules_need_voices_specific_stance_words_and_the_asked_goal():
+    from codesign.analysis.inputs import interviewer_questions
+
+    rows = [("C-1", "P1", "yrittäjä", "comment", "T1;TAVOITE;HAASTE", "kaivos työpaikat puuttuvat"),   # no stance word
+            ("C-2", "P2", "yrittäjä", "comment", "T1;TAVOITE", "kaivos on epärealistinen"),
+            ("C-3", "P3", "yrittäjä", "comment", "T1;TAVOITE", "kaivos on epärealistinen"),
+            # the endorsement is about something far from the goal's words: not a stance on the goal
+            ("C-4", "P4", "yrittäjä", "comment", "T1;TAVOITE",
+             "kaivos mainittu a b c d e f g h i j k l m n o p matkailu on realistinen")]
+    inputs, params = _inputs(rows), P.AnalysisParams()
+    goals = validation.validate_goals(inputs, params, validation.Ledger(params)).set_index("goal_id")
+    assert (goals.loc["T1.G1", "voices_question"], goals.loc["T1.G1", "voices_support"]) == (2, 0)
+    assert goals.loc["T1.G1", "verdict"] == "insufficient_evidence"      # 2 voices < goal_min_voices 3
+    assert "goal_min_voices" in goals.loc["T1.G1", "reasons"]
+    wide = params.replace(goal_min_voices=2, goal_window=30)
+    goals = validation.validate_goals(inputs, wide, validation.Ledger(wide)).set_index("goal_id")
+    assert goals.loc["T1.G1", "voices_support"] == 1 and goals.loc["T1.G1", "verdict"] == "needs_refinement"
+    # shares: 1 support of 5 voices, 4 question → not supported; 2 of 5 support → needs refinement
+    assert validation.goal_verdict(1, 4, 0, 5, params)[0] == "not_supported"
+    assert validation.goal_verdict(2, 3, 0, 5, params)[0] == "needs_refinement"
+    assert validation.goal_verdict(4, 1, 0, 5, params)[0] == "confirmed"
+    assert validation.goal_verdict(0, 2, 0, 2, params)[0] == "insufficient_evidence"
+    # an interview answer is read with the interviewer's question before it
+    seg = pd.DataFrame({"source_id": ["H1"] * 5, "turn": [1, 2, 3, 4, 5],
+                        "speaker_role": ["interviewer", "participant", "interviewer", "interviewer", "participant"],
+                        "text": ["q1", "a1", "q2", "q3", "a2"]})
+    assert interviewer_questions(seg) == [(), ("q1",), (), (), ("q3", "q2")]
+
+
 def test_signal_hits_match_lemma_sequences_and_negation():
     seq = [frozenset({w}) for w in "se ei olla realistinen".split()]
     assert signal_hits(seq, ["ei realistinen"]) == ["ei realistinen"]   # one word between "ei" and the word
@@ -228,6 +257,24 @@ def test_topics_are_deterministic_and_find_the_uncoded_cluster():
     assert set(assign_first["segment_id"]) == set(inputs.segments["segment_id"])
 
 
+def test_topic_size_thresholds_scale_with_the_corpus_and_long_turns_split_into_sentence_units():
+    from codesign.analysis.inputs import sentence_units
+
+    params = P.AnalysisParams()
+    small, large = topics.scaled_sizes(700, 100, params), topics.scaled_sizes(7000, 1000, params)
+    assert small == {"min_cluster_size": 8, "min_samples": 3, "umap_neighbors": 10, "emergent_min_participants": 3}
+    assert large["min_cluster_size"] == 70 and large["emergent_min_participants"] == 30
+    assert large["min_samples"] == round(70 * 3 / 8) and large["umap_neighbors"] == 70
+    text = " ".join(f"Lause {k} on tässä ja siinä on viisi sanaa." for k in range(12))   # 12 × 9 words
+    units = sentence_units(text, 40)
+    assert len(units) == 2 and " ".join(units) == text and all(len(u.split()) >= 40 for u in units)
+    assert sentence_units("Lyhyt vastaus.", 40) == ["Lyhyt vastaus."]
+    # a segment takes the topic most of its units belong to; outliers only when every unit is one
+    topic_of, prob = topics.segment_topics(np.array([0, 0, 0, 1, 1, 2]), np.array([3, 5, 5, -1, -1, -1]),
+                                           np.array([0.9, 0.5, 0.7, 1.0, 1.0, 0.2]), np.array([0, 1, 2]))
+    assert list(topic_of) == [5, -1, -1] and prob[0] == pytest.approx(0.6)
+
+
 # --- parameters and the command line -------------------------------------------------------------------
 
 def test_params_from_report_and_command_line():
@@ -239,6 +286,32 @@ def test_params_from_report_and_command_line():
         P.resolve_params({}, {"bootstrap": "many"})
     with pytest.raises(InputError, match="between 0 and 1"):
         P.resolve_params({}, {"min_coverage": "2"})
+
+
+def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
+    from codesign.yamlio import load_yaml
+
+    path = tmp_path / "project.yml"
+    path.write_text("name: x\nreport:\n  language: fi\n  min_coverag: 0.2\n  zzz_qqq: 1\n", encoding="utf-8")
+    report = load_yaml(path)["report"]
+    with caplog.at_level("WARNING", logger="codesign.analysis.params"):
+        params = P.resolve_params(report, where=str(path))
+    assert params.min_coverage == P.AnalysisParams().min_coverage       # ignored, but not silently
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(f"{path}, line 4" in m and "'min_coverag'" in m and "did you mean 'min_coverage'" in m
+               for m in messages)
+    assert any("'zzz_qqq'" in m and "line 5" in m for m in messages)
+    assert not any("'language'" in m for m in messages)                 # a notebook parameter
+
+
+def test_deliverables_read_the_contract_columns_defined_once():
+    from codesign import analysis_tables
+    from codesign.analysis import ARTIFACTS
+    from codesign.analysis.columns import CONTRACT
+
+    assert analysis_tables.COLUMNS is CONTRACT and set(CONTRACT) == set(ARTIFACTS)
+    assert validation.GOAL_COLUMNS == CONTRACT["goal_validation"] == analysis_tables.COLUMNS["goal_validation"]
+    assert analysis_tables.verdict_label("insufficient_evidence", "en") == "insufficient evidence"
 
 
 def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
@@ -299,6 +372,11 @@ def test_demo_planted_findings(analysed_demo, demo_copy):
     terms = ";".join(emergent["top_terms"])
     assert any(w in terms for w in ("sähkökatko", "varavoima", "vesihuolto", "ambulanssi", "huoltovarmuus"))
     assert emergent["n_participants"].max() >= 3
+    preparedness = emergent[emergent["top_terms"].str.contains("sähkökatko|varavoima|ambulanssi|huoltovarmuus")]
+    assert preparedness["n_interviewees"].max() >= 3        # raised by several interviewees, not one
+    assert set(t["goal_validation"]["verdict"]) <= {"confirmed", "needs_refinement", "not_supported",
+                                                     "insufficient_evidence"}
+    assert goals.loc["T4.G1", "support_share"] <= 0.2 and goals.loc["T4.G1", "voices_question"] >= 5
     ledger = t["evidence_ledger"]
     assert {"theme", "goal", "topic"} <= set(ledger["subject_type"])
     assert ledger["segment_id"].isin(set(t["topic_assignments"]["segment_id"]) | set(ledger["segment_id"])).all()

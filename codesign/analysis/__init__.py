@@ -132,6 +132,7 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         "versions": versions,
         "counts": {"segments": len(inputs.segments), **{name: len(t) for name, t in tables.items()},
                    "emergent": int(tables["topics"]["emergent"].astype(bool).sum()) if len(tables["topics"]) else 0},
+        "topic_sizes": tables["topics"].attrs.get("sizes", {}),
         "theme_recovery": theme_recovery(tables["topics"], themes) if len(tables["topics"]) else {},
         "verdicts": {"themes": dict(zip(tables["theme_validation"]["theme"], tables["theme_validation"]["verdict"])),
                      "goals": dict(zip(tables["goal_validation"]["goal_id"], tables["goal_validation"]["verdict"]))},

@@ -27,6 +27,7 @@ class Goal:
     theme: str
     text: str
     lexicon: tuple[str, ...] = ()
+    indicator: str = ""
 
 
 @dataclass
@@ -55,7 +56,8 @@ def load_programme(path: Path) -> list[ProgrammeTheme]:
                 raise InputError(path, f"a goal of theme {theme_id} lacks an id or text",
                                  line=getattr(g, "line", None), hint="each goal needs `id:` and `text:`")
             goals.append(Goal(str(g["id"]), theme_id, " ".join(str(g["text"]).split()),
-                              tuple(str(w).casefold() for w in g.get("lexicon") or [])))
+                              tuple(str(w).casefold() for w in g.get("lexicon") or []),
+                              " ".join(str(g.get("indicator") or "").split())))
         themes.append(ProgrammeTheme(theme_id, str(item.get("title") or theme_id),
                                      " ".join(str(item.get("description") or "").split()), goals))
     return themes
@@ -75,7 +77,11 @@ class AnalysisInputs:
     lemma_sets: list[frozenset] | None = None  # per segment: every lemma / base form (signal matching)
     lemma_seqs: list[list[frozenset]] | None = None  # per segment: each word's lemma set, in order
     vectors: np.ndarray | None = None          # per segment: unit content-word vector
+    questions: list | None = None              # per segment: (lemma set, vector) of the interviewer's preceding
+                                               # questions, nearest first (interviews; empty elsewhere)
     vectorise: object = None                   # text -> unit vector (for goal texts)
+    topic_vectors: np.ndarray | None = None    # per segment: rarity-weighted content vector (topic embedding)
+    describe: object = None                    # texts -> [(content lemmas, unit vector)] (sentence units)
 
     @property
     def theme_ids(self) -> list[str]:
@@ -104,6 +110,7 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
                          hint="name the codebook and the programme files (see docs/project.md)")
     segments = pd.read_parquet(build / "segments.parquet")
     codings = pd.read_parquet(build / "codings.parquet")
+    segments["questions"] = interviewer_questions(segments)
     segments = segments[segments["speaker_role"] == "participant"].reset_index(drop=True)
     codes = final_code_sets(codings)
     segments["codes"] = [codes.get(s, frozenset()) for s in segments["segment_id"]]
@@ -133,18 +140,105 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
     for doc in docs:
         ws = words(doc)
         seqs.append([w.lemmas | {w.lemma} for w in ws])
-        sets.append(frozenset().union(*seqs[-1], *(w.parts for w in ws)) if ws else frozenset())
-        lemmas.append([lem for w in ws if w.pos in TOPIC_POS and (lem := topic_lemma(w))
-                       and _WORD.match(lem) and lem not in PLACEHOLDER_WORDS])
+        sets.append(_lemma_set(ws))
+        lemmas.append(_content_lemmas(ws))
         vectors.append(content_vector(doc))
     inputs.lemmas, inputs.lemma_sets, inputs.lemma_seqs = lemmas, sets, seqs
     inputs.vectors = np.vstack(vectors) if vectors else np.zeros((0, 300))
+    if "questions" in inputs.segments.columns:
+        questions = [list(q) if isinstance(q, (list, tuple, np.ndarray)) else [] for q in inputs.segments["questions"]]
+        unique = sorted({t for qs in questions for t in qs})
+        qdocs = dict(zip(unique, cache.process(unique))) if unique else {}
+        qinfo = {t: (_lemma_set(words(d)), content_vector(d)) for t, d in qdocs.items()}
+        inputs.questions = [[qinfo[t] for t in qs] for qs in questions]
 
     def vectorise(text: str) -> np.ndarray:
         return content_vector(cache.process([text], remember=False)[0])
 
     inputs.vectorise = vectorise
+    # topic embeddings: content words weighted by their rarity in the corpus (smooth inverse frequency,
+    # Arora et al. 2017), so a segment's distinctive words — sähkökatko, varavoima — are not drowned by the
+    # words every segment shares
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for t in doc:
+            if t.pos_ in CONTENT_POS and t.has_vector:
+                counts[t.lemma_] = counts.get(t.lemma_, 0) + 1
+    total = max(1, sum(counts.values()))
+    inputs.topic_vectors = np.vstack([rarity_vector(d, counts, total) for d in docs]) if docs else inputs.vectors
+
+    def describe(texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
+        """(content lemmas, topic vector) of each text, like the segments' (remembered in the doc cache)."""
+        return [(_content_lemmas(words(doc)), rarity_vector(doc, counts, total)) for doc in cache.process(texts)]
+
+    inputs.describe = describe
     return inputs
+
+
+CONTENT_POS = ("NOUN", "PROPN", "ADJ", "VERB")
+SIF_A = 1e-3
+
+
+def rarity_vector(doc, counts: dict[str, int], total: int) -> np.ndarray:
+    """Unit mean of the content words' vectors, each weighted a / (a + p(lemma)) (p: corpus frequency)."""
+    pairs = [(t.vector, SIF_A / (SIF_A + counts.get(t.lemma_, 0) / total)) for t in doc
+             if t.pos_ in CONTENT_POS and t.has_vector]
+    if not pairs:
+        vec = doc.vector
+    else:
+        vec = np.average(np.vstack([v for v, _ in pairs]), axis=0, weights=[w for _, w in pairs])
+    norm = np.linalg.norm(vec)
+    return vec / norm if norm else vec
+
+
+def _content_lemmas(ws) -> list[str]:
+    return [lem for w in ws if w.pos in TOPIC_POS and (lem := topic_lemma(w)) and _WORD.match(lem)
+            and lem not in PLACEHOLDER_WORDS]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def sentence_units(text: str, unit_words: int) -> list[str]:
+    """A long text cut at sentence ends into consecutive units of at least ``unit_words`` words (the last
+    short remainder joins the unit before it); a text under twice that length stays whole."""
+    if len(text.split()) < 2 * unit_words:
+        return [text]
+    units, current = [], []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        current.append(sentence)
+        if len(" ".join(current).split()) >= unit_words:
+            units.append(" ".join(current))
+            current = []
+    if current:
+        if units and len(" ".join(current).split()) < unit_words:
+            units[-1] = units[-1] + " " + " ".join(current)
+        else:
+            units.append(" ".join(current))
+    return units
+
+
+def _lemma_set(ws) -> frozenset:
+    """Every lemma, Voikko base form and compound part of a text's words (what signals are matched on)."""
+    return frozenset().union(*(w.lemmas | {w.lemma} for w in ws), *(w.parts for w in ws)) if ws else frozenset()
+
+
+def interviewer_questions(segments: pd.DataFrame, depth: int = 2) -> list[tuple[str, ...]]:
+    """Per segment: the texts of the interviewer's turns just before it in the same source, nearest first (at
+    most ``depth``). An interview answer is read in the light of the question it answers ("Is the goal of
+    250 mine jobs realistic?" — "No.")."""
+    out: list[tuple[str, ...]] = [()] * len(segments)
+    if "turn" not in segments.columns:
+        return out
+    order = segments.reset_index(drop=True).sort_values(["source_id", "turn"], kind="stable")
+    previous: dict[str, list[str]] = {}
+    for pos, source, role, text in zip(order.index, order["source_id"], order["speaker_role"], order["text"]):
+        if role == "interviewer":
+            previous.setdefault(source, []).insert(0, str(text))
+            del previous[source][depth:]
+        elif role == "participant":
+            out[pos] = tuple(previous.get(source, ()))
+    return out
 
 
 def topic_lemma(word) -> str | None:
@@ -159,31 +253,32 @@ def topic_lemma(word) -> str | None:
     return bases[0] if bases else None
 
 
-def signal_hits(seq: list[frozenset], signals) -> list[str]:
+def signal_hits(seq: list[frozenset], signals, anchors: frozenset | None = None, window: int = 8) -> list[str]:
     """The signals (single lemmas or space-separated lemma sequences) found in a segment's lemma sequence.
 
     A sequence matches consecutive words; ``ei X`` also matches with one word between (``ei ole realistinen``).
+    With ``anchors``, a signal counts only within ``window`` words of a word with one of those lemmas (a
+    stance word about the goal, not about something else the segment mentions).
     """
+    near = None
+    if anchors is not None:
+        near = [i for i, w in enumerate(seq) if w & anchors]
     found = []
     for signal in signals:
         parts = signal.split()
-        if len(parts) == 1:
-            if any(parts[0] in w for w in seq):
-                found.append(signal)
-            continue
         for i, w in enumerate(seq):
             if parts[0] not in w:
                 continue
             gap = 2 if parts[0] == "ei" else 1
             j, ok = i, True
             for part in parts[1:]:
-                window = seq[j + 1: j + 1 + gap]
-                hit = next((k for k, x in enumerate(window) if part in x), None)
+                window_words = seq[j + 1: j + 1 + gap]
+                hit = next((k for k, x in enumerate(window_words) if part in x), None)
                 if hit is None:
                     ok = False
                     break
                 j = j + 1 + hit
-            if ok:
+            if ok and (near is None or any(i - window <= a <= j + window for a in near)):
                 found.append(signal)
                 break
     return found

@@ -6,10 +6,18 @@ Defaults are overridden by ``project.yml`` ``report:`` (same names) and then by 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import logging
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..errors import InputError
+
+log = logging.getLogger(__name__)
+
+#: Settings under project.yml ``report:`` that belong to the report notebooks, not to the analytics
+#: (papermill parameters); any other unknown key there is reported as a probable typo.
+NOTEBOOK_PARAMETERS = ("project", "title", "language", "themes", "groups", "stages", "seed")
 
 #: Words and lemma sequences that call a theme a catch-all (too broad). Matched on lemmas and Voikko
 #: base forms of the segments coded with the theme.
@@ -21,6 +29,7 @@ DEFAULT_SCOPE_SIGNALS = (
 DEFAULT_QUESTION_SIGNALS = (
     "epärealistinen", "mahdoton", "väärä", "liian kova", "liian kunnianhimoinen", "kunnianhimoinen",
     "ei realistinen", "ei uskoa", "ei toteutua", "ei tulla", "toiveajattelu", "utopia",
+    "optimistinen", "epätodennäköinen", "ylimitoitettu", "haihattelu", "pelkkä toive",
 )
 #: … endorsed …
 DEFAULT_SUPPORT_SIGNALS = (
@@ -52,13 +61,20 @@ class AnalysisParams:
     top_k: int = 3                            # "share in top k"
     # --- topics (BERTopic)
     min_words: int = 4                        # segments with fewer content words are not topic-modelled
-    umap_neighbors: int = 10
+    unit_words: int = 40                      # a turn of 2× this many words is clustered as sentence units of
+                                              # at least this many words (0: whole segments)
+    umap_neighbors: int = 10                  # UMAP n_neighbors (at least; grows with the topic size below)
     umap_components: int = 5
-    min_topic_size: int = 8                   # HDBSCAN min_cluster_size
-    min_samples: int = 3                      # HDBSCAN min_samples
+    min_topic_share: float = 0.01             # HDBSCAN min_cluster_size as a share of the modelled segments …
+    min_topic_size: int = 8                   # … and its floor (small corpora)
+    min_samples: int = 3                      # HDBSCAN min_samples (floor; scaled with min_cluster_size)
     cluster_selection: str = "leaf"           # HDBSCAN cluster_selection_method: leaf (small data) or eom
     top_terms: int = 8
-    emergent_min_participants: int = 3        # distinct known participants (sources count when anonymous)
+    label_candidates: int = 20                # c-TF-IDF words re-ranked into the top terms …
+    label_diversity: float = 0.3              # … by MMR: 0 = closest to the topic, 1 = most diverse
+    emergent_min_participant_share: float = 0.03  # distinct known participants of a topic, as a share of the
+                                                  # known participants in the modelled segments …
+    emergent_min_participants: int = 3        # … and its floor
     emergent_max_overlap: float = 0.35        # best theme's share of the topic's segments must be below
     emergent_min_uncovered: float = 0.5       # share of the topic's segments with no theme code at all
     emergent_min_coherence: float = 0.55      # mean cosine of a topic's segments to its centroid
@@ -79,12 +95,14 @@ class AnalysisParams:
     perspective_rank_gap: int = 3             # survey position difference between groups to flag
     alpha: float = 0.05
     # --- goal validation
-    goal_similarity: float = 0.75             # content-vector cosine to the goal text that counts as evidence
-    goal_min_question: int = 2                # distinct participants questioning → not confirmed
-    goal_max_support_share: float = 0.2       # support share (of support+question) at or below → not supported
-    goal_unsupported_min_question: int = 5    # … and at least this many questioning voices (broad doubt)
-    goal_min_refine: int = 2                  # distinct participants proposing a change → needs refinement
-    goal_min_evidence: int = 2                # fewer participants in all → needs refinement (thin evidence)
+    goal_similarity: float = 0.6              # content-vector cosine to the goal's text + indicator that makes a
+                                              # segment evidence on the goal without a goal-lexicon word
+    goal_window: int = 8                      # stance words count within this many words of the goal's words
+    goal_min_voices: int = 3                  # fewer distinct participants with a stance → insufficient_evidence
+    goal_unsupported_question_share: float = 0.6  # questioning share of the voices at or above …
+    goal_max_support_share: float = 0.2       # … and supporting share at or below → not_supported
+    goal_refine_question_share: float = 0.34  # questioning share at or above (more than a third) → needs_refinement
+    goal_refine_share: float = 0.34           # share of voices proposing another target/measure → needs_refinement
     question_signals: tuple[str, ...] = DEFAULT_QUESTION_SIGNALS
     support_signals: tuple[str, ...] = DEFAULT_SUPPORT_SIGNALS
     refine_signals: tuple[str, ...] = DEFAULT_REFINE_SIGNALS
@@ -136,6 +154,8 @@ def resolve_params(report: dict | None = None, overrides: dict | None = None, wh
         for name, value in values.items():
             if name not in hints:
                 if not strict:
+                    if name not in NOTEBOOK_PARAMETERS:
+                        _warn_unknown(name, values, where, sorted(hints) + list(NOTEBOOK_PARAMETERS))
                     continue  # report: also holds the notebooks' settings (language, …)
                 raise InputError(source, f"unknown analysis parameter {name!r}",
                                  hint="one of: " + ", ".join(sorted(hints)))
@@ -145,9 +165,17 @@ def resolve_params(report: dict | None = None, overrides: dict | None = None, wh
     return params
 
 
+def _warn_unknown(name: str, values: dict, where: str, known: list[str]) -> None:
+    """A key nobody reads is most likely a typo: say where it is and what it may have meant."""
+    line = values.line_of(name) if hasattr(values, "line_of") else None
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    log.warning("%s%s: unknown report parameter %r is ignored%s", where, f", line {line}" if line else "", name,
+                f"; did you mean {close[0]!r}?" if close else " (neither an analysis nor a notebook parameter)")
+
+
 def _check(params: AnalysisParams) -> None:
-    for name in ("ci_level", "emergent_max_overlap", "confirm_coverage", "min_coverage", "goal_max_support_share",
-                 "alpha"):
+    for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share", "emergent_max_overlap", "confirm_coverage", "min_coverage", "goal_max_support_share",
+                 "goal_unsupported_question_share", "goal_refine_question_share", "goal_refine_share", "alpha"):
         if not 0 <= getattr(params, name) <= 1:
             raise InputError("parameters", f"{name} must be between 0 and 1, not {getattr(params, name)}")
     if params.min_coverage > params.confirm_coverage:

@@ -13,11 +13,7 @@ from scipy import stats
 
 from .params import AnalysisParams
 
-PRIORITY_COLUMNS = ["group", "alternative", "label", "theme", "n_respondents", "mean_rank", "mean_rank_low",
-                    "mean_rank_high", "borda", "top3_share", "top3_low", "top3_high", "position", "small_n"]
-LIKERT_COLUMNS = ["group", "alternative", "answer", "count", "share"]
-AGREEMENT_COLUMNS = ["group_a", "group_b", "n_a", "n_b", "statistic", "value", "p_value"]
-CHOICE_COLUMNS = ["alternative", "label", "theme", "position_all", "chosen", "supported", "reason"]
+from .columns import AGREEMENT_COLUMNS, CHOICE_COLUMNS, LIKERT_COLUMNS, PRIORITY_COLUMNS  # noqa: F401 (re-exported)
 ALL = "all"
 
 

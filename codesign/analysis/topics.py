@@ -13,11 +13,10 @@ import pandas as pd
 from .inputs import AnalysisInputs
 from .params import AnalysisParams
 
-TOPIC_COLUMNS = ["topic_id", "label", "top_terms", "n_segments", "n_participants", "best_code", "best_code_overlap",
-                 "best_code_similarity", "emergent", "segment_ids"]
+from .columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
+
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
                  "n_interviewees", "stages", "no_theme_share"]
-ASSIGNMENT_COLUMNS = ["segment_id", "topic_id", "probability"]
 
 
 def stop_words(params: AnalysisParams) -> list[str]:
@@ -26,7 +25,18 @@ def stop_words(params: AnalysisParams) -> list[str]:
     return sorted(set(STOP_WORDS) | set(params.stop_words))
 
 
-def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams):
+def scaled_sizes(n_docs: int, n_participants: int, params: AnalysisParams) -> dict[str, int]:
+    """The size thresholds for a corpus of this size: each a share of the corpus with an absolute floor, so
+    that ten times the material does not give ten times the topics."""
+    min_cluster = max(params.min_topic_size, round(params.min_topic_share * n_docs))
+    return {"min_cluster_size": min_cluster,
+            "min_samples": max(params.min_samples, round(min_cluster * params.min_samples / params.min_topic_size)),
+            "umap_neighbors": max(params.umap_neighbors, min_cluster),
+            "emergent_min_participants": max(params.emergent_min_participants,
+                                             round(params.emergent_min_participant_share * n_participants))}
+
+
+def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams, sizes: dict | None = None):
     """BERTopic on lemma strings with precomputed embeddings → (topic per doc, probability per doc, model)."""
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
@@ -34,19 +44,79 @@ def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisPa
     from umap import UMAP
 
     n = len(lemma_docs)
-    umap_model = UMAP(n_neighbors=max(2, min(params.umap_neighbors, n - 1)),
+    sizes = sizes or scaled_sizes(n, 0, params)
+    umap_model = UMAP(n_neighbors=max(2, min(sizes["umap_neighbors"], n - 1)),
                       n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0, metric="cosine",
                       random_state=params.seed, init="random" if n < 50 else "spectral", n_jobs=1)
-    hdbscan_model = HDBSCAN(min_cluster_size=params.min_topic_size, min_samples=params.min_samples,
+    hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_cluster_size"], min_samples=sizes["min_samples"],
                             metric="euclidean", cluster_selection_method=params.cluster_selection, prediction_data=False)
     vectorizer = CountVectorizer(token_pattern=r"[^\s]+", stop_words=stop_words(params), min_df=1,
                                  lowercase=False)
     model = BERTopic(embedding_model=None, umap_model=umap_model, hdbscan_model=hdbscan_model,
-                     vectorizer_model=vectorizer, language="multilingual", top_n_words=params.top_terms,
+                     vectorizer_model=vectorizer, language="multilingual", top_n_words=params.label_candidates,
                      calculate_probabilities=False, verbose=False)
     topics, probabilities = model.fit_transform(lemma_docs, embeddings=embeddings)
     probabilities = np.asarray(probabilities if probabilities is not None else np.ones(n), dtype=float)
     return np.asarray(topics), probabilities, model
+
+
+def topic_units(inputs: AnalysisInputs, idx: np.ndarray, params: AnalysisParams
+                ) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
+    """What is clustered: each segment, or for a long turn its sentence units (``unit_words``), so that a
+    concern raised in passing in a long interview answer can meet the same concern in a short note.
+    Returns (segment row of each unit, its content lemmas, its content vectors)."""
+    from .inputs import sentence_units
+
+    rows, lemmas, vectors = [], [], []
+    split = {}
+    if params.unit_words > 0 and inputs.describe is not None:
+        texts = inputs.segments["text"].astype(str)
+        split = {i: u for i in idx if len(u := sentence_units(texts.iloc[i], params.unit_words)) > 1}
+        described = iter(inputs.describe([t for i in idx if i in split for t in split[i]]))
+        split = {i: [next(described) for _ in split[i]] for i in idx if i in split}
+    for i in idx:
+        parts = [(lem, vec) for lem, vec in split.get(i, []) if len(lem) >= params.min_words]
+        whole = inputs.topic_vectors if inputs.topic_vectors is not None else inputs.vectors
+        for lem, vec in parts or [(inputs.lemmas[i], whole[i])]:
+            rows.append(i)
+            lemmas.append(lem)
+            vectors.append(vec)
+    return np.asarray(rows, dtype=int), lemmas, np.vstack(vectors)
+
+
+def segment_topics(unit_seg: np.ndarray, unit_topic: np.ndarray, unit_probability: np.ndarray, idx: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Each segment's topic: the one most of its units belong to (outliers only when all units are; a tie
+    goes to the larger summed probability, then the lower topic id), with its units' mean probability."""
+    topic_of, probability = np.full(len(idx), -1), np.ones(len(idx))
+    position = {i: k for k, i in enumerate(idx)}
+    frame = pd.DataFrame({"seg": unit_seg, "topic": unit_topic, "p": unit_probability})
+    for i, part in frame.groupby("seg", sort=False):
+        real = part[part["topic"] >= 0]
+        if real.empty:
+            probability[position[i]] = float(part["p"].mean())
+            continue
+        votes = real.groupby("topic")["p"].agg(["size", "sum", "mean"]).reset_index()
+        best = votes.sort_values(["size", "sum", "topic"], ascending=[False, False, True]).iloc[0]
+        topic_of[position[i]], probability[position[i]] = int(best["topic"]), float(best["mean"])
+    return topic_of, probability
+
+
+def rerank_terms(candidates: list[str], centroid: np.ndarray, word_vector, params: AnalysisParams) -> list[str]:
+    """The topic's words: the c-TF-IDF candidates re-ranked by Maximal Marginal Relevance — close to the
+    topic's centroid (KeyBERT-like), yet unlike the words already chosen (``label_diversity``), so a label
+    is not three near-synonyms nor a frequent word that says nothing of the topic."""
+    if not candidates:
+        return []
+    vectors = np.vstack([word_vector(w) for w in candidates])
+    relevance = vectors @ centroid
+    chosen = [int(np.argmax(relevance))]
+    while len(chosen) < min(params.top_terms, len(candidates)):
+        rest = [k for k in range(len(candidates)) if k not in chosen]
+        redundancy = (vectors[rest] @ vectors[chosen].T).max(axis=1)
+        score = (1 - params.label_diversity) * relevance[rest] - params.label_diversity * redundancy
+        chosen.append(rest[int(np.argmax(score))])
+    return [candidates[k] for k in chosen]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -73,10 +143,20 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
     idx = np.flatnonzero(keep)
     if len(idx) < max(params.min_topic_size * 2, 10):
         return pd.DataFrame(columns=TOPIC_COLUMNS + EXTRA_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
-    docs = [" ".join(inputs.lemmas[i]) for i in idx]
-    topic_of, probability, model = fit_topics(docs, inputs.vectors[idx], params)
+    unit_seg, unit_lemmas, unit_vectors = topic_units(inputs, idx, params)
+    docs = [" ".join(lem) for lem in unit_lemmas]
+    sizes = scaled_sizes(len(docs), seg["participant"].iloc[idx].dropna().nunique(), params)
+    unit_topic, unit_probability, model = fit_topics(docs, unit_vectors, params, sizes)
+    topic_of, probability = segment_topics(unit_seg, unit_topic, unit_probability, idx)
     assignments = pd.DataFrame({"segment_id": seg["segment_id"].to_numpy()[idx], "topic_id": topic_of.astype(int),
                                 "probability": np.round(probability, 6)}, columns=ASSIGNMENT_COLUMNS)
+
+    word_vectors: dict[str, np.ndarray] = {}
+
+    def word_vector(word: str) -> np.ndarray:
+        if word not in word_vectors:
+            word_vectors[word] = inputs.vectorise(word)
+        return word_vectors[word]
 
     themes = inputs.theme_ids
     matchable = themes + [c.id for t in themes for c in inputs.subcodes(t)]
@@ -93,9 +173,11 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
         best_theme = max(themes, key=lambda c: (overlap[c], similarity.get(c, 0)))
         nearest = max(themes, key=lambda c: similarity.get(c, -1))
         coherence = float((inputs.vectors[members] @ centroid).mean())
-        words = [w for w, _ in (model.get_topic(int(topic_id)) or [])][: params.top_terms]
+        candidates = [w for w, _ in (model.get_topic(int(topic_id)) or [])]
+        words = (rerank_terms(candidates, _unit(unit_vectors[unit_topic == topic_id].mean(0)), word_vector, params)
+                 if topic_id >= 0 and inputs.vectorise is not None else candidates[: params.top_terms])
         n_participants = part["participant"].dropna().nunique()
-        emergent = bool(topic_id >= 0 and n_participants >= params.emergent_min_participants
+        emergent = bool(topic_id >= 0 and n_participants >= sizes["emergent_min_participants"]
                         and overlap[best_theme] < params.emergent_max_overlap
                         and float(np.mean([not (s & set(themes)) for s in code_sets])) >= params.emergent_min_uncovered
                         and coherence >= params.emergent_min_coherence)
@@ -112,6 +194,7 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
             "no_theme_share": round(float(np.mean([not (s & set(themes)) for s in code_sets])), 4),
         })
     table = pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
+    table.attrs["sizes"] = sizes
     return table, assignments
 
 

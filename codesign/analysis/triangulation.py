@@ -13,10 +13,10 @@ import pandas as pd
 from .inputs import AnalysisInputs
 from .params import AnalysisParams
 
-STAGE_COLUMNS = ["theme", "stage", "n_segments", "n_participants", "share_segments", "share_participants"]
-GROUP_COLUMNS = ["theme", "group", "n_segments", "n_participants", "share_segments", "share_participants"]
-COOCCURRENCE_COLUMNS = ["theme_a", "theme_b", "n_segments", "jaccard"]
-SUPPORT_COLUMNS = ["theme", "n_stages", "n_groups", "strength", "stages", "groups"]
+from .columns import COOCCURRENCE_COLUMNS, GROUP_COLUMNS, STAGE_COLUMNS
+from .columns import SUPPORT_COLUMNS as _SUPPORT_CONTRACT
+
+SUPPORT_COLUMNS = _SUPPORT_CONTRACT + ["stages", "groups"]
 
 
 def theme_long(inputs: AnalysisInputs) -> pd.DataFrame:

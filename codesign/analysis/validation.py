@@ -10,17 +10,22 @@ Themes (interviews first, other stages as support):
 * ``confirmed`` — otherwise. Silent subcodes, nearby emergent topics and perspective differences are
   reported as flags and reasons; they do not change the verdict on their own.
 
-Goals: a segment is evidence on a goal when it is coded with the goal's theme, matches the goal's lexicon
-or is similar to the goal's text, and takes a stance: *question* (doubt words outweigh endorsement
-words; on a tie, HAASTE without VAHVUUS), *support* (the reverse), *refine* (a tie with a suggestion — EHDOTUS — or
-words proposing another target or measure). Only segments coded TAVOITE (they comment on a goal,
-target or measure) are evidence on a goal. Voices are distinct participants (each anonymous note or
-comment counts once). ``not_supported`` — at least ``goal_unsupported_min_question`` (and ``goal_min_question``) questioning voices and a
-support share (support / (support + question)) at or below ``goal_max_support_share``;
-``needs_refinement`` — questioned by ``goal_min_question`` voices with more support than that, refined
-by ``goal_min_refine`` voices, or fewer than ``goal_min_evidence`` voices in all; ``confirmed`` otherwise.
+Goals (``goal_evidence``, ``goal_stance``, ``goal_verdict``): a segment is evidence on a goal when it is
+specific to that goal — it names the goal id, answers an interviewer's question presenting the goal, or is
+coded with the theme and TAVOITE and matches the goal's lexicon or is ``goal_similarity`` similar to the
+goal's text and indicator (and the goal is the most relevant one of the programme) — and its words take a
+stance: *question* (doubt words outnumber endorsement words), *support* (the reverse) or *refine* (another
+target or measure is proposed). The statement codes (HAASTE, VAHVUUS, EHDOTUS) describe the theme and never
+make a stance. Voices are distinct participants (each anonymous note or comment counts once); a participant
+supports when they endorse more often than they doubt, otherwise they question. With n voices:
+``insufficient_evidence`` — n < ``goal_min_voices``; ``not_supported`` — questioning share ≥
+``goal_unsupported_question_share`` and supporting share ≤ ``goal_max_support_share``; ``needs_refinement``
+— questioning share ≥ ``goal_refine_question_share`` or refining share ≥ ``goal_refine_share``;
+``confirmed`` otherwise.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -29,17 +34,12 @@ from scipy import stats
 from .inputs import AnalysisInputs, signal_hits
 from .params import AnalysisParams
 
-THEME_COLUMNS = ["theme", "label", "verdict", "coverage", "subcodes_voiced", "subcodes_silent", "scope_flags",
-                 "perspective_flags", "reasons"]
+from .columns import GOAL_COLUMNS, LEDGER_COLUMNS, PERSPECTIVE_COLUMNS, SUBCODE_COLUMNS, THEME_COLUMNS
+
 THEME_EXTRA = ["n_interviewees", "n_discussing", "n_scope_critics", "scope_segments", "near_emergent_topics"]
-SUBCODE_COLUMNS = ["theme", "subcode", "label", "n_segments", "n_participants", "n_interviewees", "silent"]
-PERSPECTIVE_COLUMNS = ["theme", "group", "n_interviewees", "n_discussing", "share", "test", "p_value", "note"]
+SUBCODE_EXTRA = ["silent"]
 PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "small_n", "flag"]
-GOAL_COLUMNS = ["goal_id", "theme", "goal", "verdict", "n_support", "n_question", "n_refine", "n_participants",
-                "reasons"]
 GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids"]
-LEDGER_COLUMNS = ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group", "stage",
-                  "score", "quote"]
 
 
 def _voice(row) -> str:
@@ -78,7 +78,7 @@ def subcode_coverage(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataF
                          "n_participants": n_p,
                          "n_interviewees": part.loc[part["stage"] == "interview", "participant"].dropna().nunique(),
                          "silent": n_p < params.subcode_min_participants})
-    return pd.DataFrame(rows, columns=SUBCODE_COLUMNS)
+    return pd.DataFrame(rows, columns=SUBCODE_COLUMNS + SUBCODE_EXTRA)
 
 
 def perspective(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataFrame:
@@ -205,84 +205,162 @@ def validate_themes(inputs: AnalysisInputs, params: AnalysisParams, topics: pd.D
     return pd.DataFrame(rows, columns=THEME_COLUMNS + THEME_EXTRA)
 
 
-def goal_stance(codes: frozenset, seq: list[frozenset], params: AnalysisParams) -> tuple[str | None, bool, dict]:
-    """(primary stance or None, proposes a refinement, signal hits) of one segment on a goal."""
-    question = signal_hits(seq, params.question_signals)
-    support = signal_hits(seq, params.support_signals)
-    refine = signal_hits(seq, params.refine_signals)
+def goal_stance(codes: frozenset, seq: list[frozenset], params: AnalysisParams,
+                anchors: frozenset | None = None) -> tuple[str | None, bool, dict]:
+    """(stance or None, proposes a refinement, signal hits) of one segment on a goal.
+
+    Only words take a stance: *question* when doubt words outnumber endorsement words, *support* for the
+    reverse, *refine* on a tie when words propose another target or measure (``refine_signals``). The
+    statement codes describe the theme (HAASTE a problem, VAHVUUS a strength, EHDOTUS any suggestion, mostly
+    actions), not a position on the goal, so they never make a stance on their own. With ``anchors`` (the
+    goal's lexicon and goal words), only stance words within ``goal_window`` words of an anchor count.
+    """
+    question = signal_hits(seq, params.question_signals, anchors, params.goal_window)
+    support = signal_hits(seq, params.support_signals, anchors, params.goal_window)
+    refine = signal_hits(seq, params.refine_signals, anchors, params.goal_window)
     # a doubt phrase that contains an endorsement word ("ei realistinen") cancels that endorsement
     support = [s for s in support if not any(s in q.split() for q in question)]
-    # stance words decide; the statement codes break a tie (HAASTE alone describes a problem, which may be
-    # the very need a goal answers, so it only tips the balance)
     q, s = len(question), len(support)
-    if q == s:
-        q, s = q + ("HAASTE" in codes), s + ("VAHVUUS" in codes)
     if q > s:
         stance = "question"
     elif s > q:
         stance = "support"
-    elif refine or "EHDOTUS" in codes:
+    elif refine:
         stance = "refine"
     else:
         stance = None
-    return stance, bool(refine), {"question": question, "support": support,
-                                                                          "refine": refine}
+    return stance, bool(refine), {"question": question, "support": support, "refine": refine}
+
+
+GOAL_ID = re.compile(r"\b[A-Z]\w*\d+\.G\d+\b")
+#: Lemmas of an interviewer's question that presents a goal ("Luonnoksessa on tavoite, että …").
+GOAL_WORDS = frozenset({"tavoite", "tavoitella", "mittari", "tavoitteena"})
+
+
+def _goal_vector(inputs: AnalysisInputs, goal) -> np.ndarray | None:
+    if inputs.vectorise is None:
+        return None
+    cache = inputs.__dict__.setdefault("_goal_vectors", {})
+    if goal.id not in cache:
+        cache[goal.id] = inputs.vectorise(f"{goal.text} {goal.indicator}")
+    return cache[goal.id]
+
+
+def goal_evidence(inputs: AnalysisInputs, params: AnalysisParams, theme
+                  ) -> dict[str, list[tuple[int, float, bool]]]:
+    """The segments specific to each goal of a theme: (row, relevance, anchored) per goal id.
+
+    A segment naming goal ids ("T2.G3") is evidence on those goals. An interview answer is evidence on the
+    goal its interviewer's question presents (the nearest of the two preceding questions that has a goal word
+    — tavoite, mittari — and is specific to a goal as below, compared with every goal of the programme).
+    Otherwise it must be coded with the theme and TAVOITE (it speaks of a goal, target or measure) and be specific to one goal: it contains a
+    word of the goal's lexicon or its content vector is at least ``goal_similarity`` similar to the goal's
+    text and indicator; of the programme's goals it counts for the most relevant one only (relevance = lexicon
+    words found + similarity), so a segment on one goal is not counted on its siblings. Such a segment may
+    also speak of other things, so its stance words count only near the goal's words (``anchored``); a
+    segment naming the goal or answering a question about it speaks to the goal as a whole.
+    """
+    seg = inputs.segments
+    goals = theme.goals
+    if not goals:
+        return {}
+    all_goals = [g for t in inputs.themes for g in t.goals]
+    all_vectors = [_goal_vector(inputs, g) for g in all_goals]
+    own = {g.id for g in goals}
+    out: dict[str, list[tuple[int, float, bool]]] = {g.id: [] for g in goals}
+
+    def most_relevant(lemma_set, vector) -> dict[str, float]:
+        scores = {}
+        for g, v in zip(all_goals, all_vectors):
+            lex = sum(w in lemma_set for w in g.lexicon)
+            sim = float(vector @ v) if v is not None else 0.0
+            if lex or sim >= params.goal_similarity:
+                scores[g.id] = lex + sim
+        best = max(scores.values(), default=None)
+        return {gid: score for gid, score in scores.items() if score == best}
+
+    for i, (text, codes) in enumerate(zip(seg["text"].astype(str), seg["codes"])):
+        named = set(GOAL_ID.findall(text))
+        if named:
+            for gid in named & own:
+                out[gid].append((i, 2.0, False))
+            continue
+        asked = {}
+        for lemma_set, vector in (inputs.questions[i] if inputs.questions else []):
+            if GOAL_WORDS & lemma_set and (asked := most_relevant(lemma_set, vector)):
+                break  # the nearest question that presents a goal is what this answer speaks to
+        if asked:
+            for gid in set(asked) & own:
+                out[gid].append((i, asked[gid], False))
+            continue
+        if theme.id not in codes or "TAVOITE" not in codes:
+            continue
+        for gid, score in most_relevant(inputs.lemma_sets[i], inputs.vectors[i]).items():  # own goals only
+            if gid in own:
+                out[gid].append((i, score, True))
+    return out
+
+
+def goal_verdict(s: int, q: int, r: int, n: int, params: AnalysisParams) -> tuple[str, list[str]]:
+    """Verdict from the distinct voices supporting (s), questioning (q) and refining (r) a goal, of n voices."""
+    reasons = [f"{n} participants spoke to the goal: {s} support it, {q} question it, {r} propose another target "
+               f"or measure"]
+    if n < params.goal_min_voices:
+        return "insufficient_evidence", reasons + [f"fewer than goal_min_voices {params.goal_min_voices}"]
+    qs, ss, rs = q / n, s / n, r / n
+    if qs >= params.goal_unsupported_question_share and ss <= params.goal_max_support_share:
+        return "not_supported", reasons + [
+            f"questioning share {qs:.0%} ≥ goal_unsupported_question_share {params.goal_unsupported_question_share:.0%}"
+            f" and supporting share {ss:.0%} ≤ goal_max_support_share {params.goal_max_support_share:.0%}"]
+    why = []
+    if qs >= params.goal_refine_question_share:
+        why.append(f"questioning share {qs:.0%} ≥ goal_refine_question_share {params.goal_refine_question_share:.0%}"
+                   f" (supporting share {ss:.0%})")
+    if rs >= params.goal_refine_share:
+        why.append(f"refining share {rs:.0%} ≥ goal_refine_share {params.goal_refine_share:.0%}")
+    if why:
+        return "needs_refinement", reasons + why
+    return "confirmed", reasons + [f"supporting share {ss:.0%}; questioned and refined by too few to doubt it"]
 
 
 def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledger) -> pd.DataFrame:
+    """One row per goal: distinct participants per stance and the verdict (rules in the module docstring)."""
     seg = inputs.segments
     rows = []
     for theme in inputs.themes:
+        evidence_by_goal = goal_evidence(inputs, params, theme)
         for goal in theme.goals:
-            goal_vec = inputs.vectorise(goal.text) if inputs.vectorise is not None else None
             evidence = []
-            for i in np.flatnonzero([theme.id in c for c in seg["codes"]]):
-                lex = [w for w in goal.lexicon if w in inputs.lemma_sets[i]]
-                sim = float(inputs.vectors[i] @ goal_vec) if goal_vec is not None else 0.0
-                if not lex and sim < params.goal_similarity:
-                    continue
-                codes = seg.iloc[i]["codes"]
-                stance, refines, _ = goal_stance(codes, inputs.lemma_seqs[i], params)
-                directed = "TAVOITE" in codes
-                if stance is None or not directed:
-                    continue
-                evidence.append((i, stance, refines, len(lex) + sim))
-            voices = {k: set() for k in ("support", "question", "refine")}
-            counts = {k: 0 for k in voices}
+            anchors = frozenset(goal.lexicon) | GOAL_WORDS
+            for i, relevance, anchored in evidence_by_goal.get(goal.id, []):
+                stance, refines, _ = goal_stance(seg.iloc[i]["codes"], inputs.lemma_seqs[i], params,
+                                                 anchors if anchored else None)
+                if stance is not None:
+                    evidence.append((i, stance, refines, relevance))
+            # each participant (each anonymous note or comment) is one voice: supporting when their segments
+            # endorse the goal more often than they doubt it, else questioning ("I back the mine, but not by
+            # 2028" is a doubt about the goal); refining is counted besides
+            per_voice: dict[str, dict[str, int]] = {}
+            counts = {k: 0 for k in ("support", "question", "refine")}
             for i, stance, refines, _ in evidence:
-                voices[stance].add(_voice(seg.iloc[i]))
+                tally = per_voice.setdefault(_voice(seg.iloc[i]), {"support": 0, "question": 0, "refine": 0})
+                tally[stance] += 1
+                tally["refine"] += int(refines and stance != "refine")
                 counts[stance] += 1
-                if refines and stance != "refine":
-                    voices["refine"].add(_voice(seg.iloc[i]))
-            s, q, r = (len(voices[k]) for k in ("support", "question", "refine"))
-            all_voices = set().union(*voices.values())
-            share = s / (s + q) if s + q else np.nan
-            reasons = [f"{s} supporting, {q} questioning, {r} refining voices"]
-            if q >= max(params.goal_min_question, params.goal_unsupported_min_question) \
-                    and share <= params.goal_max_support_share:
-                verdict = "not_supported"
-                reasons.append(f"questioned by {q} ≥ {params.goal_unsupported_min_question} voices and support share {share:.0%} "
-                               f"≤ goal_max_support_share {params.goal_max_support_share:.0%}")
-            elif q >= params.goal_min_question or r >= params.goal_min_refine or len(all_voices) < params.goal_min_evidence:
-                verdict = "needs_refinement"
-                if q >= params.goal_min_question:
-                    reasons.append(f"questioned by {q} voices but supported by {s} (support share {share:.0%})")
-                if r >= params.goal_min_refine:
-                    reasons.append(f"{r} voices propose a different target or measure")
-                if len(all_voices) < params.goal_min_evidence:
-                    reasons.append(f"thin evidence: fewer than goal_min_evidence {params.goal_min_evidence} voices")
-            else:
-                verdict = "confirmed"
-                reasons.append("supported and not questioned by enough voices to doubt it")
+            s = sum(t["support"] > t["question"] for t in per_voice.values())
+            q = sum(t["question"] > 0 and t["question"] >= t["support"] for t in per_voice.values())
+            r = sum(t["refine"] > 0 for t in per_voice.values())
+            n = len(per_voice)
+            verdict, reasons = goal_verdict(s, q, r, n, params)
             for i, stance, _, score in evidence:
                 ledger.add(goal.id, "goal", verdict, stance, seg.iloc[i], round(score, 4))
-            ids = [seg.iloc[i]["segment_id"] for i, *_ in evidence]
             rows.append({"goal_id": goal.id, "theme": theme.id, "goal": goal.text, "verdict": verdict,
                          "n_support": counts["support"], "n_question": counts["question"],
                          "n_refine": counts["refine"],
-                         "n_participants": len({v for v in all_voices if not v.startswith("anon:")}),
+                         "n_participants": len({v for v in per_voice if not v.startswith("anon:")}),
                          "reasons": "; ".join(reasons), "voices_support": s, "voices_question": q,
-                         "voices_refine": r, "support_share": share, "segment_ids": ";".join(ids)})
+                         "voices_refine": r, "support_share": s / n if n else np.nan,
+                         "segment_ids": ";".join(seg.iloc[i]["segment_id"] for i, *_ in evidence)})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS + GOAL_EXTRA)
 
 
