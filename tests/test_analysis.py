@@ -150,6 +150,10 @@ def test_theme_verdicts_from_coverage_and_scope():
     strict = validation.validate_themes(inputs, params.replace(scope_min_participants=3), None, None, persp,
                                         subcodes, validation.Ledger(params)).set_index("theme")
     assert strict.loc["T2", "verdict"] == "confirmed"
+    # … and the critics must also be a share of those voicing the theme, so a bigger corpus does not flip it
+    by_share = validation.validate_themes(inputs, params.replace(scope_min_share=0.9), None, None, persp,
+                                          subcodes, validation.Ledger(params)).set_index("theme")
+    assert by_share.loc["T2", "verdict"] == "confirmed"
 
 
 def test_goal_with_only_questioning_evidence_is_not_supported():

@@ -87,7 +87,8 @@ class AnalysisParams:
     confirm_coverage: float = 0.5             # share of interviewees discussing the theme to confirm it
     min_coverage: float = 0.3                 # below this share the theme is not supported
     subcode_min_participants: int = 2         # a subcode voiced by fewer distinct participants is silent
-    scope_min_participants: int = 2           # participants calling the theme a catch-all → needs refinement
+    scope_min_participants: int = 2           # participants calling the theme a catch-all → needs refinement …
+    scope_min_share: float = 0.1              # … and at least this share of the participants voicing the theme
     scope_signals: tuple[str, ...] = DEFAULT_SCOPE_SIGNALS
     emergent_near_similarity: float = 0.8     # an emergent topic this similar to a theme sits near it
     perspective_min_n: int = 4                # groups with fewer interviewees are described, not tested

@@ -25,6 +25,7 @@ supports when they endorse more often than they doubt, otherwise they question. 
 """
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -149,14 +150,19 @@ def validate_themes(inputs: AnalysisInputs, params: AnalysisParams, topics: pd.D
                                                 for i in np.flatnonzero(has)) if hits]
         critics = {_voice(seg.iloc[i]) for i, _ in scope_rows}
         known_critics = {c for c in critics if not c.startswith("anon:")}
+        # A share as well as a floor, so that a corpus ten times larger does not flag a theme for the same
+        # proportion of critics.
+        voicing = {v for v in (_voice(r) for _, r in theme_seg.iterrows()) if not v.startswith("anon:")}
+        critics_needed = max(params.scope_min_participants, math.ceil(params.scope_min_share * len(voicing)))
+        scope_challenged = len(known_critics) >= critics_needed
         near = []
         if topics is not None and not topics.empty:
             em = topics[topics["emergent"]]
             near = [f"{int(r.topic_id)} ({r.label})" for r in em.itertuples()
                     if r.nearest_theme == theme and r.nearest_theme_similarity >= params.emergent_near_similarity]
         scope_flags = []
-        if len(known_critics) >= params.scope_min_participants:
-            scope_flags.append(f"catch_all: {len(known_critics)} participants")
+        if scope_challenged:
+            scope_flags.append(f"catch_all: {len(known_critics)} of {len(voicing)} participants")
         if silent:
             scope_flags.append("silent_subcodes: " + ",".join(silent))
         if near:
@@ -170,13 +176,14 @@ def validate_themes(inputs: AnalysisInputs, params: AnalysisParams, topics: pd.D
         if coverage < params.min_coverage:
             verdict = "not_supported"
             reasons.append(f"coverage below min_coverage {params.min_coverage:.0%}")
-        elif coverage < params.confirm_coverage or len(known_critics) >= params.scope_min_participants:
+        elif coverage < params.confirm_coverage or scope_challenged:
             verdict = "needs_refinement"
             if coverage < params.confirm_coverage:
                 reasons.append(f"coverage below confirm_coverage {params.confirm_coverage:.0%}")
-            if len(known_critics) >= params.scope_min_participants:
-                reasons.append(f"{len(known_critics)} participants call the scope a catch-all or propose splitting it "
-                               f"(≥ scope_min_participants {params.scope_min_participants})")
+            if scope_challenged:
+                reasons.append(f"{len(known_critics)} of the {len(voicing)} participants voicing it call the scope a "
+                               f"catch-all or propose splitting it (≥ {critics_needed}: scope_min_participants "
+                               f"{params.scope_min_participants}, scope_min_share {params.scope_min_share:.0%})")
         else:
             verdict = "confirmed"
             reasons.append(f"coverage ≥ confirm_coverage {params.confirm_coverage:.0%}, no scope challenge")
