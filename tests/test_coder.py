@@ -252,8 +252,12 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
     from codesign.evaluate import leave_one_interview_out
 
     root, _ = coded_demo
-    table = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"))
+    themes = ["T1", "T2", "T3", "T4", "T5"]
+    table = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"), codes=themes)
     assert table.attrs["folds"] == 14 and table.attrs["units"] > 250
+    assert sorted(table["code"].unique()) == themes                      # the cheaper themes-only run
+    held_out = table.attrs["predictions"]["lexicon"]
+    assert len(held_out) == table.attrs["units"] and held_out["segment_id"].str.startswith("H").all()
     themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method", values="f1")
     assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
 
