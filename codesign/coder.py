@@ -17,7 +17,7 @@ reference segments, component scores) for every code given.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -99,6 +99,38 @@ class LexiconMatcher:
                         hits.append(" ".join(w.text for w in unit_words[i:i + n]))
             out.append(hits)
         return out
+
+    def entry_hits(self, unit_words: list[Word], k: int) -> set:
+        """The lexicon entries of code ``k`` found in the words: lemmas, ("part", compound part), phrases."""
+        lex = self.lexicons[k]
+        found = set()
+        for w in unit_words:
+            found |= w.lemmas & lex.lemmas
+            found |= {("part", p) for p in (w.parts | w.lemmas) & lex.compound_parts}
+        for phrase in lex.phrases:
+            if any(phrase[0] in unit_words[i].lemmas and all(phrase[j] in unit_words[i + j].lemmas
+                                                             for j in range(1, len(phrase)))
+                   for i in range(len(unit_words) - len(phrase) + 1)):
+                found.add(phrase)
+        return found
+
+    def prune(self, units: list[Unit], y: np.ndarray, min_precision: float, min_support: int = 3) -> "LexiconMatcher":
+        """Drop the entries that signal their code poorly in the training ``units`` (``y``: units × codes):
+        found in at least ``min_support`` units, of which fewer than ``min_precision`` carry the code. A
+        codebook written before the material lists words coders did not count as the theme."""
+        pruned = []
+        for k, lex in enumerate(self.lexicons):
+            found = [self.entry_hits(u.words, k) for u in units]
+
+            def keep(entry) -> bool:
+                hit = np.array([entry in f for f in found])
+                return hit.sum() < min_support or y[hit, k].mean() >= min_precision
+
+            pruned.append(replace(lex, lemmas=frozenset(e for e in lex.lemmas if keep(e)),
+                                  compound_parts=frozenset(p for p in lex.compound_parts if keep(("part", p))),
+                                  phrases=tuple(p for p in lex.phrases if keep(p))))
+        self.lexicons = pruned
+        return self
 
     def counts(self, units: list[Unit], context: bool = False) -> np.ndarray:
         return np.array([[len(h) for h in self.matches(u.context_words if context else u.words)] for u in units],
@@ -278,8 +310,12 @@ class ThemeCoder:
     """
 
     def __init__(self, codebook: Codebook, codes: list[str], cache, use_lexicon: bool = True,
-                 use_semantic: bool = True, seed: int = 0, **supervised) -> None:
+                 use_semantic: bool = True, seed: int = 0, lexicon_min_precision: float | None = 0.5,
+                 **supervised) -> None:
         self.codebook, self.codes, self.cache = codebook, codes, cache
+        #: lexicon entries carrying their code in fewer of the training units they are found in are dropped
+        #: (None: keep the codebook's lexicon as written); fixed a priori, not tuned on held-out data
+        self.lexicon_min_precision = lexicon_min_precision
         self.lexicon = LexiconMatcher(codebook, codes) if use_lexicon else None
         self.semantic = SemanticMatcher(codebook, codes, cache) if use_semantic else None
         self.supervised = SupervisedModel(codes, seed=seed, **supervised)
@@ -294,6 +330,8 @@ class ThemeCoder:
         return np.hstack(parts) if parts else None
 
     def fit(self, units: list[Unit], y: np.ndarray) -> "ThemeCoder":
+        if self.lexicon is not None and self.lexicon_min_precision is not None:
+            self.lexicon = LexiconMatcher(self.codebook, self.codes).prune(units, y, self.lexicon_min_precision)
         if self.semantic is not None:
             self.semantic.fit(units, y)
         self.supervised.fit(units, y, self._dense(units))

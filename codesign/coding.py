@@ -29,7 +29,7 @@ from .project import Project, load_project
 CODER_EXCLUDE = ("parser", "ner")
 CODINGS_COLUMNS = ["segment_id", "code", "source", "confidence", "evidence", "final"]
 #: Part of the cached model's key: raise it when the coder's training changes, so stale models retrain.
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 
 
 def coding_codes(codebook: Codebook) -> list[str]:

@@ -46,11 +46,15 @@ def _as_coding(ids: list[str], matrix: np.ndarray, codes: list[str]) -> pd.DataF
 
 
 def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
-                            methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
-    """The evaluation table: method × code → n, κ, α, precision, recall, F1 (pooled over folds)."""
+                            methods: tuple[str, ...] = METHODS, codes: list[str] | None = None,
+                            coder_options: dict | None = None) -> pd.DataFrame:
+    """The evaluation table: method × code → n, κ, α, precision, recall, F1 (pooled over folds).
+
+    ``codes``: evaluate (and train the coders on) these codes only — the themes alone are a cheaper check
+    while iterating; ``coder_options``: keyword arguments of the hybrid ``ThemeCoder``."""
     project = project if isinstance(project, Project) else load_project(project)
     codebook = load_codebook(project.codebook_path)
-    codes = coding_codes(codebook)
+    codes = list(codes) if codes else coding_codes(codebook)
     reference = read_coding(project.reference_coding_path)
     coded = coded_segments(project, reference)
     cache = doc_cache(project)
@@ -68,7 +72,7 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
         held_out[test] = True
         tr, te = [units[i] for i in train], [units[i] for i in test]
         if "hybrid" in methods:
-            predictions["hybrid"][test] = ThemeCoder(codebook, codes, cache, seed=seed).fit(tr, y[train]).predict(te)
+            predictions["hybrid"][test] = ThemeCoder(codebook, codes, cache, seed=seed, **(coder_options or {})).fit(tr, y[train]).predict(te)
         if "supervised" in methods:
             predictions["supervised"][test] = SupervisedModel(codes, seed=seed).fit(tr, y[train]).predict(te)
         if "semantic" in methods:
@@ -89,6 +93,9 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
     result = pd.concat(tables, ignore_index=True)
     result.attrs.update({"folds": len(interviews), "units": int(held_out.sum()),
                          "seconds": time.perf_counter() - started})
+    # the held-out predictions themselves, for error analysis: segment_id × method → codes
+    result.attrs["predictions"] = {m: _as_coding([ids[i] for i in np.flatnonzero(held_out)],
+                                                 predictions[m][held_out], codes) for m in methods}
     return result
 
 

@@ -252,7 +252,27 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
     from codesign.evaluate import leave_one_interview_out
 
     root, _ = coded_demo
-    table = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"))
+    themes = ["T1", "T2", "T3", "T4", "T5"]
+    table = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"), codes=themes)
     assert table.attrs["folds"] == 14 and table.attrs["units"] > 250
+    assert sorted(table["code"].unique()) == themes                      # the cheaper themes-only run
+    held_out = table.attrs["predictions"]["lexicon"]
+    assert len(held_out) == table.attrs["units"] and held_out["segment_id"].str.startswith("H").all()
     themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method", values="f1")
     assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
+
+
+# --- the hybrid's lexicon pruning ---------------------------------------------------------------------
+
+def test_lexicon_pruning_drops_entries_that_rarely_carry_their_code(tmp_path, nlp):
+    texts = ["Turisti tuli.", "Turisti lähti.", "Turisti söi.", "Safari oli hieno.", "Safari oli kallis.",
+             "Safari oli pitkä.", "Matkailija tuli kerran."]
+    y = np.array([[0, 0], [0, 0], [1, 0], [1, 0], [1, 0], [0, 0], [0, 0]])
+    units = [_unit(nlp, t) for t in texts]
+    lexicon = LexiconMatcher(_codebook(tmp_path), ["T1", "T2"]).prune(units, y, min_precision=0.5)
+    kept = lexicon.lexicons[0]
+    assert "turisti" not in kept.lemmas          # 3 hits, 1 coded: precision 0.33
+    assert "safari" in kept.compound_parts       # 3 hits, 2 coded
+    assert "matkailija" in kept.lemmas           # 1 hit: too few to judge, kept
+    assert lexicon.counts([units[0]])[0, 0] == 0 and lexicon.counts([units[3]])[0, 0] == 1
+
