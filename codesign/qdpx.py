@@ -32,6 +32,7 @@ import pandas as pd
 from . import __version__
 from .codebook import _GUID_NS, Codebook, add_code_elements, add_kind_sets, load_codebook
 from .errors import CodesignError, InputError
+from .leakcheck import check_project_files
 from .project import Project, load_project
 
 NS = "urn:QDA-XML:project:1.0"
@@ -90,6 +91,8 @@ def export_qdpx(project: Project | str | Path | None, out_path: Path | str) -> P
         for source_id, text in texts.items():
             _write_member(archive, f"{SOURCES_DIR}/{guid('source', source_id)}.txt", text.encode("utf-8"))
     tmp.replace(out_path)
+    # The export leaves the project: the same privacy gate as every other output (deleted on a leak).
+    check_project_files(project, [out_path])
     return out_path
 
 
