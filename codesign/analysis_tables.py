@@ -24,6 +24,18 @@ COLUMNS = {
                             "share_participants"],
     "evidence_ledger": ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group",
                         "stage", "score", "quote"],
+    # the other tables of the contract (docs/schema.md), read by the report notebooks
+    "survey_likert": ["group", "alternative", "answer", "count", "share"],
+    "survey_agreement": ["group_a", "group_b", "n_a", "n_b", "statistic", "value", "p_value"],
+    "programme_choice": ["alternative", "label", "theme", "position_all", "chosen", "supported", "reason"],
+    "triangulation_group": ["theme", "group", "n_segments", "n_participants", "share_segments",
+                            "share_participants"],
+    "theme_cooccurrence": ["theme_a", "theme_b", "n_segments", "jaccard"],
+    "theme_support": ["theme", "n_stages", "n_groups", "strength"],
+    "subcode_coverage": ["theme", "subcode", "label", "n_segments", "n_participants", "n_interviewees"],
+    "perspective": ["theme", "group", "n_interviewees", "n_discussing", "share", "test", "p_value", "note"],
+    "topics": ["topic_id", "label", "top_terms", "n_segments", "n_participants", "best_code",
+               "best_code_overlap", "best_code_similarity", "emergent", "segment_ids"],
 }
 
 RUN_ANALYSE = "run `codesign analyse {project}` first; it writes the analysis tables into build/"
@@ -67,6 +79,25 @@ VERDICT_LABELS = {
     "en": {"confirmed": "confirmed", "needs_refinement": "needs refinement", "not_supported": "not supported",
            "supported": "supported"},
 }
+
+
+def interval(value, low, high, percent: bool = False) -> str:
+    """``0.64 (0.55–0.73)`` or ``64 % (55–73 %)``; an empty part gives ""."""
+    if any(v is None or v != v for v in (value, low, high)):
+        return ""
+    if percent:
+        return f"{value:.0%} ({low * 100:.0f}–{high:.0%})".replace("%", " %")
+    return f"{value:.2f} ({low:.2f}–{high:.2f})"
+
+
+def read_report(build_dir: Path, project_label: str = "PROJECT") -> dict:
+    """``analysis_report.json``: the parameters the analysis used, its inputs, versions and counts."""
+    import json
+
+    path = Path(build_dir) / "analysis_report.json"
+    if not path.is_file():
+        raise InputError(path, "the analysis report is missing", hint=RUN_ANALYSE.format(project=project_label))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def verdict_label(verdict, language: str = "fi") -> str:
