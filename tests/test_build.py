@@ -140,9 +140,7 @@ def test_first_build_runs_every_notebook(first_build):
     steps = {s["name"]: s for s in meta["steps"]}
     assert steps["ingest"]["status"] == "up_to_date"     # the fixture ran it through the same pipeline
     assert steps["code"]["status"] == "skipped" and "reference_coding" in steps["code"]["note"]
-    # no programme in the fixture (and, before the analytics are installed, no codesign.analysis): the
-    # step is skipped, and the index says why
-    assert steps["analyse"]["status"] == "skipped" and steps["analyse"]["note"] in index
+    assert steps["analyse"]["status"] == "up_to_date" and steps["code"]["note"] in index   # the index says why
     assert meta["versions"]["codesign"] and len(meta["inputs_hash"]) == 64
     html = (out / "01_workshop1.html").read_text(encoding="utf-8")
     assert "Työpaja 1: nykytila ja painopistevaihtoehdot" in html and "<img" in html
@@ -279,6 +277,23 @@ def test_demo_build(demo_report):
     html = (demo_report.out_dir / "01_workshop1.html").read_text(encoding="utf-8")
     assert 'alt="Teemakoodit kehyksittäin"' in html          # the figures, with their titles as alt text
     assert re.search(r"” \(W1-\d{3}\)", html)                  # quotes with segment ids
+    names = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert {"00_explore", "02_survey", "04_interviews", "05_synthesis", "06_monitoring"} <= set(names)
+    assert {n.name: n.status for n in demo_report.notebooks} == {name: "ok" for name in names}
+    assert statuses["analyse"] == "ran"
+    reports = {name: (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8") for name in names}
+    assert all("<img" in html for html in reports.values()), [n for n, h in reports.items() if "<img" not in h]
+    survey = reports["02_survey"]
+    assert 'alt="Vaihtoehdot tärkeysjärjestyksessä (kaikki vastaajat)"' in survey
+    assert re.search(r"luottamushenkilö \(n = \d, pieni n\)", survey)           # a small group shown as such
+    interviews = reports["04_interviews"]
+    assert "Teemojen arviot" in interviews and "tarkennettava" in interviews     # the planted T5 verdict
+    assert 'alt="Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit"' in interviews
+    assert re.search(r"” \(H\d\d-\d{3}\)", interviews)                      # ledger quotes with segment ids
+    assert "Uudet aiheet" in reports["05_synthesis"]
+    monitoring = reports["06_monitoring"]
+    assert "followup/seuranta_2025.xlsx" in monitoring                           # the demo's follow-up loop
+    assert 'alt="Mittarien eteneminen lähtötasosta tavoitteeseen"' in monitoring
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -320,7 +335,19 @@ def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_p
 
     index = (demo_report.out_dir / "index.html").as_uri()
     index_dom = _chromium("--dump-dom", index, user_dir=tmp_path / "profile").stdout
-    assert all(f"{name}.html" in index_dom for name in ("00_explore", "01_workshop1", "03_workshop2"))
+    names = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert all(f"{name}.html" in index_dom for name in names)
+
+    # every report renders its figures in the browser (the headline report 04: coverage and goal evidence)
+    for name in names:
+        probed = tmp_path / f"probed_{name}.html"
+        html = (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8")
+        probed.write_text(html.replace("</body>", PROBE, 1), encoding="utf-8")
+        dom = _chromium("--dump-dom", probed.as_uri(), user_dir=tmp_path / "profile").stdout
+        sizes = [s for s in re.search(r'data-probe="([^"]*)"', dom).group(1).split(",") if s]
+        assert len(sizes) >= (2 if name == "04_interviews" else 1), (name, sizes)
+        assert all(int(w) > 100 and int(h) > 100 for w, h in (s.split("x") for s in sizes)), (name, sizes)
+        assert "Traceback (most recent call last)" not in dom, name
 
 
 def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_path):
