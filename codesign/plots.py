@@ -175,7 +175,7 @@ def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: s
              or sorted(priorities["label"].unique()))
     groups = [g for g in group_names if g in set(priorities["group"])]
     colors = sns.color_palette("colorblind", len(groups))
-    fig, ax = plt.subplots(figsize=(8.5, 0.6 * len(order) + 1.6))
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(order) + 2.4))
     step = 0.7 / max(1, len(groups))
     for i, (group, color) in enumerate(zip(groups, colors)):
         part = priorities[priorities["group"] == group].set_index("label").reindex(order)
@@ -190,7 +190,8 @@ def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: s
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    # the legend below the axes, so the plot keeps its width however long the group labels are
+    ax.legend(bbox_to_anchor=(0.5, -0.12), loc="upper center", ncol=min(3, max(1, len(groups))), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -217,23 +218,25 @@ def likert_distribution(likert: pd.DataFrame, answer_names: dict, *, title: str 
     return fig
 
 
-def indicator_progress(progress: pd.DataFrame, *, title: str = "", ylabel: str = "", xlabel: str = ""):
-    """Lines: each indicator's way from its baseline (0 %) to its target (100 %) by year
-    (``codesign.followup.indicator_progress``); the dashed line is the target."""
+def indicator_progress(progress: pd.DataFrame, *, title: str = "", xlabel: str = "", legend_title: str = ""):
+    """Bars: each indicator's way from its baseline (0 %) to its target (100 %, dashed), one bar per reported
+    year (``codesign.followup.indicator_progress``); a fall below the baseline shows as a negative bar."""
     import matplotlib
 
     plt, sns = _pyplot()
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    goals = sorted(progress["goal_id"].unique())
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * max(1, len(goals)) * max(1, progress["year"].nunique()) ** 0.5 + 1.6))
     if len(progress):
-        sns.lineplot(data=progress, x="year", y="progress", hue="goal_id", marker="o", ax=ax,
-                     palette="colorblind")
-        ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-        ax.set_xticks(sorted(progress["year"].unique()))
-    ax.axhline(1.0, color="black", linestyle="--", linewidth=1)
-    ax.axhline(0.0, color="grey", linewidth=0.8)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        sns.barplot(data=progress.assign(year=progress["year"].astype(str)), y="goal_id", x="progress", hue="year",
+                    order=goals, palette="Blues", ax=ax, orient="h")
+        ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
+    ax.axvline(0.0, color="grey", linewidth=0.8)
+    ax.set_xlim(min(-0.1, float(progress["progress"].min()) - 0.05) if len(progress) else -0.1,
+                max(1.05, float(progress["progress"].max()) + 0.05) if len(progress) else 1.05)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_title(title)
-    ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
     fig.tight_layout()
     return fig
