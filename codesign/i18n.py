@@ -276,6 +276,8 @@ LABELS: dict[str, dict[str, str]] = {
     "index.parameters": {"fi": "Parametrit", "en": "Parameters"},
     "index.versions": {"fi": "Versiot", "en": "Versions"},
     "index.errors": {"fi": "Virheet", "en": "Errors"},
+    "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, lautakunnan yhteenveto)",
+                           "en": "Deliverables (monitoring workbook, communication plan, committee summary)"},
     "status.ok": {"fi": "ajettu", "en": "ran"},
     "status.unchanged": {"fi": "ennallaan", "en": "unchanged"},
     "status.failed": {"fi": "VIRHE", "en": "FAILED"},

@@ -68,6 +68,6 @@ def make_report_project(root: Path) -> Path:
     runs = run_pipeline(load_project(root), steps=[s for s in STEPS if s.name == "ingest"])
     assert [r.status for r in runs] == ["ran"], runs
     write_codings(root)
-    runs = run_pipeline(load_project(root), steps=[s for s in STEPS if s.name == "analyse"])
+    runs = run_pipeline(load_project(root), {}, steps=[s for s in STEPS if s.name == "analyse"])   # as a build
     assert [r.status for r in runs] == ["ran"], runs
     return root

@@ -141,6 +141,10 @@ def test_first_build_runs_every_notebook(first_build):
     assert steps["ingest"]["status"] == "up_to_date"     # the fixture ran it through the same pipeline
     assert steps["code"]["status"] == "skipped" and "reference_coding" in steps["code"]["note"]
     assert steps["analyse"]["status"] == "up_to_date" and steps["code"]["note"] in index   # the index says why
+    # the deliverables are written into build/, copied into the report folder and linked from the index
+    assert steps["deliverables"]["status"] == "ran"
+    assert meta["deliverables"] == ["seurantapohja.xlsx", "viestintasuunnitelma.xlsx", "committee_summary.docx"]
+    assert all((out / name).is_file() and f'href="{name}"' in index for name in meta["deliverables"])
     assert meta["versions"]["codesign"] and len(meta["inputs_hash"]) == 64
     html = (out / "01_workshop1.html").read_text(encoding="utf-8")
     assert "Työpaja 1: nykytila ja painopistevaihtoehdot" in html and "<img" in html
@@ -170,8 +174,9 @@ def test_changing_a_parameter_reruns_the_notebooks_that_declare_it(first_build, 
     assert capsys.readouterr().out == ""                # quiet: nothing but errors
     latest = resolve_latest(reports / "tiny")
     statuses = _statuses(latest)
-    assert statuses["01_workshop1"] == "ok"
-    assert {s for n, s in statuses.items() if n != "01_workshop1"} == {"unchanged"}
+    declaring = {"01_workshop1", "02_survey"}           # the notebooks with a quotes_per_theme parameter
+    assert {n for n, s in statuses.items() if s == "ok"} == declaring
+    assert {s for n, s in statuses.items() if n not in declaring} == {"unchanged"}
     params = {n["name"]: n["params"] for n in _meta(latest)["notebooks"]}
     assert params["01_workshop1"]["quotes_per_theme"] == 1 and "quotes_per_theme" not in params["00_explore"]
 
@@ -280,7 +285,8 @@ def test_demo_build(demo_report):
     names = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert {"00_explore", "02_survey", "04_interviews", "05_synthesis", "06_monitoring"} <= set(names)
     assert {n.name: n.status for n in demo_report.notebooks} == {name: "ok" for name in names}
-    assert statuses["analyse"] == "ran"
+    assert statuses["analyse"] == "ran" and statuses["deliverables"] == "ran"
+    assert (demo_report.out_dir / "committee_summary.docx").is_file()
     reports = {name: (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8") for name in names}
     assert all("<img" in html for html in reports.values()), [n for n, h in reports.items() if "<img" not in h]
     survey = reports["02_survey"]
