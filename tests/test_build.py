@@ -20,7 +20,7 @@ from codesign.cli import main
 from codesign.errors import InputError
 from codesign.i18n import LABELS, LANGUAGES
 from codesign.project import load_project
-from conftest import REPO
+from conftest import DEMO, REPO
 from report_fixture import CODES, make_report_project
 
 NOTEBOOKS = REPO / "notebooks"
@@ -390,3 +390,17 @@ def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_p
     runs = run_pipeline(project, steps=[fails, after])
     assert [(r.name, r.status) for r in runs] == [("fails", "failed"), ("after", "skipped")]
     assert runs[0].note == "the source is unreadable" and len(calls) == 4
+
+
+def test_leak_check_skips_content_hashes_and_reads_copied_deliverables(report_project, tmp_path):
+    from codesign.build import _leak_check
+
+    out = tmp_path / "out"
+    out.mkdir()
+    digest = "0401234567" + "ab" * 27                     # a sha256 whose digits look like a phone number
+    (out / "build.json").write_text(f'{{"key": "{digest}"}}', encoding="utf-8")
+    shutil.copy(DEMO / "followup" / "seuranta_2025.xlsx", out / "seuranta_2025.xlsx")   # a binary deliverable
+    assert _leak_check(load_project(report_project), out) == []
+    (out / "notes.html").write_text("<p>Soita numeroon 040 123 4567</p>", encoding="utf-8")
+    leaks = _leak_check(load_project(report_project), out)
+    assert len(leaks) == 1 and "notes.html" in leaks[0] and not (out / "notes.html").exists()
