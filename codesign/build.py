@@ -750,8 +750,6 @@ _EMBEDDED_IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=]+|"
                              r'"image/(?:png|jpeg|gif)": "[A-Za-z0-9+/=\\n]+"')
 
 
-#: Content hashes in build.json: hex digits whose runs of decimals can look like a phone number.
-_DIGEST = re.compile(r"\b[0-9a-f]{64}\b")
 #: The deliverables copied into a report folder (zip files; the leak checker opens them itself).
 _OFFICE_FILES = (".docx", ".xlsx")
 
@@ -779,8 +777,8 @@ def _leak_check(project: Project, out_dir: Path) -> list[str]:
             if file.suffix in _OFFICE_FILES:      # the checker reads these part by part itself
                 shutil.copy2(file, copy)
             else:
-                text = _EMBEDDED_IMAGE.sub("[image]", file.read_text(encoding="utf-8", errors="replace"))
-                copy.write_text(_DIGEST.sub("[sha256]", text), encoding="utf-8")
+                text = file.read_text(encoding="utf-8", errors="replace")
+                copy.write_text(_EMBEDDED_IMAGE.sub("[image]", text), encoding="utf-8")
             copies[str(copy)] = file
         findings = check_outputs([Path(tmp)], register, keys, project.keep_terms, raise_on_leak=False)
         originals = [(copies.get(f.path, Path(f.path)), f) for f in findings]
@@ -798,7 +796,9 @@ def _build_metadata(project, out_dir, steps, runs, params, kernel, duration, fai
         "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "status": "failed" if failed else "ok", "duration_s": round(duration, 2), "kernel": kernel,
         "inputs_hash": digest_of(tables), "inputs": tables, "parameters": params, "versions": versions(),
-        "steps": [asdict(s) for s in steps], "notebooks": [asdict(r) for r in runs],
+        # durations rounded: a float's 16 decimals (20.0536154011999315) can read as a phone number
+        "steps": [{**asdict(s), "duration_s": round(s.duration_s, 2)} for s in steps],
+        "notebooks": [{**asdict(r), "duration_s": round(r.duration_s, 2)} for r in runs],
     }
 
 
