@@ -60,6 +60,25 @@ VERDICT_LABELS = {
 }
 
 
+def interval(value, low, high, percent: bool = False) -> str:
+    """``0.64 (0.55–0.73)`` or ``64 % (55–73 %)``; an empty part gives ""."""
+    if any(v is None or v != v for v in (value, low, high)):
+        return ""
+    if percent:
+        return f"{value:.0%} ({low * 100:.0f}–{high:.0%})".replace("%", " %")
+    return f"{value:.2f} ({low:.2f}–{high:.2f})"
+
+
+def read_report(build_dir: Path, project_label: str = "PROJECT") -> dict:
+    """``analysis_report.json``: the parameters the analysis used, its inputs, versions and counts."""
+    import json
+
+    path = Path(build_dir) / "analysis_report.json"
+    if not path.is_file():
+        raise InputError(path, "the analysis report is missing", hint=RUN_ANALYSE.format(project=project_label))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def verdict_label(verdict, language: str = "fi") -> str:
     if verdict is None or (isinstance(verdict, float) and verdict != verdict):
         return ""

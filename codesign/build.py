@@ -1,7 +1,7 @@
 """``codesign build``: bring a project's build up to date and regenerate its reports.
 
-1. Pipeline steps (``STEPS``: ingest → code → analyse) run when their inputs changed since they last ran
-   (content hashes kept in ``build/pipeline_state.json``), or when their outputs are missing.
+1. Pipeline steps (``STEPS``: ingest → code → analyse → deliverables) run when their inputs changed since
+   they last ran (content hashes kept in ``build/pipeline_state.json``), or when their outputs are missing.
 2. Every notebook ``NN_*.ipynb`` of the notebooks folder runs with papermill into
    ``REPORTS/<project>/<timestamp>/`` and is converted to standalone HTML with the code hidden. A notebook
    whose key (the files it reads, the notebook itself, its parameters, the codesign version) equals the key
@@ -181,11 +181,45 @@ def _analyse_unavailable(project: Project) -> str | None:
     return None
 
 
+#: What the deliverables step writes into build/ (docs/deliverables.md); each build copies them into its
+#: report folder and links them from index.html.
+DELIVERABLES = ("templates/seurantapohja.xlsx", "templates/viestintasuunnitelma.xlsx", "committee_summary.docx")
+#: The analysis tables the committee summary and the monitoring workbook read.
+DELIVERABLE_TABLES = ("theme_validation", "goal_validation", "survey_priorities", "triangulation_stage",
+                      "evidence_ledger")
+
+
+def _deliverables_inputs(project: Project) -> list[Path]:
+    build = project.build_dir
+    return ([project.config_path, project.programme_path, build / "segments.parquet", build / "codings.parquet"]
+            + [build / f"{name}.csv" for name in DELIVERABLE_TABLES])
+
+
+def _run_deliverables(project: Project, params: dict) -> str:
+    from .summary import write_summary
+    from .templates import make_templates
+
+    make_templates(project)
+    write_summary(project)
+    return "monitoring and communication workbooks, committee summary"
+
+
+def _deliverables_unavailable(project: Project) -> str | None:
+    if project.programme_path is None:
+        return "project.yml names no programme, which the deliverables need"
+    missing = [n for n in DELIVERABLE_TABLES if not (project.build_dir / f"{n}.csv").is_file()]
+    if missing:
+        return f"the analysis tables are missing ({', '.join(missing)}); `codesign analyse` writes them"
+    return None
+
+
 STEPS: list[Step] = [
     Step("ingest", _ingest_inputs, lambda p: [p.build_dir / "segments.parquet"], _run_ingest, lambda p: None),
     Step("code", _code_inputs, lambda p: [p.build_dir / "codings.parquet"], _run_code, _code_unavailable),
     Step("analyse", _analyse_inputs, lambda p: [p.build_dir / "analysis_report.json"], _run_analyse,
          _analyse_unavailable),
+    Step("deliverables", _deliverables_inputs, lambda p: [p.build_dir / f for f in DELIVERABLES],
+         _run_deliverables, _deliverables_unavailable),
 ]
 
 
@@ -672,9 +706,16 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                     reporter.progress(f"{prefix} ok ({run.duration_s:.1f} s)")
             runs.append(run)
 
+        delivered = []
+        if any(s.name == "deliverables" and s.status in ("ran", "up_to_date") for s in steps):
+            for relative in DELIVERABLES:     # copies: the report folder keeps what this build delivered
+                if (project.build_dir / relative).is_file():
+                    shutil.copy2(project.build_dir / relative, out_dir / Path(relative).name)
+                    delivered.append(Path(relative).name)
         duration = time.perf_counter() - started
         failed = any(r.status == "failed" for r in runs) or any(s.status == "failed" for s in steps)
         meta = _build_metadata(project, out_dir, steps, runs, overrides, kernel, duration, failed)
+        meta["deliverables"] = delivered
         (out_dir / BUILD_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
         language = overrides.get("language", "fi") if overrides.get("language") in ("fi", "en") else "fi"
         (out_dir / "index.html").write_text(render_index(meta, language), encoding="utf-8")
@@ -709,6 +750,10 @@ _EMBEDDED_IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=]+|"
                              r'"image/(?:png|jpeg|gif)": "[A-Za-z0-9+/=\\n]+"')
 
 
+#: The deliverables copied into a report folder (zip files; the leak checker opens them itself).
+_OFFICE_FILES = (".docx", ".xlsx")
+
+
 def _leak_check(project: Project, out_dir: Path) -> list[str]:
     """Scan everything this build wrote; delete files with findings; return redacted finding lines.
 
@@ -729,8 +774,11 @@ def _leak_check(project: Project, out_dir: Path) -> list[str]:
         for file in sorted(p for p in out_dir.rglob("*") if p.is_file()):
             copy = Path(tmp) / file.relative_to(out_dir)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            text = file.read_text(encoding="utf-8", errors="replace")
-            copy.write_text(_EMBEDDED_IMAGE.sub("[image]", text), encoding="utf-8")
+            if file.suffix in _OFFICE_FILES:      # the checker reads these part by part itself
+                shutil.copy2(file, copy)
+            else:
+                text = file.read_text(encoding="utf-8", errors="replace")
+                copy.write_text(_EMBEDDED_IMAGE.sub("[image]", text), encoding="utf-8")
             copies[str(copy)] = file
         findings = check_outputs([Path(tmp)], register, keys, project.keep_terms, raise_on_leak=False)
         originals = [(copies.get(f.path, Path(f.path)), f) for f in findings]
@@ -748,7 +796,9 @@ def _build_metadata(project, out_dir, steps, runs, params, kernel, duration, fai
         "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "status": "failed" if failed else "ok", "duration_s": round(duration, 2), "kernel": kernel,
         "inputs_hash": digest_of(tables), "inputs": tables, "parameters": params, "versions": versions(),
-        "steps": [asdict(s) for s in steps], "notebooks": [asdict(r) for r in runs],
+        # durations rounded: a float's 16 decimals (20.0536154011999315) can read as a phone number
+        "steps": [{**asdict(s), "duration_s": round(s.duration_s, 2)} for s in steps],
+        "notebooks": [{**asdict(r), "duration_s": round(r.duration_s, 2)} for r in runs],
     }
 
 
@@ -783,6 +833,7 @@ def render_index(meta: dict, language: str = "fi") -> str:
     params = "".join(f"<tr><td><code>{esc(k)}</code></td><td><code>{esc(json.dumps(v, ensure_ascii=False))}"
                      f"</code></td></tr>" for k, v in sorted(meta["parameters"].items()))
     vers = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in meta["versions"].items())
+    deliverables = "".join(f'<li><a href="{esc(name)}">{esc(name)}</a></li>' for name in meta.get("deliverables", []))
     return f"""<!DOCTYPE html>
 <html lang="{language}"><head><meta charset="utf-8"><title>{esc(meta['title'])}: {t('index.title', language)}</title>
 <style>{_CSS}</style></head><body>
@@ -793,6 +844,7 @@ def render_index(meta: dict, language: str = "fi") -> str:
 <table id="notebooks"><tr><th>{t('index.notebook', language)}</th><th>{t('index.status', language)}</th>
 <th>{t('index.duration', language)}</th><th>{t('index.files', language)}</th></tr>
 {''.join(rows)}</table>
+{f'<h2>{t("index.deliverables", language)}</h2><ul>{deliverables}</ul>' if deliverables else ''}
 {f'<h2>{t("index.errors", language)}</h2>{errors}' if errors else ''}
 <h2>{t('index.run', language)}</h2>
 <table><tr><th>project</th><td>{esc(meta['project'])}</td></tr>

@@ -66,6 +66,197 @@ LABELS: dict[str, dict[str, str]] = {
                              "en": "Workshop theme and coded theme"},
     "nb03.actions": {"fi": "Ensimmäiset toimenpiteet", "en": "First actions"},
     "nb03.refined": {"fi": "Teemojen sisältö osallistujien sanoin", "en": "Theme content in participants' words"},
+    # verdicts and stances of the analysis tables (an unknown value is shown as written: verdict_label)
+    "verdict.confirmed": {"fi": "vahvistettu", "en": "confirmed"},
+    "verdict.needs_refinement": {"fi": "tarkennettava", "en": "needs refinement"},
+    "verdict.not_supported": {"fi": "ei tuettu", "en": "not supported"},
+    "verdict.insufficient_evidence": {"fi": "näyttö ei riitä", "en": "insufficient evidence"},
+    "verdict.supported": {"fi": "tuettu", "en": "supported"},
+    "stance.support": {"fi": "tukee", "en": "supports"},
+    "stance.question": {"fi": "kyseenalaistaa", "en": "questions"},
+    "stance.refine": {"fi": "tarkentaa", "en": "refines"},
+    "stance.scope": {"fi": "rajaus", "en": "scope"},
+    "stance.perspective": {"fi": "näkökulma", "en": "perspective"},
+    "stance.emergent": {"fi": "uusi aihe", "en": "emergent"},
+    "strength.strong": {"fi": "vahva", "en": "strong"},
+    "strength.single_method": {"fi": "yksi menetelmä", "en": "single method"},
+    "strength.single_group": {"fi": "yksi ryhmä", "en": "single group"},
+    "strength.weak": {"fi": "heikko", "en": "weak"},
+    "likert.dont_know": {"fi": "En osaa sanoa", "en": "Don't know"},
+    "likert.missing": {"fi": "ei vastausta", "en": "no answer"},
+    "word.all": {"fi": "kaikki vastaajat", "en": "all respondents"},
+    "word.small_n": {"fi": "pieni n", "en": "small n"},
+    "word.yes": {"fi": "kyllä", "en": "yes"},
+    "word.no": {"fi": "ei", "en": "no"},
+    "word.descriptive": {"fi": "kuvaileva", "en": "descriptive"},
+    "col.theme": {"fi": "teema", "en": "theme"},
+    "col.alternative": {"fi": "vaihtoehto", "en": "alternative"},
+    "col.position": {"fi": "sija", "en": "position"},
+    "col.n": {"fi": "n", "en": "n"},
+    "col.mean_rank": {"fi": "keskisija (95 %)", "en": "mean rank (95 %)"},
+    "col.top3": {"fi": "kolmen kärjessä (95 %)", "en": "in top three (95 %)"},
+    "col.borda": {"fi": "Borda-pisteet", "en": "Borda points"},
+    "col.chosen": {"fi": "valittu teemaksi", "en": "chosen as theme"},
+    "col.supported": {"fi": "kysely tukee", "en": "survey supports"},
+    "col.reason": {"fi": "perustelu", "en": "reason"},
+    "col.verdict": {"fi": "arvio", "en": "verdict"},
+    "col.coverage": {"fi": "kattavuus", "en": "coverage"},
+    "col.reasons": {"fi": "perustelut", "en": "reasons"},
+    "col.voiced": {"fi": "esillä olleet alakoodit", "en": "subcodes voiced"},
+    "col.silent": {"fi": "hiljaiset alakoodit", "en": "silent subcodes"},
+    "col.scope": {"fi": "rajausliput", "en": "scope flags"},
+    "col.perspective": {"fi": "näkökulmaerot", "en": "perspective differences"},
+    "col.group": {"fi": "ryhmä", "en": "group"},
+    "col.statistic": {"fi": "tunnusluku", "en": "statistic"},
+    "col.value": {"fi": "arvo", "en": "value"},
+    "col.p_value": {"fi": "p-arvo", "en": "p value"},
+    "col.test": {"fi": "testi", "en": "test"},
+    "col.share": {"fi": "osuus", "en": "share"},
+    "col.note": {"fi": "huomio", "en": "note"},
+    "col.goal": {"fi": "tavoite", "en": "goal"},
+    "col.support": {"fi": "tukee", "en": "support"},
+    "col.question": {"fi": "kyseenalaistaa", "en": "question"},
+    "col.refine": {"fi": "tarkentaa", "en": "refine"},
+    "col.participants": {"fi": "osallistujia", "en": "participants"},
+    "col.segments": {"fi": "segmenttejä", "en": "segments"},
+    "col.parameter": {"fi": "parametri", "en": "parameter"},
+    "col.used": {"fi": "käytetty arvo", "en": "value used"},
+    "col.requested": {"fi": "pyydetty arvo", "en": "value requested"},
+    "col.label": {"fi": "aihe", "en": "topic"},
+    "col.terms": {"fi": "avainsanat", "en": "top terms"},
+    "col.nearest": {"fi": "lähin teema", "en": "nearest theme"},
+    "col.stages": {"fi": "vaiheita", "en": "stages"},
+    "col.groups": {"fi": "ryhmiä", "en": "groups"},
+    "col.strength": {"fi": "tuen vahvuus", "en": "strength of support"},
+    "col.stance": {"fi": "kanta", "en": "stance"},
+    "col.stage": {"fi": "vaihe", "en": "stage"},
+    "col.quote": {"fi": "lainaus", "en": "quote"},
+    "col.subject": {"fi": "kohde", "en": "subject"},
+    "col.indicator": {"fi": "mittari", "en": "indicator"},
+    "col.baseline": {"fi": "lähtötaso", "en": "baseline"},
+    "col.target": {"fi": "tavoitetaso", "en": "target"},
+    "col.owner": {"fi": "vastuutaho", "en": "owner"},
+    "col.action": {"fi": "toimenpide", "en": "action"},
+    "col.schedule": {"fi": "aikataulu", "en": "schedule"},
+    "col.year": {"fi": "vuosi", "en": "year"},
+    "col.status": {"fi": "tila", "en": "status"},
+    "col.latest": {"fi": "viimeisin arvo", "en": "latest value"},
+    "col.progress": {"fi": "edistyminen", "en": "progress"},
+    "col.rank": {"fi": "ryhmän järjestys", "en": "rank in group"},
+    "col.examples": {"fi": "esimerkkisegmentit", "en": "example segments"},
+    # notebook 02
+    "nb02.title": {"fi": "Kysely: painopisteiden tärkeysjärjestys", "en": "Survey: priorities"},
+    "nb02.intro": {"fi": "Kyselyn vastaajat asettivat työpajan 1 painopistevaihtoehdot tärkeysjärjestykseen ja "
+                         "arvioivat niiden tärkeyden asteikolla 1–5. Välit ovat 95 %:n bootstrap-luottamusvälejä.",
+                   "en": "Survey respondents ranked the candidate focus areas of workshop 1 and rated their "
+                         "importance on a scale of 1–5. Intervals are 95 % bootstrap confidence intervals."},
+    "nb02.ranked": {"fi": "Vaihtoehdot tärkeysjärjestyksessä (kaikki vastaajat)",
+                    "en": "Alternatives ranked (all respondents)"},
+    "nb02.top3_axis": {"fi": "osuus vastaajista, jotka sijoittivat kolmen kärkeen",
+                       "en": "share of respondents ranking it in their top three"},
+    "nb02.by_group": {"fi": "Tärkeysjärjestys sidosryhmittäin", "en": "Priorities by stakeholder group"},
+    "nb02.small_n": {"fi": "Pienen ryhmän (alle {n} vastaajaa) tulos on suuntaa antava; se on merkitty "
+                           "\"pieni n\".",
+                     "en": "A small group's result (under {n} respondents) is indicative only; it is marked "
+                           "\"small n\"."},
+    "nb02.likert": {"fi": "Tärkeysarviot 1–5", "en": "Importance ratings 1–5"},
+    "nb02.likert_axis": {"fi": "osuus vastaajista", "en": "share of respondents"},
+    "nb02.likert_caption": {"fi": "1 = ei lainkaan tärkeä, 5 = erittäin tärkeä. \"En osaa sanoa\" ja puuttuvat "
+                                  "vastaukset näytetään omina osinaan harmaalla.",
+                            "en": "1 = not important at all, 5 = very important. \"Don't know\" and missing "
+                                  "answers are shown as their own grey parts."},
+    "nb02.agreement": {"fi": "Yksimielisyys ryhmien sisällä ja välillä",
+                       "en": "Agreement within and between groups"},
+    "nb02.agreement_caption": {"fi": "Kendallin W (0–1) mittaa ryhmän vastaajien yksimielisyyttä; Spearmanin "
+                                     "korrelaatio (−1–1) kahden ryhmän keskisijojen samankaltaisuutta.",
+                               "en": "Kendall's W (0–1) measures how much a group's respondents agree; "
+                                     "Spearman's correlation (−1–1) how alike two groups' mean ranks are."},
+    "nb02.choice": {"fi": "Mistä vaihtoehdoista tuli teemoja – tukeeko kysely valintaa?",
+                    "en": "Which alternatives became themes – does the survey support the choice?"},
+    "nb02.open": {"fi": "Avovastauksia teemoittain", "en": "Open answers by theme"},
+    # notebook 04
+    "nb04.title": {"fi": "Haastattelut: teemojen rajauksen ja tavoitteiden arviointi",
+                   "en": "Interviews: validation of the themes' scope and goals"},
+    "nb04.intro": {"fi": "Tukevatko haastattelut ohjelman teemoja ja tavoitteita? Jokaisen arvion perusteet ja "
+                         "aineisto, johon se nojaa, näytetään.",
+                   "en": "Do the interviews support the programme's themes and goals? Each verdict is shown "
+                         "with its reasons and the material it rests on."},
+    "nb04.verdicts": {"fi": "Teemojen arviot", "en": "Theme verdicts"},
+    "nb04.coverage": {"fi": "Teemasta puhuneiden haastateltavien osuus ryhmittäin",
+                      "en": "Share of interviewees who discussed the theme, by group"},
+    "nb04.coverage_caption": {"fi": "Ryhmässä alle {n} haastateltavaa: osuus on kuvaileva, ei testattu.",
+                              "en": "Groups with fewer than {n} interviewees: the share is descriptive, "
+                                    "not tested."},
+    "nb04.subcodes": {"fi": "Alakoodit: mistä puhuttiin, mistä vaiettiin", "en": "Subcodes: voiced and silent"},
+    "nb04.scope": {"fi": "Rajausliput", "en": "Scope flags"},
+    "nb04.no_scope": {"fi": "Yhtään teemaa ei kyseenalaistettu liian laajaksi tai sekalaiseksi.",
+                      "en": "No theme was challenged as too broad or a catch-all."},
+    "nb04.perspective": {"fi": "Näkökulmaerot ryhmien välillä", "en": "Differences between groups"},
+    "nb04.goals": {"fi": "Tavoitteiden arviot", "en": "Goal verdicts"},
+    "nb04.goal_evidence": {"fi": "Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit",
+                           "en": "Segments supporting, questioning and refining each goal"},
+    "nb04.ledger": {"fi": "Näyttö arvioittain", "en": "Evidence by verdict"},
+    "nb04.parameters": {"fi": "Arviointisääntöjen raja-arvot", "en": "Thresholds of the validation rules"},
+    "nb04.parameters_caption": {"fi": "Arviot on laskettu näillä arvoilla (analysis_report.json). Pyydetty "
+                                      "arvo, joka poikkeaa käytetystä, tarkoittaa, että analyysi on ajettava "
+                                      "uudelleen (codesign build -p NIMI ARVO).",
+                                "en": "The verdicts were computed with these values (analysis_report.json). "
+                                      "A requested value that differs from the one used means the analysis "
+                                      "must be re-run (codesign build -p NAME VALUE)."},
+    # notebook 05
+    "nb05.title": {"fi": "Ohjelman synteesi: triangulaatio ja näyttö", "en": "Programme synthesis: triangulation "
+                                                                          "and evidence"},
+    "nb05.intro": {"fi": "Miten teemat näkyvät eri vaiheissa ja ryhmissä, mitä uusia aiheita aineistosta nousee "
+                         "ja mihin aineistoon kukin arvio nojaa.",
+                   "en": "How the themes show across stages and groups, which new topics the material raises, "
+                         "and what material each verdict rests on."},
+    "nb05.by_stage": {"fi": "Teemasta puhuneiden osuus vaiheittain", "en": "Share voicing each theme, by stage"},
+    "nb05.by_group": {"fi": "Teemasta puhuneiden osuus sidosryhmittäin",
+                      "en": "Share voicing each theme, by stakeholder group"},
+    "nb05.share_caption": {"fi": "Osuus vaiheen tai ryhmän osallistujista, joiden segmenteissä teema on.",
+                           "en": "Share of the stage's or group's participants with the theme in their segments."},
+    "nb05.cooccurrence": {"fi": "Teemat samoissa segmenteissä", "en": "Themes in the same segments"},
+    "nb05.support": {"fi": "Teemojen tuen vahvuus", "en": "Strength of each theme's support"},
+    "nb05.emergent": {"fi": "Uudet aiheet: mahdolliset aukot ohjelmassa",
+                      "en": "Emergent topics: candidate gaps in the programme"},
+    "nb05.no_emergent": {"fi": "Aiheanalyysi ei löytänyt teemojen ulkopuolisia aiheita.",
+                         "en": "The topic analysis found no topics outside the themes."},
+    "nb05.ledger": {"fi": "Näyttöaineisto", "en": "Evidence ledger"},
+    "nb05.ledger_caption": {"fi": "Kaikki arvioiden taustalla olevat segmentit (enintään {n} riviä näytetään; "
+                                  "koko taulukko on tiedostossa build/evidence_ledger.csv).",
+                            "en": "Every segment behind the verdicts (at most {n} rows shown; the whole table "
+                                  "is build/evidence_ledger.csv)."},
+    # notebook 06
+    "nb06.title": {"fi": "Seuranta ja viestintä", "en": "Monitoring and communication"},
+    "nb06.intro": {"fi": "Ohjelman tavoitteet mittareineen ja ensimmäiset toimenpiteet, seurantatiedot "
+                         "täytetystä seurantapohjasta sekä viestintäsuunnitelman lähtötiedot.",
+                   "en": "The programme's goals with their indicators and the first actions, follow-up from the "
+                         "filled-in monitoring workbook, and the basis of the communication plan."},
+    "nb06.goals": {"fi": "Tavoitteet ja mittarit", "en": "Goals and indicators"},
+    "nb06.actions": {"fi": "Ensimmäiset toimenpiteet", "en": "First actions"},
+    "nb06.followup": {"fi": "Seuranta", "en": "Follow-up"},
+    "nb06.no_followup": {"fi": "Seurantatietoja ei ole vielä. Kun tavoitteiden vastuutahot ovat täyttäneet "
+                               "seurantapohjan (build/templates/seurantapohja.xlsx), tallenna se kansioon "
+                               "{folder}/ ja aja raportit uudelleen.",
+                         "en": "No follow-up data yet. When the goal owners have filled in the monitoring "
+                               "workbook (build/templates/seurantapohja.xlsx), save it in {folder}/ and build "
+                               "the reports again."},
+    "nb06.followup_source": {"fi": "Seurantatiedot: {file} ({n} täytettyä solua).",
+                             "en": "Follow-up data: {file} ({n} filled-in cells)."},
+    "nb06.progress": {"fi": "Mittarien eteneminen lähtötasosta tavoitteeseen",
+                      "en": "Indicators' progress from baseline to target"},
+    "nb06.progress_axis": {"fi": "matka lähtötasosta tavoitteeseen", "en": "way from baseline to target"},
+    "nb06.progress_caption": {"fi": "0 % = lähtötaso, 100 % = tavoitetaso (katkoviiva).",
+                              "en": "0 % = baseline, 100 % = target (dashed line)."},
+    "nb06.action_status": {"fi": "Toimenpiteiden tila vuosittain", "en": "Status of the actions by year"},
+    "nb06.qualitative": {"fi": "Laadulliset tavoitteet", "en": "Qualitative goals"},
+    "nb06.communication": {"fi": "Viestintä: mistä kukin ryhmä puhui", "en": "Communication: what each group spoke of"},
+    "nb06.communication_caption": {"fi": "Viestintäsuunnitelman pohja (codesign templates) järjestää teemat "
+                                         "ryhmittäin tämän mukaan; esimerkkisegmenteistä voi lukea ryhmän omat "
+                                         "sanat.",
+                                   "en": "The communication plan template (codesign templates) orders the themes "
+                                         "for each group by this; the example segments give the group's own "
+                                         "words."},
     # captions
     "caption.counts": {"fi": "Luku on segmenttien määrä.", "en": "Numbers are counts of segments."},
     "caption.quotes": {"fi": "Lainaukset ovat pseudonymisoituja; suluissa segmentin tunniste.",
@@ -85,6 +276,8 @@ LABELS: dict[str, dict[str, str]] = {
     "index.parameters": {"fi": "Parametrit", "en": "Parameters"},
     "index.versions": {"fi": "Versiot", "en": "Versions"},
     "index.errors": {"fi": "Virheet", "en": "Errors"},
+    "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, lautakunnan yhteenveto)",
+                           "en": "Deliverables (monitoring workbook, communication plan, committee summary)"},
     "status.ok": {"fi": "ajettu", "en": "ran"},
     "status.unchanged": {"fi": "ennallaan", "en": "unchanged"},
     "status.failed": {"fi": "VIRHE", "en": "FAILED"},
@@ -123,3 +316,16 @@ def code_label(codebook, code_id: str, language: str = "fi", with_id: bool = Tru
     code = codebook[code_id]
     text = code.label_en if check_language(language) == "en" and code.label_en else code.label_fi
     return f"{code_id} {text}" if with_id else text
+
+
+def verdict_label(verdict, language: str = "fi") -> str:
+    """A verdict or stance of the analysis tables in ``language``; a value this version does not know is shown
+    as written (the analytics may add verdicts), an empty one as ""."""
+    import pandas as pd
+
+    if verdict is None or (not isinstance(verdict, str) and pd.isna(verdict)) or verdict == "":
+        return ""
+    for prefix in ("verdict", "stance", "strength"):
+        if f"{prefix}.{verdict}" in LABELS:
+            return LABELS[f"{prefix}.{verdict}"][check_language(language)]
+    return str(verdict).replace("_", " ")

@@ -1,5 +1,6 @@
 """A small coded project for the report notebooks: the tiny project of conftest plus a workshop-2 canvas,
-the demo codebook and a hand-written codings table, so every count a notebook shows is known."""
+the demo codebook and programme and a hand-written codings table, so every count a notebook shows is known;
+the real analytics (``codesign analyse``) then run on it for the reports that read the analysis tables."""
 from __future__ import annotations
 
 import json
@@ -41,10 +42,11 @@ def write_report_project(root: Path) -> Path:
                             "  - {id: workshop2, label: Työpaja 2}\n  - {id: interview, label: Haastattelut}")
     config = config.replace("sources:\n", "sources:\n  - id: W2\n    stage: workshop2\n    format: table\n"
                                           "    path: raw/w2.csv\n    columns: {text: Lappu, prompt: [Teema, Osio]}\n")
-    config += "codebook: codebook.yml\n"
+    config += "codebook: codebook.yml\nprogramme: programme.yml\n"
     (root / "project.yml").write_text(config, encoding="utf-8")
     (root / "raw" / "w2.csv").write_text(W2_NOTES, encoding="utf-8")
     shutil.copy(DEMO / "codebook.yml", root / "codebook.yml")
+    shutil.copy(DEMO / "programme.yml", root / "programme.yml")
     return root
 
 
@@ -57,7 +59,8 @@ def write_codings(root: Path) -> None:
 
 
 def make_report_project(root: Path) -> Path:
-    """The fixture project ingested (through the build pipeline) and coded by hand; returns its folder."""
+    """The fixture project ingested (through the build pipeline), coded by hand and analysed (through the
+    pipeline again, so a build finds every step up to date); returns its folder."""
     from codesign.build import STEPS, run_pipeline
     from codesign.project import load_project
 
@@ -65,4 +68,6 @@ def make_report_project(root: Path) -> Path:
     runs = run_pipeline(load_project(root), steps=[s for s in STEPS if s.name == "ingest"])
     assert [r.status for r in runs] == ["ran"], runs
     write_codings(root)
+    runs = run_pipeline(load_project(root), {}, steps=[s for s in STEPS if s.name == "analyse"])   # as a build
+    assert [r.status for r in runs] == ["ran"], runs
     return root

@@ -20,7 +20,7 @@ from codesign.cli import main
 from codesign.errors import InputError
 from codesign.i18n import LABELS, LANGUAGES
 from codesign.project import load_project
-from conftest import REPO
+from conftest import DEMO, REPO
 from report_fixture import CODES, make_report_project
 
 NOTEBOOKS = REPO / "notebooks"
@@ -140,10 +140,14 @@ def test_first_build_runs_every_notebook(first_build):
     steps = {s["name"]: s for s in meta["steps"]}
     assert steps["ingest"]["status"] == "up_to_date"     # the fixture ran it through the same pipeline
     assert steps["code"]["status"] == "skipped" and "reference_coding" in steps["code"]["note"]
-    # no programme in the fixture (and, before the analytics are installed, no codesign.analysis): the
-    # step is skipped, and the index says why
-    assert steps["analyse"]["status"] == "skipped" and steps["analyse"]["note"] in index
+    assert steps["analyse"]["status"] == "up_to_date" and steps["code"]["note"] in index   # the index says why
+    # the deliverables are written into build/, copied into the report folder and linked from the index
+    assert steps["deliverables"]["status"] == "ran"
+    assert meta["deliverables"] == ["seurantapohja.xlsx", "viestintasuunnitelma.xlsx", "committee_summary.docx"]
+    assert all((out / name).is_file() and f'href="{name}"' in index for name in meta["deliverables"])
     assert meta["versions"]["codesign"] and len(meta["inputs_hash"]) == 64
+    # durations are rounded: 16 decimals starting 0 (20.0536154011999315) once failed the phone-number check
+    assert all(len(str(r["duration_s"]).partition(".")[2]) <= 2 for r in meta["notebooks"] + meta["steps"])
     html = (out / "01_workshop1.html").read_text(encoding="utf-8")
     assert "Työpaja 1: nykytila ja painopistevaihtoehdot" in html and "<img" in html
     assert "explore.corpus" not in html                 # the code is hidden
@@ -172,8 +176,9 @@ def test_changing_a_parameter_reruns_the_notebooks_that_declare_it(first_build, 
     assert capsys.readouterr().out == ""                # quiet: nothing but errors
     latest = resolve_latest(reports / "tiny")
     statuses = _statuses(latest)
-    assert statuses["01_workshop1"] == "ok"
-    assert {s for n, s in statuses.items() if n != "01_workshop1"} == {"unchanged"}
+    declaring = {"01_workshop1", "02_survey"}           # the notebooks with a quotes_per_theme parameter
+    assert {n for n, s in statuses.items() if s == "ok"} == declaring
+    assert {s for n, s in statuses.items() if n not in declaring} == {"unchanged"}
     params = {n["name"]: n["params"] for n in _meta(latest)["notebooks"]}
     assert params["01_workshop1"]["quotes_per_theme"] == 1 and "quotes_per_theme" not in params["00_explore"]
 
@@ -279,6 +284,24 @@ def test_demo_build(demo_report):
     html = (demo_report.out_dir / "01_workshop1.html").read_text(encoding="utf-8")
     assert 'alt="Teemakoodit kehyksittäin"' in html          # the figures, with their titles as alt text
     assert re.search(r"” \(W1-\d{3}\)", html)                  # quotes with segment ids
+    names = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert {"00_explore", "02_survey", "04_interviews", "05_synthesis", "06_monitoring"} <= set(names)
+    assert {n.name: n.status for n in demo_report.notebooks} == {name: "ok" for name in names}
+    assert statuses["analyse"] == "ran" and statuses["deliverables"] == "ran"
+    assert (demo_report.out_dir / "committee_summary.docx").is_file()
+    reports = {name: (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8") for name in names}
+    assert all("<img" in html for html in reports.values()), [n for n, h in reports.items() if "<img" not in h]
+    survey = reports["02_survey"]
+    assert 'alt="Vaihtoehdot tärkeysjärjestyksessä (kaikki vastaajat)"' in survey
+    assert re.search(r"luottamushenkilö \(n = \d, pieni n\)", survey)           # a small group shown as such
+    interviews = reports["04_interviews"]
+    assert "Teemojen arviot" in interviews and "tarkennettava" in interviews     # the planted T5 verdict
+    assert 'alt="Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit"' in interviews
+    assert re.search(r"” \(H\d\d-\d{3}\)", interviews)                      # ledger quotes with segment ids
+    assert "Uudet aiheet" in reports["05_synthesis"]
+    monitoring = reports["06_monitoring"]
+    assert "followup/seuranta_2025.xlsx" in monitoring                           # the demo's follow-up loop
+    assert 'alt="Mittarien eteneminen lähtötasosta tavoitteeseen"' in monitoring
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -320,7 +343,19 @@ def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_p
 
     index = (demo_report.out_dir / "index.html").as_uri()
     index_dom = _chromium("--dump-dom", index, user_dir=tmp_path / "profile").stdout
-    assert all(f"{name}.html" in index_dom for name in ("00_explore", "01_workshop1", "03_workshop2"))
+    names = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert all(f"{name}.html" in index_dom for name in names)
+
+    # every report renders its figures in the browser (the headline report 04: coverage and goal evidence)
+    for name in names:
+        probed = tmp_path / f"probed_{name}.html"
+        html = (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8")
+        probed.write_text(html.replace("</body>", PROBE, 1), encoding="utf-8")
+        dom = _chromium("--dump-dom", probed.as_uri(), user_dir=tmp_path / "profile").stdout
+        sizes = [s for s in re.search(r'data-probe="([^"]*)"', dom).group(1).split(",") if s]
+        assert len(sizes) >= (2 if name == "04_interviews" else 1), (name, sizes)
+        assert all(int(w) > 100 and int(h) > 100 for w, h in (s.split("x") for s in sizes)), (name, sizes)
+        assert "Traceback (most recent call last)" not in dom, name
 
 
 def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_path):
@@ -357,3 +392,15 @@ def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_p
     runs = run_pipeline(project, steps=[fails, after])
     assert [(r.name, r.status) for r in runs] == [("fails", "failed"), ("after", "skipped")]
     assert runs[0].note == "the source is unreadable" and len(calls) == 4
+
+
+def test_leak_check_reads_copied_deliverables_as_files(report_project, tmp_path):
+    from codesign.build import _leak_check
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(DEMO / "followup" / "seuranta_2025.xlsx", out / "seuranta_2025.xlsx")   # a binary deliverable
+    assert _leak_check(load_project(report_project), out) == []
+    (out / "notes.html").write_text("<p>Soita numeroon 040 123 4567</p>", encoding="utf-8")
+    leaks = _leak_check(load_project(report_project), out)
+    assert len(leaks) == 1 and "notes.html" in leaks[0] and not (out / "notes.html").exists()
