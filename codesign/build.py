@@ -4,8 +4,8 @@
    they last ran (content hashes kept in ``build/pipeline_state.json``), or when their outputs are missing.
 2. Every notebook ``NN_*.ipynb`` of the notebooks folder runs with papermill into
    ``REPORTS/<project>/<timestamp>/`` and is converted to standalone HTML with the code hidden. A notebook
-   whose key (the files it reads, the notebook itself, its parameters, the codesign version) equals the key
-   of its last successful run is not re-run: its outputs are carried over (hard link, else copy).
+   whose key (the files it reads, the notebook itself, its parameters, the codesign version and source) equals
+   the key of its last successful run is not re-run: its outputs are carried over (hard link, else copy).
 3. ``index.html`` and ``build.json`` describe the run; the privacy leak check scans everything written;
    ``REPORTS/<project>/latest`` then points at the build when every notebook succeeded.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import hashlib
 import html
 import importlib
@@ -92,6 +93,15 @@ def digest_paths(paths: list[Path], root: Path) -> dict[str, str]:
 
 def digest_of(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """The codesign version plus a digest of the package's source, so that a changed coder, analysis or
+    figure re-runs the steps and reports it affects even when the version number did not change."""
+    package = Path(__file__).resolve().parent
+    sources = {str(p.relative_to(package)): file_digest(p) for p in sorted(package.rglob("*.py"))}
+    return f"{__version__}+{digest_of(sources)[:12]}"
 
 
 # ---------------------------------------------------------------------------------------------- pipeline
@@ -237,7 +247,7 @@ class StepRun:
 
 def _step_key(step: Step, project: Project, params: dict) -> str:
     inputs = [p for p in step.inputs(project) if p is not None]
-    return digest_of({"inputs": digest_paths(inputs, project.root), "params": params, "version": __version__})
+    return digest_of({"inputs": digest_paths(inputs, project.root), "params": params, "version": code_version()})
 
 
 def run_pipeline(project: Project, params: dict | None = None, force: bool = False,
@@ -402,7 +412,7 @@ def notebook_key(spec: NotebookSpec, project: Project, params: dict) -> tuple[st
     inputs = digest_paths(_read_paths(project, spec.reads), project.root)
     inputs_hash = digest_of(inputs)
     key = digest_of({"notebook": file_digest(spec.path), "inputs": inputs_hash, "params": params,
-                     "version": __version__})
+                     "version": code_version()})
     return key, inputs_hash
 
 
@@ -615,7 +625,7 @@ def resolve_latest(project_dir: Path) -> Path | None:
 def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"codesign": __version__, "python": platform.python_version()}
+    out = {"codesign": code_version(), "python": platform.python_version()}
     for name in ("pandas", "seaborn", "matplotlib", "papermill", "nbconvert", "spacy"):
         try:
             out[name] = version(name)
