@@ -43,16 +43,26 @@ def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "
     """Annotated heatmap of a tidy count table (one row per ``index`` × ``columns`` pair); zeros shown."""
     plt, sns = _pyplot()
     table = counts.pivot_table(index=index, columns=columns, values=value, aggfunc="sum", fill_value=0)
-    if index_order is not None:
-        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
-    if column_order is not None:
-        table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns,
-                              fill_value=0)
+    table = _ordered(table, index_order, column_order, fill_value=0)
     width = min(14, 2.5 + 1.1 * max(1, table.shape[1]))
     longest_column = max((len(str(c)) for c in table.columns), default=0)
     height = min(14, 1.5 + 0.45 * max(1, table.shape[0]) + 0.06 * longest_column)   # room for slanted labels
     fig, ax = plt.subplots(figsize=(width, height))
     sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
+    return _finish_heatmap(fig, ax, title, xlabel, ylabel)
+
+
+def _ordered(table: pd.DataFrame, index_order, column_order, fill_value=None) -> pd.DataFrame:
+    """The pivot in the given row and column order (unknown names dropped; the table's own order if none match)."""
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=fill_value)
+    if column_order is not None:
+        table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns,
+                              fill_value=fill_value)
+    return table
+
+
+def _finish_heatmap(fig, ax, title: str, xlabel: str, ylabel: str):
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -145,23 +155,13 @@ def share_heatmap(shares: pd.DataFrame, index: str, columns: str, value: str, *,
     """Heatmap of shares (0–1) shown as percentages, e.g. the share of each group's interviewees who
     discussed a theme (``perspective.csv``); a missing pair is left blank, not shown as 0 %."""
     plt, sns = _pyplot()
-    table = shares.pivot_table(index=index, columns=columns, values=value, aggfunc="mean")
-    if index_order is not None:
-        table = table.reindex([i for i in index_order if i in table.index] or table.index)
-    if column_order is not None:
-        table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns)
+    table = _ordered(shares.pivot_table(index=index, columns=columns, values=value, aggfunc="mean"),
+                     index_order, column_order)
     longest_column = max((len(str(c)) for c in table.columns), default=0)
     fig, ax = plt.subplots(figsize=(min(14, 3 + 1.3 * max(1, table.shape[1])),
                                     min(14, 1.5 + 0.5 * max(1, table.shape[0]) + 0.06 * longest_column)))
     sns.heatmap(table, annot=True, fmt=".0%", cmap=cmap, vmin=0, vmax=1, cbar=False, ax=ax, linewidths=0.5)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.tick_params(axis="x", labelrotation=30)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-    fig.tight_layout()
-    return fig
+    return _finish_heatmap(fig, ax, title, xlabel, ylabel)
 
 
 def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: str = "", xlabel: str = ""):
