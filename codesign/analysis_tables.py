@@ -51,15 +51,6 @@ def read_tables(build_dir: Path, names: list[str], project_label: str = "PROJECT
                          hint=RUN_ANALYSE.format(project=project_label))
     return {n: read_table(build_dir, n, project_label) for n in names}
 
-#: How verdicts read in each language; an unknown verdict is shown as written.
-VERDICT_LABELS = {
-    "fi": {"confirmed": "vahvistettu", "needs_refinement": "tarkennettava", "not_supported": "ei tuettu",
-           "insufficient_evidence": "liian vähän näyttöä", "supported": "tuettu"},
-    "en": {"confirmed": "confirmed", "needs_refinement": "needs refinement", "not_supported": "not supported",
-           "insufficient_evidence": "insufficient evidence", "supported": "supported"},
-}
-
-
 def interval(value, low, high, percent: bool = False) -> str:
     """``0.64 (0.55–0.73)`` or ``64 % (55–73 %)``; an empty part gives ""."""
     if any(v is None or v != v for v in (value, low, high)):
@@ -77,9 +68,3 @@ def read_report(build_dir: Path, project_label: str = "PROJECT") -> dict:
     if not path.is_file():
         raise InputError(path, "the analysis report is missing", hint=RUN_ANALYSE.format(project=project_label))
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def verdict_label(verdict, language: str = "fi") -> str:
-    if verdict is None or (isinstance(verdict, float) and verdict != verdict):
-        return ""
-    return VERDICT_LABELS[language].get(str(verdict), str(verdict))

@@ -70,7 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
     "verdict.confirmed": {"fi": "vahvistettu", "en": "confirmed"},
     "verdict.needs_refinement": {"fi": "tarkennettava", "en": "needs refinement"},
     "verdict.not_supported": {"fi": "ei tuettu", "en": "not supported"},
-    "verdict.insufficient_evidence": {"fi": "näyttö ei riitä", "en": "insufficient evidence"},
+    "verdict.insufficient_evidence": {"fi": "liian vähän näyttöä", "en": "insufficient evidence"},
     "verdict.supported": {"fi": "tuettu", "en": "supported"},
     "stance.support": {"fi": "tukee", "en": "supports"},
     "stance.question": {"fi": "kyseenalaistaa", "en": "questions"},

@@ -15,8 +15,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from .analysis_tables import read_tables, verdict_label
+from .analysis_tables import read_tables
 from .errors import InputError
+from .i18n import verdict_label
 from .leakcheck import check_project_files
 from .project import Project, load_project
 

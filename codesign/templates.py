@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .analysis_tables import read_table, verdict_label
+from .analysis_tables import read_table
 from .errors import InputError
+from .i18n import verdict_label
 from .leakcheck import check_project_files
 from .programme import Programme, project_programme, redacted
 from .project import Project, load_project

@@ -309,13 +309,13 @@ def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
 
 
 def test_deliverables_read_the_contract_columns_defined_once():
-    from codesign import analysis_tables
+    from codesign import analysis_tables, i18n
     from codesign.analysis import ARTIFACTS
     from codesign.analysis.columns import CONTRACT
 
     assert analysis_tables.COLUMNS is CONTRACT and set(CONTRACT) == set(ARTIFACTS)
     assert validation.GOAL_COLUMNS == CONTRACT["goal_validation"] == analysis_tables.COLUMNS["goal_validation"]
-    assert analysis_tables.verdict_label("insufficient_evidence", "en") == "insufficient evidence"
+    assert i18n.verdict_label("insufficient_evidence", "en") == "insufficient evidence"
 
 
 def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
