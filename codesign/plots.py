@@ -137,18 +137,9 @@ def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
 
 def theme_stage_coverage(stage_table: pd.DataFrame, stage_labels: dict[str, str], title: str):
     """Heatmap of the share of each stage's participants who voiced each theme (``triangulation_stage.csv``)."""
-    plt, sns = _pyplot()
-    table = stage_table.pivot(index="theme", columns="stage", values="share_participants")
-    order = [s for s in stage_labels if s in table.columns] + [s for s in table.columns if s not in stage_labels]
-    table = table[order].rename(columns=stage_labels)
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(table) + 1.5))
-    sns.heatmap(table, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax, linewidths=0.5)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
+    shares = stage_table.assign(stage=stage_table["stage"].map(lambda s: stage_labels.get(s, s)))
+    return share_heatmap(shares, "theme", "stage", "share_participants", title=title,
+                         column_order=list(stage_labels.values()))
 
 def share_heatmap(shares: pd.DataFrame, index: str, columns: str, value: str, *, title: str = "",
                   xlabel: str = "", ylabel: str = "", index_order=None, column_order=None, cmap: str = "Blues"):
