@@ -5,6 +5,9 @@
 1. Leave-one-interview-out evaluation (codesign.evaluate): the hybrid coder, each of its parts alone and
    two baselines, against the reference coding, beside the double-coding agreement; printed as a Markdown
    table (the one in docs/coder.md).
+   Beside it the ranking ceiling of the hybrid (codesign.evaluate.ranking_ceiling): its ROC AUC on the
+   held-out turns and the best κ any cut-off could give, chosen on the answers — an upper bound for
+   threshold tuning, not a result.
 2. Coding the project cold (empty NLP cache, no trained model) and warm (cache filled), and the raw spaCy
    time of the same texts with the same components: the coder's own overhead.
 The project is copied to a temporary folder first. Results also go to benchmarks/results/coder.json.
@@ -22,7 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from codesign.coding import CODER_EXCLUDE, code_project  # noqa: E402
-from codesign.evaluate import human_agreement, leave_one_interview_out  # noqa: E402
+from codesign.coder import label_matrix  # noqa: E402
+from codesign.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.ingest import ingest, read_segments  # noqa: E402
 from codesign.nlp import load_pipeline  # noqa: E402
 
@@ -38,6 +42,15 @@ def markdown(table, metric: str) -> str:
     for method, row in pivot.iterrows():
         lines.append(f"| {method} | " + " | ".join(f"{row[c]:.2f}" for c in cols)
                      + f" | {row[THEMES].mean():.2f} |")
+    return "\n".join(lines)
+
+
+def ceiling_markdown(ceiling) -> str:
+    cols = THEMES + STATEMENTS
+    lines = ["| hybrid, held-out | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for key, name in (("kappa", "κ at its own cut-offs"), ("best_cut_kappa", "best κ at any cut-off (upper bound)"),
+                      ("auc", "ROC AUC")):
+        lines.append(f"| {name} | " + " | ".join(f"{ceiling.loc[c, key]:.2f}" for c in cols) + " |")
     return "\n".join(lines)
 
 
@@ -68,8 +81,14 @@ def main(project_dir: str | None) -> dict:
     import pandas as pd
 
     table = pd.concat([human, evaluation], ignore_index=True)
+    truth, scores = evaluation.attrs["truth"], evaluation.attrs["scores"]
+    decided = evaluation.attrs["predictions"]["hybrid"]
+    decisions = pd.DataFrame(label_matrix(decided, list(scores.index), list(scores.columns)),
+                             index=scores.index, columns=scores.columns)
+    ceiling = ranking_ceiling(truth, scores, decisions)
     return {
         "kappa_table": markdown(table, "kappa"), "f1_table": markdown(table, "f1"),
+        "ceiling_table": ceiling_markdown(ceiling), "ceiling": ceiling.round(4).reset_index().to_dict(orient="records"),
         "folds": evaluation.attrs["folds"], "held_out_units": evaluation.attrs["units"],
         "evaluation_s": round(evaluation_s, 1),
         "code_cold_s": round(cold_s, 1), "code_warm_s": round(warm_s, 1),
@@ -89,6 +108,8 @@ if __name__ == "__main__":
     print(figures["kappa_table"])
     print("\nF1")
     print(figures["f1_table"])
+    print("\nRanking ceiling of the hybrid (best cut-off chosen on the answers: an upper bound, not a result)")
+    print(figures["ceiling_table"])
     for key in ("folds", "held_out_units", "evaluation_s", "code_cold_s", "code_warm_s", "code_cold_breakdown",
                 "raw_spacy_participant_texts_s"):
         print(f"{key:<32} {figures[key]}")

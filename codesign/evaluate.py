@@ -63,6 +63,7 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
     y = label_matrix(reference, ids, codes)
     interviews = sorted(coded.loc[coded["stage"] == "interview", "source_id"].unique())
     predictions = {m: np.zeros_like(y) for m in methods}
+    scores = np.full(y.shape, np.nan)       # the hybrid's held-out probabilities, for ranking_ceiling
     held_out = np.zeros(len(units), dtype=bool)
     lexicon = LexiconMatcher(codebook, codes)
     started = time.perf_counter()
@@ -72,7 +73,9 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
         held_out[test] = True
         tr, te = [units[i] for i in train], [units[i] for i in test]
         if "hybrid" in methods:
-            predictions["hybrid"][test] = ThemeCoder(codebook, codes, cache, seed=seed, **(coder_options or {})).fit(tr, y[train]).predict(te)
+            coder = ThemeCoder(codebook, codes, cache, seed=seed, **(coder_options or {})).fit(tr, y[train])
+            scores[test] = coder.predict_proba(te)
+            predictions["hybrid"][test] = (scores[test] >= coder.supervised.thresholds).astype(int)
         if "supervised" in methods:
             predictions["supervised"][test] = SupervisedModel(codes, seed=seed).fit(tr, y[train]).predict(te)
         if "semantic" in methods:
@@ -96,7 +99,32 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
     # the held-out predictions themselves, for error analysis: segment_id × method → codes
     result.attrs["predictions"] = {m: _as_coding([ids[i] for i in np.flatnonzero(held_out)],
                                                  predictions[m][held_out], codes) for m in methods}
+    if "hybrid" in methods:
+        result.attrs["scores"] = pd.DataFrame(scores[held_out], columns=codes,
+                                              index=pd.Index([ids[i] for i in np.flatnonzero(held_out)], name="segment_id"))
+        result.attrs["truth"] = pd.DataFrame(y[held_out], columns=codes, index=result.attrs["scores"].index)
     return result
+
+
+def ranking_ceiling(truth: pd.DataFrame, scores: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How far a better cut-off alone could take a coder: per code, the ROC AUC of its held-out ``scores``,
+    Cohen's κ of its own ``decisions`` (0/1, optional) and the best κ over every possible cut-off.
+
+    The best cut-off is chosen by looking at the answers, so it is an upper bound for threshold tuning, never
+    a result to report as the coder's agreement. ``truth`` and ``scores``: segments × codes, same index."""
+    from sklearn.metrics import cohen_kappa_score, roc_auc_score
+
+    rows = []
+    for code in scores.columns:
+        y, s = truth[code].to_numpy(), scores[code].to_numpy()
+        cuts = np.unique(s)
+        best = max((cohen_kappa_score(y, (s >= c).astype(int)) for c in cuts), default=float("nan"))
+        row = {"code": code, "n": len(y), "positives": int(y.sum()),
+               "auc": roc_auc_score(y, s) if 0 < y.sum() < len(y) else float("nan"), "best_cut_kappa": best}
+        if decisions is not None:
+            row["kappa"] = cohen_kappa_score(y, decisions[code].to_numpy())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("code")
 
 
 def human_agreement(project: Project | str | None = None) -> pd.DataFrame | None:

@@ -262,6 +262,21 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
     assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
 
 
+def test_ranking_ceiling_is_the_best_kappa_over_all_cut_offs():
+    import pandas as pd
+    from codesign.evaluate import ranking_ceiling
+
+    truth = pd.DataFrame({"T1": [1, 1, 0, 0], "T2": [1, 0, 0, 0]})
+    scores = pd.DataFrame({"T1": [0.9, 0.4, 0.6, 0.1], "T2": [0.8, 0.3, 0.2, 0.1]})
+    decisions = pd.DataFrame({"T1": [1, 1, 1, 1], "T2": [1, 1, 0, 0]})
+    table = ranking_ceiling(truth, scores, decisions)
+    # T1: one of four positive-negative pairs is misordered; the cuts 0.9 and 0.4 both give kappa 0.5
+    assert table.loc["T1", "auc"] == pytest.approx(0.75) and table.loc["T1", "best_cut_kappa"] == pytest.approx(0.5)
+    assert table.loc["T1", "kappa"] == pytest.approx(0.0)        # everything coded: no agreement beyond chance
+    # T2: the ranking separates perfectly, so some cut-off reaches kappa 1 although the decisions did not
+    assert table.loc["T2", "best_cut_kappa"] == pytest.approx(1.0) and table.loc["T2", "kappa"] < 1
+
+
 # --- the hybrid's lexicon pruning ---------------------------------------------------------------------
 
 def test_lexicon_pruning_drops_entries_that_rarely_carry_their_code(tmp_path, nlp):
