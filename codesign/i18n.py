@@ -1,6 +1,8 @@
 """Report labels in Finnish (the default) and English: one dictionary, so notebooks carry no wording."""
 from __future__ import annotations
 
+import string
+
 LANGUAGES = ("fi", "en")
 
 #: key → {language: text}. Keys are stable identifiers used by notebooks, plots and the build index.
@@ -329,3 +331,146 @@ def verdict_label(verdict, language: str = "fi") -> str:
         if f"{prefix}.{verdict}" in LABELS:
             return LABELS[f"{prefix}.{verdict}"][check_language(language)]
     return str(verdict).replace("_", " ")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reasons and flags of the validation verdicts (theme_validation.csv, goal_validation.csv)
+#
+# The analysis emits each reason as plain data, ``{"key": "coverage", "n": 9, "of": 14, "share": 0.64}``
+# (``reason``); its wording lives here only, in both languages, and ``render_reasons`` writes it — the English
+# text columns of the tables as well as the Finnish reports. A field's format spec names how its value is
+# written: ``pct`` a share as a percentage, ``dec3`` three decimals, ``list`` items joined, ``group`` a
+# stakeholder group's label, ``small_n`` a note when true, ``topics`` emergent topics as ``id (label)``.
+
+REASONS: dict[str, dict[str, str]] = {
+    # theme verdicts
+    "coverage": {"fi": "kattavuus {n}/{of} haastateltavaa ({share:pct})",
+                 "en": "coverage {n}/{of} interviewees ({share:pct})"},
+    "below_min_coverage": {"fi": "kattavuus alle raja-arvon min_coverage {threshold:pct}",
+                           "en": "coverage below min_coverage {threshold:pct}"},
+    "below_confirm_coverage": {"fi": "kattavuus alle raja-arvon confirm_coverage {threshold:pct}",
+                               "en": "coverage below confirm_coverage {threshold:pct}"},
+    "scope_challenged": {"fi": "teemasta puhuneista {of} osallistujasta {n} pitää sen rajausta kaatoluokkana tai "
+                               "ehdottaa sen jakamista (≥ {needed}: scope_min_participants {min_participants}, "
+                               "scope_min_share {min_share:pct})",
+                         "en": "{n} of the {of} participants voicing it call the scope a catch-all or propose "
+                               "splitting it (≥ {needed}: scope_min_participants {min_participants}, "
+                               "scope_min_share {min_share:pct})"},
+    "coverage_confirmed": {"fi": "kattavuus ≥ confirm_coverage {threshold:pct}, rajausta ei kyseenalaistettu",
+                           "en": "coverage ≥ confirm_coverage {threshold:pct}, no scope challenge"},
+    "silent_subcodes": {"fi": "alakoodit, joista puhui alle {min_participants} osallistujaa: {subcodes:list}",
+                        "en": "subcodes voiced by fewer than {min_participants} participants: {subcodes:list}"},
+    "near_emergent": {"fi": "teemaa lähellä olevat uudet aiheet: {topics:topics}",
+                      "en": "emergent topics close to the theme: {topics:topics}"},
+    # scope flags
+    "flag_catch_all": {"fi": "kaatoluokka: {n}/{of} osallistujasta", "en": "catch_all: {n} of {of} participants"},
+    "flag_silent_subcodes": {"fi": "hiljaiset alakoodit: {subcodes:list}", "en": "silent_subcodes: {subcodes:list}"},
+    "flag_near_emergent": {"fi": "lähellä uusia aiheita: {topics:topics}", "en": "near_emergent: {topics:topics}"},
+    # perspective flags
+    "flag_perspective_tested": {
+        "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (p = {p:dec3})",
+        "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (p={p:dec3})"},
+    "flag_perspective_descriptive": {
+        "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (kuvaileva)",
+        "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (descriptive)"},
+    "flag_survey_rank_gap": {
+        "fi": "kysely, {alternative}: sija {high_position} ryhmässä {high_group:group} (n = {high_n}"
+              "{high_small:small_n}), sija {low_position} ryhmässä {low_group:group} (n = {low_n}{low_small:small_n})",
+        "en": "survey {alternative}: position {high_position} for {high_group:group} (n={high_n}{high_small:small_n})"
+              " vs {low_position} for {low_group:group} (n={low_n}{low_small:small_n})"},
+    # goal verdicts
+    "goal_voices": {"fi": "tavoitteesta puhui {n} osallistujaa: {support} tukee, {question} kyseenalaistaa, "
+                          "{refine} ehdottaa toista tavoitetasoa tai mittaria",
+                    "en": "{n} participants spoke to the goal: {support} support it, {question} question it, "
+                          "{refine} propose another target or measure"},
+    "goal_too_few_voices": {"fi": "alle raja-arvon goal_min_voices {threshold}",
+                            "en": "fewer than goal_min_voices {threshold}"},
+    "goal_unsupported": {"fi": "kyseenalaistavien osuus {question_share:pct} ≥ goal_unsupported_question_share "
+                               "{question_threshold:pct} ja tukevien osuus {support_share:pct} ≤ "
+                               "goal_max_support_share {support_threshold:pct}",
+                         "en": "questioning share {question_share:pct} ≥ goal_unsupported_question_share "
+                               "{question_threshold:pct} and supporting share {support_share:pct} ≤ "
+                               "goal_max_support_share {support_threshold:pct}"},
+    "goal_questioned": {"fi": "kyseenalaistavien osuus {question_share:pct} ≥ goal_refine_question_share "
+                              "{threshold:pct} (tukevien osuus {support_share:pct})",
+                        "en": "questioning share {question_share:pct} ≥ goal_refine_question_share "
+                              "{threshold:pct} (supporting share {support_share:pct})"},
+    "goal_refined": {"fi": "tarkentavien osuus {refine_share:pct} ≥ goal_refine_share {threshold:pct}",
+                     "en": "refining share {refine_share:pct} ≥ goal_refine_share {threshold:pct}"},
+    "goal_confirmed": {"fi": "tukevien osuus {support_share:pct}; kyseenalaistajia ja tarkentajia on liian vähän "
+                             "tavoitteen epäilemiseen",
+                       "en": "supporting share {support_share:pct}; questioned and refined by too few to doubt it"},
+}
+
+
+def _plain(value):
+    """A JSON-ready value: numpy numbers become Python ones, shares and p values keep four decimals."""
+    import numbers
+
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return round(float(value), 4)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def reason(key: str, **values) -> dict:
+    """One structured reason or flag: its key (of ``REASONS``) and the values its wording needs."""
+    if key not in REASONS:
+        raise ValueError(f"unknown reason key {key!r}: add its fi and en wording to codesign.i18n.REASONS")
+    return {"key": key, **{name: _plain(v) for name, v in values.items()}}
+
+
+def _percent(share: float, language: str) -> str:
+    text = f"{share:.0%}"
+    return text[:-1] + " %" if language == "fi" else text
+
+
+def _decimal(value: float, digits: int, language: str) -> str:
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "fi" else text
+
+
+class _ReasonFormatter(string.Formatter):
+    """``str.format`` with the format specs of ``REASONS`` (pct, dec3, list, group, small_n, topics)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = check_language(language)
+
+    def format_field(self, value, spec: str) -> str:
+        language = self.language
+        if spec == "pct":
+            return _percent(value, language)
+        if spec == "dec3":
+            return _decimal(value, 3, language)
+        if spec == "list":
+            return ", ".join(str(v) for v in value)
+        if spec == "group":
+            return group_label(value, language)
+        if spec == "small_n":
+            return f", {t('word.small_n', language)}" if value else ""
+        if spec == "topics":
+            return ", ".join(f"{topic['id']} ({topic['label']})" for topic in value)
+        return format(value, spec)
+
+    def render(self, item: dict) -> str:
+        key = item.get("key") if isinstance(item, dict) else None
+        if key not in REASONS:
+            raise ValueError(f"unknown reason key {key!r}: add its fi and en wording to codesign.i18n.REASONS")
+        try:
+            return self.format(REASONS[key][self.language], **item)
+        except KeyError as missing:
+            raise ValueError(f"reason {key!r} lacks the value {missing.args[0]!r} its wording needs") from None
+
+
+def render_reasons(reasons: list[dict], language: str = "fi", sep: str = "; ") -> str:
+    """A structured reason list (``reason`` dicts, as in the ``*_codes`` JSON columns) as text in ``language``;
+    an unknown key is an error naming it."""
+    formatter = _ReasonFormatter(language)
+    return sep.join(formatter.render(item) for item in reasons)
