@@ -267,6 +267,80 @@ LABELS: dict[str, dict[str, str]] = {
                         "en": "Codes are final codes: the human coding where there is one, the machine's "
                               "elsewhere."},
     "caption.empty": {"fi": "Valinnassa ei ole segmenttejä.", "en": "The selection has no segments."},
+    # committee summary (codesign.summary)
+    "summary.title": {"fi": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
+                      "en": "Co-design results for the business committee"},
+    "summary.intro": {"fi": "Tämä yhteenveto kertoo, mitä yhteiskehittämisen aineisto (työpajat, kysely, "
+                            "haastattelut ja luonnoksen kommentit) sanoo ohjelman teemoista ja tavoitteista. "
+                            "Jokaiselle teemalle ja tavoitteelle on annettu arvio: vahvistettu, tarkennettava "
+                            "tai ei tuettu, perusteluineen; tavoite, josta liian harva osallistuja puhui, on "
+                            "arvioitu: liian vähän näyttöä.",
+                      "en": "This summary tells what the co-design material (workshops, survey, interviews "
+                            "and comments on the draft) says about the programme's themes and goals. Each "
+                            "theme and goal has a verdict: confirmed, needs refinement or not supported, with "
+                            "its reasons; a goal too few participants spoke to is marked: insufficient "
+                            "evidence."},
+    "summary.generated": {"fi": "Laadittu {date} codesign-työkalulla analyysitaulukoista.",
+                          "en": "Generated on {date} by codesign from the analysis tables."},
+    "summary.key_figures": {"fi": "Keskeiset luvut", "en": "Key figures"},
+    "summary.themes_count": {"fi": "Teemat: {confirmed} vahvistettu, {needs_refinement} tarkennettava, "
+                                   "{not_supported} ei tuettu ({total} teemaa).",
+                             "en": "Themes: {confirmed} confirmed, {needs_refinement} need refinement, "
+                                   "{not_supported} not supported ({total} themes)."},
+    "summary.goals_count": {"fi": "Tavoitteet: {confirmed} vahvistettu, {needs_refinement} tarkennettava, "
+                                  "{not_supported} ei tuettu, {insufficient_evidence} liian vähän näyttöä "
+                                  "({total} arvioitua tavoitetta).",
+                            "en": "Goals: {confirmed} confirmed, {needs_refinement} need refinement, "
+                                  "{not_supported} not supported, {insufficient_evidence} with insufficient "
+                                  "evidence ({total} goals assessed)."},
+    "summary.survey_n": {"fi": "Kyselyyn vastasi {n} henkilöä. Useimmin kolmen tärkeimmän joukkoon "
+                               "nostettiin: {top}.",
+                         "en": "{n} people answered the survey. Most often ranked among the top three: {top}."},
+    "summary.coverage": {"fi": "Haastatelluista teemasta puhui {low}–{high} % (teemakohtainen kattavuus alla).",
+                         "en": "{low}–{high} % of the interviewees spoke about each theme (coverage per theme "
+                               "below)."},
+    "summary.themes_heading": {"fi": "Teemat ja arviot", "en": "Themes and verdicts"},
+    "summary.theme_table.theme": {"fi": "Teema", "en": "Theme"},
+    "summary.theme_table.name": {"fi": "Nimi", "en": "Name"},
+    "summary.theme_table.verdict": {"fi": "Arvio", "en": "Verdict"},
+    "summary.theme_table.coverage": {"fi": "Kattavuus", "en": "Coverage"},
+    "summary.theme_table.reasons": {"fi": "Perustelut", "en": "Reasons"},
+    "summary.goal_table.goal": {"fi": "Tavoite", "en": "Goal"},
+    "summary.goal_table.content": {"fi": "Sisältö", "en": "Content"},
+    "summary.goal_table.verdict": {"fi": "Arvio", "en": "Verdict"},
+    "summary.goal_table.stances": {"fi": "Tukee / kyseenalaistaa / tarkentaa", "en": "Support / question / refine"},
+    "summary.goal_table.reasons": {"fi": "Perustelut", "en": "Reasons"},
+    "summary.fig_survey": {"fi": "Kuva 1. Kyselyn painopisteet: osuus vastaajista, jotka nostivat vaihtoehdon "
+                                 "kolmen tärkeimmän joukkoon (95 %:n luottamusväli).",
+                           "en": "Figure 1. Survey priorities: share of respondents who ranked the "
+                                 "alternative among their top three (95 % confidence interval)."},
+    "summary.fig_survey_title": {"fi": "Kyselyn painopisteet (kaikki vastaajat)",
+                                 "en": "Survey priorities (all respondents)"},
+    "summary.fig_survey_x": {"fi": "kolmen tärkeimmän joukossa", "en": "ranked in the top three"},
+    "summary.fig_coverage": {"fi": "Kuva 2. Kuinka suuri osa kunkin vaiheen osallistujista puhui kustakin "
+                                   "teemasta.",
+                             "en": "Figure 2. Share of each stage's participants who spoke about each theme."},
+    "summary.fig_coverage_title": {"fi": "Teemojen kattavuus vaiheittain", "en": "Theme coverage by stage"},
+    "summary.theme_heading": {"fi": "{theme} {label} – {verdict}", "en": "{theme} {label} – {verdict}"},
+    "summary.flags": {"fi": "Huomiot", "en": "Notes"},
+    "summary.scope": {"fi": "rajaus", "en": "scope"},
+    "summary.perspective": {"fi": "näkökulma", "en": "perspective"},
+    "summary.silent": {"fi": "alateemat, joista ei puhuttu", "en": "subcodes nobody voiced"},
+    "summary.quotes": {"fi": "Osallistujien sanoin", "en": "In the participants' words"},
+    "summary.no_goals": {"fi": "Teeman tavoitteita ei ole arvioitu.", "en": "No goal of this theme was assessed."},
+    "summary.quote_source": {"fi": "{segment} ({group}, {stage})", "en": "{segment} ({group}, {stage})"},
+    "summary.method_heading": {"fi": "Menetelmä ja tietosuoja", "en": "Method and privacy"},
+    "summary.method": {"fi": "Arviot perustuvat osallistujien puheenvuorojen teemakoodaukseen ja niiden "
+                             "vertailuun vaiheittain ja sidosryhmittäin. Lainaukset ovat pseudonymisoituja: "
+                             "nimet, yritykset ja yhteystiedot on korvattu tunnisteilla, ja lainauksen "
+                             "perässä oleva segmentin tunniste (esim. H03-012) viittaa aineistoon. Asiakirja "
+                             "on tarkistettu henkilötietojen varalta.",
+                       "en": "The verdicts rest on the theme coding of what participants said and on "
+                             "comparing it across stages and stakeholder groups. Quotes are pseudonymised: "
+                             "names, firms and contact details are replaced by placeholders, and the segment "
+                             "id after each quote (e.g. H03-012) points into the material. The document has "
+                             "passed the personal-data leak check."},
+    "summary.unknown_group": {"fi": "ryhmä ei tiedossa", "en": "group unknown"},
     # build index
     "index.title": {"fi": "Raportit", "en": "Reports"},
     "index.notebook": {"fi": "Raportti", "en": "Report"},
