@@ -52,7 +52,8 @@ def read_tables(build_dir: Path, names: list[str], project_label: str = "PROJECT
     return {n: read_table(build_dir, n, project_label) for n in names}
 
 def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "fi") -> pd.Series:
-    """A reasons or flags column of ``theme_validation``/``goal_validation`` as text in ``language``, rendered
+    """A reasons, flags or note column (``theme_validation``, ``goal_validation``, ``perspective``) as text in
+    ``language``, rendered
     from its structured JSON column (``REASON_CODE_COLUMNS``); where that is absent or empty (tables of an
     older build), the English text as written. Missing text is ""."""
     import json

@@ -452,6 +452,11 @@ REASONS: dict[str, dict[str, str]] = {
               "{high_small:small_n}), sija {low_position} ryhmässä {low_group:group} (n = {low_n}{low_small:small_n})",
         "en": "survey {alternative}: position {high_position} for {high_group:group} (n={high_n}{high_small:small_n})"
               " vs {low_position} for {low_group:group} (n={low_n}{low_small:small_n})"},
+    # perspective notes (perspective.csv)
+    "perspective_tested": {"fi": "{n}/{of}, muista haastateltavista {n_rest}/{of_rest}",
+                           "en": "{n}/{of} vs {n_rest}/{of_rest} of the other interviewees"},
+    "perspective_descriptive": {"fi": "n = {of}: liian vähän haastateltavia testiin; {n}/{of} puhui teemasta",
+                                "en": "n={of}: too few interviewees to test; {n}/{of} discuss it"},
     # goal verdicts
     "goal_voices": {"fi": "tavoitteesta puhui {n} osallistujaa: {support} tukee, {question} kyseenalaistaa, "
                           "{refine} ehdottaa toista tavoitetasoa tai mittaria",

@@ -257,7 +257,7 @@ def test_english_columns_are_the_english_rendering_of_the_structured_reasons():
     persp = validation.perspective(inputs, params)
     themes = validation.validate_themes(inputs, params, None, None, persp, subcodes, validation.Ledger(params))
     goals = validation.validate_goals(inputs, params, validation.Ledger(params))
-    tables = {"theme_validation": themes, "goal_validation": goals}
+    tables = {"theme_validation": themes, "goal_validation": goals, "perspective": persp}
     keys = set()
     for table, columns in REASON_CODE_COLUMNS.items():
         frame = tables[table]
@@ -267,9 +267,10 @@ def test_english_columns_are_the_english_rendering_of_the_structured_reasons():
                 keys |= {item["key"] for item in items}
                 assert english == render_reasons(items, "en")
             finnish = reasons_text(frame, table, text_column, "fi")
-            assert not finnish.str.contains("interviewees|participants voicing|spoke to the goal").any()
+            assert not finnish.str.contains("interviewees|participants voicing|spoke to the goal|discuss it").any()
     assert {"coverage", "below_min_coverage", "scope_challenged", "coverage_confirmed", "silent_subcodes",
-            "flag_catch_all", "flag_silent_subcodes", "goal_voices", "goal_unsupported"} <= keys
+            "flag_catch_all", "flag_silent_subcodes", "goal_voices", "goal_unsupported",
+            "perspective_descriptive"} <= keys
     t2 = themes.set_index("theme").loc["T2"]
     assert json.loads(t2["reason_codes"])[0] == {"key": "coverage", "n": 4, "of": 4, "share": 1.0}
     assert reasons_text(themes, "theme_validation", "reasons", "fi").iloc[1].startswith(

@@ -43,6 +43,7 @@ THEME_CODES = list(REASON_CODE_COLUMNS["theme_validation"].values())
 GOAL_CODES = list(REASON_CODE_COLUMNS["goal_validation"].values())
 THEME_EXTRA = ["n_interviewees", "n_discussing", "n_scope_critics", "scope_segments", "near_emergent_topics"]
 SUBCODE_EXTRA = ["silent"]
+PERSPECTIVE_CODES = list(REASON_CODE_COLUMNS["perspective"].values())
 PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "small_n", "flag"]
 GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids"]
 
@@ -116,17 +117,18 @@ def perspective(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataFrame:
             challenge = float(np.mean(["HAASTE" in x for x in g_seg["codes"]])) if len(g_seg) else np.nan
             if len(members) >= params.perspective_min_n and len(rest) >= params.perspective_min_n:
                 test, p = "fisher_exact", float(stats.fisher_exact([[a, b], [c, d]])[1])
-                note = f"{a}/{len(members)} vs {c}/{len(rest)} of the other interviewees"
+                note = [reason("perspective_tested", n=a, of=len(members), n_rest=c, of_rest=len(rest))]
             else:
                 test, p = "descriptive", np.nan
-                note = f"n={len(members)}: too few interviewees to test; {a}/{len(members)} discuss it"
+                note = [reason("perspective_descriptive", n=a, of=len(members))]
             gap = abs(share - share_rest) if members and rest else 0.0
             flag = bool((not np.isnan(p) and p < params.alpha) or gap >= params.perspective_gap)
             rows.append({"theme": theme, "group": group, "n_interviewees": len(members), "n_discussing": a,
-                         "share": share, "test": test, "p_value": p, "note": note, "share_rest": share_rest,
+                         "share": share, "test": test, "p_value": p, **_reason_columns("perspective", note=note),
+                         "share_rest": share_rest,
                          "challenge_share": challenge, "small_n": len(members) < params.perspective_min_n,
                          "flag": flag})
-    return pd.DataFrame(rows, columns=PERSPECTIVE_COLUMNS + PERSPECTIVE_EXTRA)
+    return pd.DataFrame(rows, columns=PERSPECTIVE_COLUMNS + PERSPECTIVE_CODES + PERSPECTIVE_EXTRA)
 
 
 def _survey_flags(theme: str, priorities: pd.DataFrame | None, params: AnalysisParams) -> list[dict]:
