@@ -449,7 +449,8 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (descriptive)"},
     "flag_survey_rank_gap": {
         "fi": "kysely, {alternative}: sija {high_position} ryhmässä {high_group:group} (n = {high_n}"
-              "{high_small:small_n}), sija {low_position} ryhmässä {low_group:group} (n = {low_n}{low_small:small_n})",
+              "{high_small:small_n}), sija {low_position} ryhmässä {low_group:group} "
+              "(n = {low_n}{low_small:small_n})",
         "en": "survey {alternative}: position {high_position} for {high_group:group} (n={high_n}{high_small:small_n})"
               " vs {low_position} for {low_group:group} (n={low_n}{low_small:small_n})"},
     # perspective notes (perspective.csv)

@@ -385,7 +385,8 @@ def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledge
                          "n_support": counts["support"], "n_question": counts["question"],
                          "n_refine": counts["refine"],
                          "n_participants": len({v for v in per_voice if not v.startswith("anon:")}),
-                         **_reason_columns("goal_validation", reasons=reasons), "voices_support": s, "voices_question": q,
+                         **_reason_columns("goal_validation", reasons=reasons),
+                         "voices_support": s, "voices_question": q,
                          "voices_refine": r, "support_share": s / n if n else np.nan,
                          "segment_ids": ";".join(seg.iloc[i]["segment_id"] for i, *_ in evidence)})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS + GOAL_CODES + GOAL_EXTRA)
