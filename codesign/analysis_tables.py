@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analysis.columns import CONTRACT
+from .analysis.columns import CONTRACT, REASON_CODE_COLUMNS
 from .errors import InputError
 
 #: The columns of each table (the contract of docs/schema.md, defined once in codesign.analysis.columns;
@@ -50,6 +50,32 @@ def read_tables(build_dir: Path, names: list[str], project_label: str = "PROJECT
                          + ", ".join(f"{n}.csv" for n in missing),
                          hint=RUN_ANALYSE.format(project=project_label))
     return {n: read_table(build_dir, n, project_label) for n in names}
+
+def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "fi") -> pd.Series:
+    """A reasons, flags or note column (``theme_validation``, ``goal_validation``, ``perspective``) as text in
+    ``language``, rendered
+    from its structured JSON column (``REASON_CODE_COLUMNS``); where that is absent or empty (tables of an
+    older build), the English text as written. Missing text is ""."""
+    import json
+
+    from .i18n import render_reasons
+
+    codes = REASON_CODE_COLUMNS[table][column]
+    english = frame[column] if column in frame.columns else pd.Series("", index=frame.index)
+    english = english.map(lambda v: "" if v is None or v != v else str(v))
+    if codes not in frame.columns:
+        return english
+    def one(row, structured, fallback):
+        if not isinstance(structured, str) or not structured.strip():
+            return fallback
+        try:
+            return render_reasons(json.loads(structured), language)
+        except ValueError as error:
+            raise InputError(f"{table}.csv", f"unreadable {codes}: {error}", row=row, column=codes,
+                             hint="re-run `codesign analyse` to rewrite the analysis tables") from None
+    return pd.Series([one(row, c, e) for row, c, e in zip(range(2, len(frame) + 2), frame[codes], english)],
+                     index=frame.index, dtype=object)
+
 
 def interval(value, low, high, percent: bool = False) -> str:
     """``0.64 (0.55–0.73)`` or ``64 % (55–73 %)``; an empty part gives ""."""

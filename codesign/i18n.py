@@ -1,6 +1,8 @@
 """Report labels in Finnish (the default) and English: one dictionary, so notebooks carry no wording."""
 from __future__ import annotations
 
+import string
+
 LANGUAGES = ("fi", "en")
 
 #: key → {language: text}. Keys are stable identifiers used by notebooks, plots and the build index.
@@ -265,6 +267,80 @@ LABELS: dict[str, dict[str, str]] = {
                         "en": "Codes are final codes: the human coding where there is one, the machine's "
                               "elsewhere."},
     "caption.empty": {"fi": "Valinnassa ei ole segmenttejä.", "en": "The selection has no segments."},
+    # committee summary (codesign.summary)
+    "summary.title": {"fi": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
+                      "en": "Co-design results for the business committee"},
+    "summary.intro": {"fi": "Tämä yhteenveto kertoo, mitä yhteiskehittämisen aineisto (työpajat, kysely, "
+                            "haastattelut ja luonnoksen kommentit) sanoo ohjelman teemoista ja tavoitteista. "
+                            "Jokaiselle teemalle ja tavoitteelle on annettu arvio: vahvistettu, tarkennettava "
+                            "tai ei tuettu, perusteluineen; tavoite, josta liian harva osallistuja puhui, on "
+                            "arvioitu: liian vähän näyttöä.",
+                      "en": "This summary tells what the co-design material (workshops, survey, interviews "
+                            "and comments on the draft) says about the programme's themes and goals. Each "
+                            "theme and goal has a verdict: confirmed, needs refinement or not supported, with "
+                            "its reasons; a goal too few participants spoke to is marked: insufficient "
+                            "evidence."},
+    "summary.generated": {"fi": "Laadittu {date} codesign-työkalulla analyysitaulukoista.",
+                          "en": "Generated on {date} by codesign from the analysis tables."},
+    "summary.key_figures": {"fi": "Keskeiset luvut", "en": "Key figures"},
+    "summary.themes_count": {"fi": "Teemat: {confirmed} vahvistettu, {needs_refinement} tarkennettava, "
+                                   "{not_supported} ei tuettu ({total} teemaa).",
+                             "en": "Themes: {confirmed} confirmed, {needs_refinement} need refinement, "
+                                   "{not_supported} not supported ({total} themes)."},
+    "summary.goals_count": {"fi": "Tavoitteet: {confirmed} vahvistettu, {needs_refinement} tarkennettava, "
+                                  "{not_supported} ei tuettu, {insufficient_evidence} liian vähän näyttöä "
+                                  "({total} arvioitua tavoitetta).",
+                            "en": "Goals: {confirmed} confirmed, {needs_refinement} need refinement, "
+                                  "{not_supported} not supported, {insufficient_evidence} with insufficient "
+                                  "evidence ({total} goals assessed)."},
+    "summary.survey_n": {"fi": "Kyselyyn vastasi {n} henkilöä. Useimmin kolmen tärkeimmän joukkoon "
+                               "nostettiin: {top}.",
+                         "en": "{n} people answered the survey. Most often ranked among the top three: {top}."},
+    "summary.coverage": {"fi": "Haastatelluista teemasta puhui {low}–{high} % (teemakohtainen kattavuus alla).",
+                         "en": "{low}–{high} % of the interviewees spoke about each theme (coverage per theme "
+                               "below)."},
+    "summary.themes_heading": {"fi": "Teemat ja arviot", "en": "Themes and verdicts"},
+    "summary.theme_table.theme": {"fi": "Teema", "en": "Theme"},
+    "summary.theme_table.name": {"fi": "Nimi", "en": "Name"},
+    "summary.theme_table.verdict": {"fi": "Arvio", "en": "Verdict"},
+    "summary.theme_table.coverage": {"fi": "Kattavuus", "en": "Coverage"},
+    "summary.theme_table.reasons": {"fi": "Perustelut", "en": "Reasons"},
+    "summary.goal_table.goal": {"fi": "Tavoite", "en": "Goal"},
+    "summary.goal_table.content": {"fi": "Sisältö", "en": "Content"},
+    "summary.goal_table.verdict": {"fi": "Arvio", "en": "Verdict"},
+    "summary.goal_table.stances": {"fi": "Tukee / kyseenalaistaa / tarkentaa", "en": "Support / question / refine"},
+    "summary.goal_table.reasons": {"fi": "Perustelut", "en": "Reasons"},
+    "summary.fig_survey": {"fi": "Kuva 1. Kyselyn painopisteet: osuus vastaajista, jotka nostivat vaihtoehdon "
+                                 "kolmen tärkeimmän joukkoon (95 %:n luottamusväli).",
+                           "en": "Figure 1. Survey priorities: share of respondents who ranked the "
+                                 "alternative among their top three (95 % confidence interval)."},
+    "summary.fig_survey_title": {"fi": "Kyselyn painopisteet (kaikki vastaajat)",
+                                 "en": "Survey priorities (all respondents)"},
+    "summary.fig_survey_x": {"fi": "kolmen tärkeimmän joukossa", "en": "ranked in the top three"},
+    "summary.fig_coverage": {"fi": "Kuva 2. Kuinka suuri osa kunkin vaiheen osallistujista puhui kustakin "
+                                   "teemasta.",
+                             "en": "Figure 2. Share of each stage's participants who spoke about each theme."},
+    "summary.fig_coverage_title": {"fi": "Teemojen kattavuus vaiheittain", "en": "Theme coverage by stage"},
+    "summary.theme_heading": {"fi": "{theme} {label} – {verdict}", "en": "{theme} {label} – {verdict}"},
+    "summary.flags": {"fi": "Huomiot", "en": "Notes"},
+    "summary.scope": {"fi": "rajaus", "en": "scope"},
+    "summary.perspective": {"fi": "näkökulma", "en": "perspective"},
+    "summary.silent": {"fi": "alateemat, joista ei puhuttu", "en": "subcodes nobody voiced"},
+    "summary.quotes": {"fi": "Osallistujien sanoin", "en": "In the participants' words"},
+    "summary.no_goals": {"fi": "Teeman tavoitteita ei ole arvioitu.", "en": "No goal of this theme was assessed."},
+    "summary.quote_source": {"fi": "{segment} ({group}, {stage})", "en": "{segment} ({group}, {stage})"},
+    "summary.method_heading": {"fi": "Menetelmä ja tietosuoja", "en": "Method and privacy"},
+    "summary.method": {"fi": "Arviot perustuvat osallistujien puheenvuorojen teemakoodaukseen ja niiden "
+                             "vertailuun vaiheittain ja sidosryhmittäin. Lainaukset ovat pseudonymisoituja: "
+                             "nimet, yritykset ja yhteystiedot on korvattu tunnisteilla, ja lainauksen "
+                             "perässä oleva segmentin tunniste (esim. H03-012) viittaa aineistoon. Asiakirja "
+                             "on tarkistettu henkilötietojen varalta.",
+                       "en": "The verdicts rest on the theme coding of what participants said and on "
+                             "comparing it across stages and stakeholder groups. Quotes are pseudonymised: "
+                             "names, firms and contact details are replaced by placeholders, and the segment "
+                             "id after each quote (e.g. H03-012) points into the material. The document has "
+                             "passed the personal-data leak check."},
+    "summary.unknown_group": {"fi": "ryhmä ei tiedossa", "en": "group unknown"},
     # build index
     "index.title": {"fi": "Raportit", "en": "Reports"},
     "index.notebook": {"fi": "Raportti", "en": "Report"},
@@ -329,3 +405,152 @@ def verdict_label(verdict, language: str = "fi") -> str:
         if f"{prefix}.{verdict}" in LABELS:
             return LABELS[f"{prefix}.{verdict}"][check_language(language)]
     return str(verdict).replace("_", " ")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reasons and flags of the validation verdicts (theme_validation.csv, goal_validation.csv)
+#
+# The analysis emits each reason as plain data, ``{"key": "coverage", "n": 9, "of": 14, "share": 0.64}``
+# (``reason``); its wording lives here only, in both languages, and ``render_reasons`` writes it — the English
+# text columns of the tables as well as the Finnish reports. A field's format spec names how its value is
+# written: ``pct`` a share as a percentage, ``dec3`` three decimals, ``list`` items joined, ``group`` a
+# stakeholder group's label, ``small_n`` a note when true, ``topics`` emergent topics as ``id (label)``.
+
+REASONS: dict[str, dict[str, str]] = {
+    # theme verdicts
+    "coverage": {"fi": "kattavuus {n}/{of} haastateltavaa ({share:pct})",
+                 "en": "coverage {n}/{of} interviewees ({share:pct})"},
+    "below_min_coverage": {"fi": "kattavuus alle raja-arvon min_coverage {threshold:pct}",
+                           "en": "coverage below min_coverage {threshold:pct}"},
+    "below_confirm_coverage": {"fi": "kattavuus alle raja-arvon confirm_coverage {threshold:pct}",
+                               "en": "coverage below confirm_coverage {threshold:pct}"},
+    "scope_challenged": {"fi": "teemasta puhuneista {of} osallistujasta {n} pitää sen rajausta kaatoluokkana tai "
+                               "ehdottaa sen jakamista (≥ {needed}: scope_min_participants {min_participants}, "
+                               "scope_min_share {min_share:pct})",
+                         "en": "{n} of the {of} participants voicing it call the scope a catch-all or propose "
+                               "splitting it (≥ {needed}: scope_min_participants {min_participants}, "
+                               "scope_min_share {min_share:pct})"},
+    "coverage_confirmed": {"fi": "kattavuus ≥ confirm_coverage {threshold:pct}, rajausta ei kyseenalaistettu",
+                           "en": "coverage ≥ confirm_coverage {threshold:pct}, no scope challenge"},
+    "silent_subcodes": {"fi": "alakoodit, joista puhui alle {min_participants} osallistujaa: {subcodes:list}",
+                        "en": "subcodes voiced by fewer than {min_participants} participants: {subcodes:list}"},
+    "near_emergent": {"fi": "teemaa lähellä olevat uudet aiheet: {topics:topics}",
+                      "en": "emergent topics close to the theme: {topics:topics}"},
+    # scope flags
+    "flag_catch_all": {"fi": "kaatoluokka: {n}/{of} osallistujasta", "en": "catch_all: {n} of {of} participants"},
+    "flag_silent_subcodes": {"fi": "hiljaiset alakoodit: {subcodes:list}", "en": "silent_subcodes: {subcodes:list}"},
+    "flag_near_emergent": {"fi": "lähellä uusia aiheita: {topics:topics}", "en": "near_emergent: {topics:topics}"},
+    # perspective flags
+    "flag_perspective_tested": {
+        "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (p = {p:dec3})",
+        "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (p={p:dec3})"},
+    "flag_perspective_descriptive": {
+        "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (kuvaileva)",
+        "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (descriptive)"},
+    "flag_survey_rank_gap": {
+        "fi": "kysely, {alternative}: sija {high_position} ryhmässä {high_group:group} (n = {high_n}"
+              "{high_small:small_n}), sija {low_position} ryhmässä {low_group:group} "
+              "(n = {low_n}{low_small:small_n})",
+        "en": "survey {alternative}: position {high_position} for {high_group:group} (n={high_n}{high_small:small_n})"
+              " vs {low_position} for {low_group:group} (n={low_n}{low_small:small_n})"},
+    # perspective notes (perspective.csv)
+    "perspective_tested": {"fi": "{n}/{of}, muista haastateltavista {n_rest}/{of_rest}",
+                           "en": "{n}/{of} vs {n_rest}/{of_rest} of the other interviewees"},
+    "perspective_descriptive": {"fi": "n = {of}: liian vähän haastateltavia testiin; {n}/{of} puhui teemasta",
+                                "en": "n={of}: too few interviewees to test; {n}/{of} discuss it"},
+    # goal verdicts
+    "goal_voices": {"fi": "tavoitteesta puhui {n} osallistujaa: {support} tukee, {question} kyseenalaistaa, "
+                          "{refine} ehdottaa toista tavoitetasoa tai mittaria",
+                    "en": "{n} participants spoke to the goal: {support} support it, {question} question it, "
+                          "{refine} propose another target or measure"},
+    "goal_too_few_voices": {"fi": "alle raja-arvon goal_min_voices {threshold}",
+                            "en": "fewer than goal_min_voices {threshold}"},
+    "goal_unsupported": {"fi": "kyseenalaistavien osuus {question_share:pct} ≥ goal_unsupported_question_share "
+                               "{question_threshold:pct} ja tukevien osuus {support_share:pct} ≤ "
+                               "goal_max_support_share {support_threshold:pct}",
+                         "en": "questioning share {question_share:pct} ≥ goal_unsupported_question_share "
+                               "{question_threshold:pct} and supporting share {support_share:pct} ≤ "
+                               "goal_max_support_share {support_threshold:pct}"},
+    "goal_questioned": {"fi": "kyseenalaistavien osuus {question_share:pct} ≥ goal_refine_question_share "
+                              "{threshold:pct} (tukevien osuus {support_share:pct})",
+                        "en": "questioning share {question_share:pct} ≥ goal_refine_question_share "
+                              "{threshold:pct} (supporting share {support_share:pct})"},
+    "goal_refined": {"fi": "tarkentavien osuus {refine_share:pct} ≥ goal_refine_share {threshold:pct}",
+                     "en": "refining share {refine_share:pct} ≥ goal_refine_share {threshold:pct}"},
+    "goal_confirmed": {"fi": "tukevien osuus {support_share:pct}; kyseenalaistajia ja tarkentajia on liian vähän "
+                             "tavoitteen epäilemiseen",
+                       "en": "supporting share {support_share:pct}; questioned and refined by too few to doubt it"},
+}
+
+
+def _plain(value):
+    """A JSON-ready value: numpy numbers become Python ones, shares and p values keep four decimals."""
+    import numbers
+
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return round(float(value), 4)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def reason(key: str, **values) -> dict:
+    """One structured reason or flag: its key (of ``REASONS``) and the values its wording needs."""
+    if key not in REASONS:
+        raise ValueError(f"unknown reason key {key!r}: add its fi and en wording to codesign.i18n.REASONS")
+    return {"key": key, **{name: _plain(v) for name, v in values.items()}}
+
+
+def _percent(share: float, language: str) -> str:
+    text = f"{share:.0%}"
+    return text[:-1] + " %" if language == "fi" else text
+
+
+def _decimal(value: float, digits: int, language: str) -> str:
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "fi" else text
+
+
+class _ReasonFormatter(string.Formatter):
+    """``str.format`` with the format specs of ``REASONS`` (pct, dec3, list, group, small_n, topics)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = check_language(language)
+
+    def format_field(self, value, spec: str) -> str:
+        language = self.language
+        if spec == "pct":
+            return _percent(value, language)
+        if spec == "dec3":
+            return _decimal(value, 3, language)
+        if spec == "list":
+            return ", ".join(str(v) for v in value)
+        if spec == "group":
+            return group_label(value, language)
+        if spec == "small_n":
+            return f", {t('word.small_n', language)}" if value else ""
+        if spec == "topics":
+            return ", ".join(f"{topic['id']} ({topic['label']})" for topic in value)
+        return format(value, spec)
+
+    def render(self, item: dict) -> str:
+        key = item.get("key") if isinstance(item, dict) else None
+        if key not in REASONS:
+            raise ValueError(f"unknown reason key {key!r}: add its fi and en wording to codesign.i18n.REASONS")
+        try:
+            return self.format(REASONS[key][self.language], **item)
+        except KeyError as missing:
+            raise ValueError(f"reason {key!r} lacks the value {missing.args[0]!r} its wording needs") from None
+
+
+def render_reasons(reasons: list[dict], language: str = "fi", sep: str = "; ") -> str:
+    """A structured reason list (``reason`` dicts, as in the ``*_codes`` JSON columns) as text in ``language``;
+    an unknown key is an error naming it."""
+    formatter = _ReasonFormatter(language)
+    return sep.join(formatter.render(item) for item in reasons)

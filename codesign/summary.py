@@ -15,91 +15,18 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from .analysis_tables import read_tables
+from .analysis_tables import read_tables, reasons_text
 from .errors import InputError
-from .i18n import verdict_label
+from .i18n import LANGUAGES, t, verdict_label
 from .leakcheck import check_project_files
 from .project import Project, load_project
 
 TABLES = ["theme_validation", "goal_validation", "survey_priorities", "triangulation_stage", "evidence_ledger"]
-LANGUAGES = ("fi", "en")
+#: Column headers of the theme and goal tables (labels ``summary.theme_table.*``, ``summary.goal_table.*``).
+THEME_TABLE = ("theme", "name", "verdict", "coverage", "reasons")
+GOAL_TABLE = ("goal", "content", "verdict", "stances", "reasons")
 QUOTES_PER_THEME = 3
 QUOTE_CHARS = 300
-
-TEXT = {
-    "fi": {
-        "title": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
-        "intro": ("Tämä yhteenveto kertoo, mitä yhteiskehittämisen aineisto (työpajat, kysely, haastattelut ja "
-                  "luonnoksen kommentit) sanoo ohjelman teemoista ja tavoitteista. Jokaiselle teemalle ja "
-                  "tavoitteelle on annettu arvio: vahvistettu, tarkennettava tai ei tuettu, perusteluineen; tavoite, "
-                  "josta liian harva osallistuja puhui, on arvioitu: liian vähän näyttöä."),
-        "generated": "Laadittu {date} codesign-työkalulla analyysitaulukoista.",
-        "key_figures": "Keskeiset luvut",
-        "themes_count": "Teemat: {confirmed} vahvistettu, {needs_refinement} tarkennettava, {not_supported} ei tuettu "
-                        "({total} teemaa).",
-        "goals_count": "Tavoitteet: {confirmed} vahvistettu, {needs_refinement} tarkennettava, {not_supported} "
-                       "ei tuettu, {insufficient_evidence} liian vähän näyttöä ({total} arvioitua tavoitetta).",
-        "survey_n": "Kyselyyn vastasi {n} henkilöä. Useimmin kolmen tärkeimmän joukkoon nostettiin: {top}.",
-        "coverage": "Haastatelluista teemasta puhui {low}–{high} % (teemakohtainen kattavuus alla).",
-        "themes_heading": "Teemat ja arviot",
-        "theme_table": ["Teema", "Nimi", "Arvio", "Kattavuus", "Perustelut"],
-        "goal_table": ["Tavoite", "Sisältö", "Arvio", "Tukee / kyseenalaistaa / tarkentaa", "Perustelut"],
-        "fig_survey": "Kuva 1. Kyselyn painopisteet: osuus vastaajista, jotka nostivat vaihtoehdon kolmen "
-                      "tärkeimmän joukkoon (95 %:n luottamusväli).",
-        "fig_survey_title": "Kyselyn painopisteet (kaikki vastaajat)",
-        "fig_survey_x": "kolmen tärkeimmän joukossa",
-        "fig_coverage": "Kuva 2. Kuinka suuri osa kunkin vaiheen osallistujista puhui kustakin teemasta.",
-        "fig_coverage_title": "Teemojen kattavuus vaiheittain",
-        "theme_heading": "{theme} {label} – {verdict}",
-        "flags": "Huomiot",
-        "scope": "rajaus", "perspective": "näkökulma", "silent": "alateemat, joista ei puhuttu",
-        "quotes": "Osallistujien sanoin",
-        "no_goals": "Teeman tavoitteita ei ole arvioitu.",
-        "quote_source": "{segment} ({group}, {stage})",
-        "method_heading": "Menetelmä ja tietosuoja",
-        "method": ("Arviot perustuvat osallistujien puheenvuorojen teemakoodaukseen ja niiden vertailuun "
-                   "vaiheittain ja sidosryhmittäin. Lainaukset ovat pseudonymisoituja: nimet, yritykset ja "
-                   "yhteystiedot on korvattu tunnisteilla, ja lainauksen perässä oleva segmentin tunniste "
-                   "(esim. H03-012) viittaa aineistoon. Asiakirja on tarkistettu henkilötietojen varalta."),
-        "unknown_group": "ryhmä ei tiedossa",
-    },
-    "en": {
-        "title": "Co-design results for the business committee",
-        "intro": ("This summary tells what the co-design material (workshops, survey, interviews and comments on "
-                  "the draft) says about the programme's themes and goals. Each theme and goal has a verdict: "
-                  "confirmed, needs refinement or not supported, with its reasons; a goal too few participants spoke "
-                  "to is marked: insufficient evidence."),
-        "generated": "Generated on {date} by codesign from the analysis tables.",
-        "key_figures": "Key figures",
-        "themes_count": "Themes: {confirmed} confirmed, {needs_refinement} need refinement, {not_supported} not "
-                        "supported ({total} themes).",
-        "goals_count": "Goals: {confirmed} confirmed, {needs_refinement} need refinement, {not_supported} not "
-                       "supported, {insufficient_evidence} with insufficient evidence ({total} goals assessed).",
-        "survey_n": "{n} people answered the survey. Most often ranked among the top three: {top}.",
-        "coverage": "{low}–{high} % of the interviewees spoke about each theme (coverage per theme below).",
-        "themes_heading": "Themes and verdicts",
-        "theme_table": ["Theme", "Name", "Verdict", "Coverage", "Reasons"],
-        "goal_table": ["Goal", "Content", "Verdict", "Support / question / refine", "Reasons"],
-        "fig_survey": "Figure 1. Survey priorities: share of respondents who ranked the alternative among their "
-                      "top three (95 % confidence interval).",
-        "fig_survey_title": "Survey priorities (all respondents)",
-        "fig_survey_x": "ranked in the top three",
-        "fig_coverage": "Figure 2. Share of each stage's participants who spoke about each theme.",
-        "fig_coverage_title": "Theme coverage by stage",
-        "theme_heading": "{theme} {label} – {verdict}",
-        "flags": "Notes",
-        "scope": "scope", "perspective": "perspective", "silent": "subcodes nobody voiced",
-        "quotes": "In the participants' words",
-        "no_goals": "No goal of this theme was assessed.",
-        "quote_source": "{segment} ({group}, {stage})",
-        "method_heading": "Method and privacy",
-        "method": ("The verdicts rest on the theme coding of what participants said and on comparing it across "
-                   "stages and stakeholder groups. Quotes are pseudonymised: names, firms and contact details are "
-                   "replaced by placeholders, and the segment id after each quote (e.g. H03-012) points into "
-                   "the material. The document has passed the personal-data leak check."),
-        "unknown_group": "group unknown",
-    },
-}
 
 VERDICT_COLOURS = {"confirmed": RGBColor(0x2E, 0x7D, 0x32), "needs_refinement": RGBColor(0xB2, 0x6B, 0x00),
                    "not_supported": RGBColor(0xC0, 0x00, 0x00),
@@ -185,9 +112,14 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
     if language not in LANGUAGES:
         raise InputError("language", f"unknown language {language!r}", hint=f"use one of {', '.join(LANGUAGES)}")
     project = project if isinstance(project, Project) else load_project(project)
-    text = TEXT[language]
+    def text(key: str) -> str:
+        return t(f"summary.{key}", language)
+
     tables = read_tables(project.build_dir, TABLES, str(project.root))
     themes, goals = tables["theme_validation"], tables["goal_validation"]
+    themes = themes.assign(**{c: reasons_text(themes, "theme_validation", c, language)
+                              for c in ("reasons", "scope_flags", "perspective_flags")})
+    goals = goals.assign(reasons=reasons_text(goals, "goal_validation", "reasons", language))
     priorities, stages, ledger = tables["survey_priorities"], tables["triangulation_stage"], tables["evidence_ledger"]
     # Text that did not pass the pseudonymiser (labels, goals, reasons) loses the names the corpus replaces.
     redact = KeyTable.load(project.private_dir / KEYS_FILE).redact
@@ -195,72 +127,73 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
 
     doc = Document()
     doc.core_properties.author = "codesign"
-    doc.core_properties.title = text["title"]
-    doc.add_heading(text["title"], level=0)
+    doc.core_properties.title = text("title")
+    doc.add_heading(text("title"), level=0)
     doc.add_paragraph(redact(project.title)).runs[0].bold = True
-    doc.add_paragraph(text["intro"])
-    doc.add_paragraph(text["generated"].format(date=dt.date.today().isoformat())).runs[0].italic = True
+    doc.add_paragraph(text("intro"))
+    doc.add_paragraph(text("generated").format(date=dt.date.today().isoformat())).runs[0].italic = True
 
-    doc.add_heading(text["key_figures"], level=1)
-    doc.add_paragraph(text["themes_count"].format(**_counts(themes)), style="List Bullet")
-    doc.add_paragraph(text["goals_count"].format(**_counts(goals)), style="List Bullet")
+    doc.add_heading(text("key_figures"), level=1)
+    doc.add_paragraph(text("themes_count").format(**_counts(themes)), style="List Bullet")
+    doc.add_paragraph(text("goals_count").format(**_counts(goals)), style="List Bullet")
     everyone = priorities[priorities["group"] == "all"].sort_values("position")
     if len(everyone):
         top = ", ".join(f"{redact(_str(r.label))} {r.top3_share:.0%}" for r in everyone.head(3).itertuples())
-        doc.add_paragraph(text["survey_n"].format(n=int(everyone["n_respondents"].max()), top=top),
+        doc.add_paragraph(text("survey_n").format(n=int(everyone["n_respondents"].max()), top=top),
                           style="List Bullet")
     coverage = pd.to_numeric(themes["coverage"], errors="coerce").dropna()
     if len(coverage):
-        doc.add_paragraph(text["coverage"].format(low=round(100 * coverage.min()), high=round(100 * coverage.max())),
+        doc.add_paragraph(text("coverage").format(low=round(100 * coverage.min()), high=round(100 * coverage.max())),
                           style="List Bullet")
 
-    doc.add_heading(text["themes_heading"], level=1)
+    doc.add_heading(text("themes_heading"), level=1)
     rows = [[r.theme, redact(_str(r.label)), verdict_label(r.verdict, language),
              "" if _blank(r.coverage) else f"{float(r.coverage):.0%}", redact(_str(r.reasons))]
             for r in themes.itertuples()]
-    _table(doc, text["theme_table"], rows, [1.6, 4.3, 2.6, 1.9, 6.6], 2, list(themes["verdict"].astype(str)))
+    _table(doc, [text(f"theme_table.{c}") for c in THEME_TABLE], rows, [1.6, 4.3, 2.6, 1.9, 6.6], 2,
+           list(themes["verdict"].astype(str)))
     if len(everyone):
         _figure(doc, plots.survey_priorities(everyone.assign(label=everyone["label"].map(lambda v: redact(_str(v)))),
-                                             text["fig_survey_title"], text["fig_survey_x"]), text["fig_survey"])
+                                             text("fig_survey_title"), text("fig_survey_x")), text("fig_survey"))
     if len(stages):
-        _figure(doc, plots.theme_stage_coverage(stages, stage_labels, text["fig_coverage_title"]),
-                text["fig_coverage"])
+        _figure(doc, plots.theme_stage_coverage(stages, stage_labels, text("fig_coverage_title")),
+                text("fig_coverage"))
 
     for theme in themes.itertuples():
-        doc.add_heading(text["theme_heading"].format(theme=theme.theme, label=redact(_str(theme.label)),
+        doc.add_heading(text("theme_heading").format(theme=theme.theme, label=redact(_str(theme.label)),
                                                      verdict=verdict_label(theme.verdict, language)), level=1)
         if not _blank(theme.reasons):
             doc.add_paragraph(redact(str(theme.reasons)))
-        flags = [(text["scope"], theme.scope_flags), (text["perspective"], theme.perspective_flags),
-                 (text["silent"], theme.subcodes_silent)]
-        flags = [f"{name}: {_str(value).replace(';', ', ')}" for name, value in flags if not _blank(value)]
+        flags = [(text("scope"), _str(theme.scope_flags)), (text("perspective"), _str(theme.perspective_flags)),
+                 (text("silent"), _str(theme.subcodes_silent).replace(";", ", "))]
+        flags = [f"{name}: {value}" for name, value in flags if value]
         if flags:
-            doc.add_paragraph(f"{text['flags']}: " + "; ".join(flags)).runs[0].italic = True
+            doc.add_paragraph(f"{text('flags')}: " + "; ".join(flags)).runs[0].italic = True
         theme_goals = goals[goals["theme"].astype(str) == str(theme.theme)]
         if len(theme_goals):
             rows = [[g.goal_id, redact(_str(g.goal)), verdict_label(g.verdict, language),
                      f"{int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)}", redact(_str(g.reasons))]
                     for g in theme_goals.itertuples()]
-            _table(doc, text["goal_table"], rows, [1.7, 5.3, 2.4, 2.2, 5.4], 2,
+            _table(doc, [text(f"goal_table.{c}") for c in GOAL_TABLE], rows, [1.7, 5.3, 2.4, 2.2, 5.4], 2,
                    list(theme_goals["verdict"].astype(str)))
         else:
-            doc.add_paragraph(text["no_goals"]).runs[0].italic = True
+            doc.add_paragraph(text("no_goals")).runs[0].italic = True
         quotes = _quotes(ledger, [str(theme.theme)] + list(theme_goals["goal_id"].astype(str)))
         if len(quotes):
-            doc.add_heading(text["quotes"], level=2)
+            doc.add_heading(text("quotes"), level=2)
             for q in quotes.itertuples():
                 quote = " ".join(str(q.quote).split())
                 if len(quote) > QUOTE_CHARS:
                     quote = quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + " …"
                 para = doc.add_paragraph(style="Quote")
                 para.add_run(f"”{redact(quote)}”")
-                group = _str(q.group) or text["unknown_group"]
-                source = text["quote_source"].format(segment=q.segment_id, group=group,
+                group = _str(q.group) or text("unknown_group")
+                source = text("quote_source").format(segment=q.segment_id, group=group,
                                                      stage=stage_labels.get(_str(q.stage), _str(q.stage)))
                 para.add_run(f" — {source}").italic = False
 
-    doc.add_heading(text["method_heading"], level=1)
-    doc.add_paragraph(text["method"])
+    doc.add_heading(text("method_heading"), level=1)
+    doc.add_paragraph(text("method"))
 
     out = Path(out) if out is not None else default_path(project, language)
     out.parent.mkdir(parents=True, exist_ok=True)

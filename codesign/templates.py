@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .analysis_tables import read_table
+from .analysis_tables import read_table, reasons_text
 from .errors import InputError
 from .i18n import verdict_label
 from .leakcheck import check_project_files
@@ -76,14 +76,17 @@ class TemplateResult:
 
 
 def _verdicts(project: Project) -> tuple[dict, dict, bool]:
-    """theme id → (verdict, reasons), goal id → (verdict, reasons), and whether the tables were there."""
+    """theme id → (verdict, reasons in Finnish), goal id → (verdict, reasons), and whether the tables were
+    there."""
     label = str(project.root)
     themes = read_table(project.build_dir, "theme_validation", label, required=False)
     goals = read_table(project.build_dir, "goal_validation", label, required=False)
     theme_map = {} if themes is None else {
-        str(r.theme): (str(r.verdict), "" if pd.isna(r.reasons) else str(r.reasons)) for r in themes.itertuples()}
+        str(theme): (str(verdict), reasons) for theme, verdict, reasons in
+        zip(themes["theme"], themes["verdict"], reasons_text(themes, "theme_validation", "reasons", "fi"))}
     goal_map = {} if goals is None else {
-        str(r.goal_id): (str(r.verdict), "" if pd.isna(r.reasons) else str(r.reasons)) for r in goals.itertuples()}
+        str(goal): (str(verdict), reasons) for goal, verdict, reasons in
+        zip(goals["goal_id"], goals["verdict"], reasons_text(goals, "goal_validation", "reasons", "fi"))}
     return theme_map, goal_map, themes is not None or goals is not None
 
 

@@ -198,6 +198,88 @@ def test_goal_rules_need_voices_specific_stance_words_and_the_asked_goal():
     assert interviewer_questions(seg) == [(), ("q1",), (), (), ("q3", "q2")]
 
 
+# --- structured reasons ----------------------------------------------------------------------------------
+
+def _emitted_reason_keys() -> set[str]:
+    """Every key the validation module can emit: the literal first argument of its ``reason(...)`` calls."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(validation))
+    return {node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "reason"
+            and node.args and isinstance(node.args[0], ast.Constant)}
+
+
+def test_every_reason_key_has_both_languages_with_the_same_values():
+    import string
+
+    from codesign.i18n import LANGUAGES, REASONS
+
+    emitted = _emitted_reason_keys()
+    assert len(emitted) >= 15 and "coverage" in emitted and "goal_voices" in emitted
+    assert emitted <= set(REASONS), emitted - set(REASONS)
+    for key in emitted:
+        assert set(REASONS[key]) == set(LANGUAGES), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(REASONS[key][lang]) if f} for lang in LANGUAGES]
+        assert fields[0] == fields[1], key
+
+
+def test_reasons_render_in_finnish_and_unknown_keys_are_named():
+    from codesign.i18n import reason, render_reasons
+
+    reasons = [reason("coverage", n=9, of=14, share=np.float64(9 / 14)),
+               reason("flag_perspective_tested", group="yrittäjä", n=np.int64(3), of=5, share_rest=0.2, p=0.0123),
+               reason("goal_too_few_voices", threshold=3)]
+    assert reasons[0] == {"key": "coverage", "n": 9, "of": 14, "share": 0.6429}
+    assert render_reasons(reasons, "fi") == ("kattavuus 9/14 haastateltavaa (64 %); yrittäjä: 3/5 haastateltavaa, "
+                                             "muista haastateltavista 20 % (p = 0,012); alle raja-arvon "
+                                             "goal_min_voices 3")
+    assert render_reasons(reasons, "en") == ("coverage 9/14 interviewees (64%); entrepreneur: 3/5 interviewees vs "
+                                             "20% of others (p=0.012); fewer than goal_min_voices 3")
+    with pytest.raises(ValueError, match="unknown reason key 'covrage'"):
+        render_reasons([{"key": "covrage", "n": 1}], "fi")
+    with pytest.raises(ValueError, match="unknown reason key 'covrage'"):
+        reason("covrage", n=1)
+    with pytest.raises(ValueError, match="'coverage' lacks the value 'share'"):
+        render_reasons([{"key": "coverage", "n": 1, "of": 2}], "fi")
+
+
+def test_english_columns_are_the_english_rendering_of_the_structured_reasons():
+    import json
+
+    from codesign.analysis.columns import REASON_CODE_COLUMNS
+    from codesign.analysis_tables import reasons_text
+    from codesign.i18n import render_reasons
+
+    inputs, params = _corpus(), P.AnalysisParams()
+    subcodes = validation.subcode_coverage(inputs, params)
+    persp = validation.perspective(inputs, params)
+    themes = validation.validate_themes(inputs, params, None, None, persp, subcodes, validation.Ledger(params))
+    goals = validation.validate_goals(inputs, params, validation.Ledger(params))
+    tables = {"theme_validation": themes, "goal_validation": goals, "perspective": persp}
+    keys = set()
+    for table, columns in REASON_CODE_COLUMNS.items():
+        frame = tables[table]
+        for text_column, codes in columns.items():
+            for english, structured in zip(frame[text_column], frame[codes]):
+                items = json.loads(structured)
+                keys |= {item["key"] for item in items}
+                assert english == render_reasons(items, "en")
+            finnish = reasons_text(frame, table, text_column, "fi")
+            assert not finnish.str.contains("interviewees|participants voicing|spoke to the goal|discuss it").any()
+    assert {"coverage", "below_min_coverage", "scope_challenged", "coverage_confirmed", "silent_subcodes",
+            "flag_catch_all", "flag_silent_subcodes", "goal_voices", "goal_unsupported",
+            "perspective_descriptive"} <= keys
+    t2 = themes.set_index("theme").loc["T2"]
+    assert json.loads(t2["reason_codes"])[0] == {"key": "coverage", "n": 4, "of": 4, "share": 1.0}
+    assert reasons_text(themes, "theme_validation", "reasons", "fi").iloc[1].startswith(
+        "kattavuus 4/4 haastateltavaa (100 %); teemasta puhuneista")
+    # tables of an older build have only the English text: it is shown as written
+    old = themes.drop(columns=list(REASON_CODE_COLUMNS["theme_validation"].values()))
+    assert reasons_text(old, "theme_validation", "reasons", "fi").tolist() == themes["reasons"].tolist()
+
+
 def test_signal_hits_match_lemma_sequences_and_negation():
     seq = [frozenset({w}) for w in "se ei olla realistinen".split()]
     assert signal_hits(seq, ["ei realistinen"]) == ["ei realistinen"]   # one word between "ei" and the word

@@ -61,6 +61,17 @@ def test_summary_round_trip(summary_fi, project):
     assert goals["T2.G3"][2] == "tarkennettava" and "T3.G1" not in goals
 
     text = all_text(document)
+    # reasons and flags in Finnish, rendered from the structured reasons; no English reason sentence
+    assert goals["T2.G3"][4] == ("tavoitteesta puhui 6 osallistujaa: 2 tukee, 4 kyseenalaistaa, 1 ehdottaa toista "
+                                 "tavoitetasoa tai mittaria; kyseenalaistavien osuus 67 % ≥ "
+                                 "goal_refine_question_share 34 % (tukevien osuus 33 %)")
+    assert "rajaus: kaatoluokka: 5/20 osallistujasta; hiljaiset alakoodit: T5.5" in text
+    assert "näkökulma: kysely, A4: sija 1 ryhmässä luottamushenkilö (n = 7, pieni n)" in text
+    assert "näkökulma: yrittäjä: 5/5 haastateltavaa, muista haastateltavista 78 % (p = 0,043)" in text
+    for english in ("interviewees", "participants voicing", "participants spoke", "supporting share",
+                    "questioning share", "no scope challenge", "subcodes voiced", "catch_all", "survey A4",
+                    "coverage 9/14"):
+        assert english not in text, english
     assert "Teemat: 4 vahvistettu, 1 tarkennettava, 0 ei tuettu (5 teemaa)." in text
     assert "Kyselyyn vastasi 100 henkilöä" in text and "Työvoima ja asuminen 71%" in text
     assert "Haastatelluista teemasta puhui 64–93 %" in text
@@ -81,6 +92,8 @@ def test_summary_in_english(project, tmp_path):
     assert "T5 Yhteistyö, saavutettavuus ja vetovoima – needs refinement" in heads
     text = all_text(document)
     assert "not supported" in text and "100 people answered the survey" in text
+    assert "coverage 9/14 interviewees (64%); 5 of the 20 participants voicing it call the scope" in text
+    assert "haastateltavaa" not in text and "kattavuus" not in text
     assert "— H02-031 (viranhaltija, interview)" in text
 
 

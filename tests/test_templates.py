@@ -137,7 +137,11 @@ def test_monitoring_workbook_round_trip(templates):
 
     themes = {r[0]: r for r in wb["Teemat"].iter_rows(min_row=2, values_only=True)}
     assert themes["T5"][2] == "tarkennettava" and themes["T1"][2] == "vahvistettu"
-    assert "catch-all" in themes["T5"][3]
+    # the reasons in Finnish, rendered from the structured reasons of theme_validation.csv
+    assert themes["T5"][3].startswith("kattavuus 9/14 haastateltavaa (64 %); teemasta puhuneista 20 "
+                                      "osallistujasta 5 pitää sen rajausta kaatoluokkana")
+    for english in ("interviewees", "participants voicing", "no scope challenge", "subcodes voiced"):
+        assert not any(english in str(r[3]) for r in themes.values()), english
 
     sheet = wb["Mittarit"]
     header = [c.value for c in sheet[1]]
@@ -167,6 +171,18 @@ def test_monitoring_workbook_round_trip(templates):
     assert len(cells) == 20 * 5 and "H2" in cells and "L21" in cells
     assert actions["C2"].value == "T1.A1" and actions["E2"].value == "Ylläksen matkailuyhdistys"
     assert actions["H1"].font.bold and actions["D2"].alignment.wrap_text
+
+
+def test_monitoring_of_an_older_build_shows_the_english_reasons(tmp_path):
+    """Tables written before the structured reasons (no JSON columns) still make a workbook."""
+    root = make_project(tmp_path / "p")
+    path = root / "build" / "theme_validation.csv"
+    old = pd.read_csv(path).drop(columns=["reason_codes", "scope_flag_codes", "perspective_flag_codes"])
+    old.to_csv(path, index=False)
+    wb = load_workbook(make_templates(root).monitoring)
+    themes = {r[0]: r for r in wb["Teemat"].iter_rows(min_row=2, values_only=True)}
+    assert themes["T2"][3] == old.set_index("theme").loc["T2", "reasons"]
+    assert themes["T2"][3].startswith("coverage 13/14 interviewees (93%)")
 
 
 def test_monitoring_without_analysis_says_not_assessed(tmp_path):

@@ -24,6 +24,17 @@ GOAL_COLUMNS = ["goal_id", "theme", "goal", "verdict", "n_support", "n_question"
 LEDGER_COLUMNS = ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group", "stage",
                   "score", "quote"]
 
+#: The verdicts' reasons and flags (and the perspective notes) as structured data (JSON lists of
+#: ``codesign.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them after the contract columns; the English text
+#: columns are rendered from them (``codesign.i18n.render_reasons``). They are not required, so tables of an
+#: older build (text only) still read: ``codesign.analysis_tables.reasons_text`` falls back to the text.
+REASON_CODE_COLUMNS: dict[str, dict[str, str]] = {
+    "theme_validation": {"scope_flags": "scope_flag_codes", "perspective_flags": "perspective_flag_codes",
+                         "reasons": "reason_codes"},
+    "goal_validation": {"reasons": "reason_codes"},
+    "perspective": {"note": "note_codes"},
+}
+
 #: Contract columns of each artifact, by artifact name (``build/<name>.csv``).
 CONTRACT: dict[str, list[str]] = {
     "topics": TOPIC_COLUMNS, "emergent_topics": TOPIC_COLUMNS, "topic_assignments": ASSIGNMENT_COLUMNS,

@@ -25,6 +25,7 @@ supports when they endorse more often than they doubt, otherwise they question. 
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -32,15 +33,28 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..i18n import reason, render_reasons
+from .columns import (GOAL_COLUMNS, LEDGER_COLUMNS, PERSPECTIVE_COLUMNS, REASON_CODE_COLUMNS, SUBCODE_COLUMNS,
+                      THEME_COLUMNS)
 from .inputs import AnalysisInputs, signal_hits
 from .params import AnalysisParams
 
-from .columns import GOAL_COLUMNS, LEDGER_COLUMNS, PERSPECTIVE_COLUMNS, SUBCODE_COLUMNS, THEME_COLUMNS
-
+THEME_CODES = list(REASON_CODE_COLUMNS["theme_validation"].values())
+GOAL_CODES = list(REASON_CODE_COLUMNS["goal_validation"].values())
 THEME_EXTRA = ["n_interviewees", "n_discussing", "n_scope_critics", "scope_segments", "near_emergent_topics"]
 SUBCODE_EXTRA = ["silent"]
+PERSPECTIVE_CODES = list(REASON_CODE_COLUMNS["perspective"].values())
 PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "small_n", "flag"]
 GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids"]
+
+
+def _reason_columns(table: str, **reasons: list[dict]) -> dict[str, str]:
+    """The text column (English, rendered) and the JSON column of each structured reason list of a row."""
+    out = {}
+    for text_column, reasons_list in reasons.items():
+        out[text_column] = render_reasons(reasons_list, "en")
+        out[REASON_CODE_COLUMNS[table][text_column]] = json.dumps(reasons_list, ensure_ascii=False)
+    return out
 
 
 def _voice(row) -> str:
@@ -103,20 +117,21 @@ def perspective(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataFrame:
             challenge = float(np.mean(["HAASTE" in x for x in g_seg["codes"]])) if len(g_seg) else np.nan
             if len(members) >= params.perspective_min_n and len(rest) >= params.perspective_min_n:
                 test, p = "fisher_exact", float(stats.fisher_exact([[a, b], [c, d]])[1])
-                note = f"{a}/{len(members)} vs {c}/{len(rest)} of the other interviewees"
+                note = [reason("perspective_tested", n=a, of=len(members), n_rest=c, of_rest=len(rest))]
             else:
                 test, p = "descriptive", np.nan
-                note = f"n={len(members)}: too few interviewees to test; {a}/{len(members)} discuss it"
+                note = [reason("perspective_descriptive", n=a, of=len(members))]
             gap = abs(share - share_rest) if members and rest else 0.0
             flag = bool((not np.isnan(p) and p < params.alpha) or gap >= params.perspective_gap)
             rows.append({"theme": theme, "group": group, "n_interviewees": len(members), "n_discussing": a,
-                         "share": share, "test": test, "p_value": p, "note": note, "share_rest": share_rest,
+                         "share": share, "test": test, "p_value": p, **_reason_columns("perspective", note=note),
+                         "share_rest": share_rest,
                          "challenge_share": challenge, "small_n": len(members) < params.perspective_min_n,
                          "flag": flag})
-    return pd.DataFrame(rows, columns=PERSPECTIVE_COLUMNS + PERSPECTIVE_EXTRA)
+    return pd.DataFrame(rows, columns=PERSPECTIVE_COLUMNS + PERSPECTIVE_CODES + PERSPECTIVE_EXTRA)
 
 
-def _survey_flags(theme: str, priorities: pd.DataFrame | None, params: AnalysisParams) -> list[str]:
+def _survey_flags(theme: str, priorities: pd.DataFrame | None, params: AnalysisParams) -> list[dict]:
     """Groups that rank the theme's alternatives far apart in the survey."""
     if priorities is None or priorities.empty:
         return []
@@ -125,9 +140,11 @@ def _survey_flags(theme: str, priorities: pd.DataFrame | None, params: AnalysisP
     for alt, rows in part.groupby("alternative"):
         hi, lo = rows.loc[rows["position"].idxmin()], rows.loc[rows["position"].idxmax()]
         if lo["position"] - hi["position"] >= params.perspective_rank_gap:
-            def who(r):
-                return f"{r['group']} (n={r['n_respondents']}{', small n' if r['small_n'] else ''})"
-            flags.append(f"survey {alt}: position {hi['position']} for {who(hi)} vs {lo['position']} for {who(lo)}")
+            flags.append(reason("flag_survey_rank_gap", alternative=alt,
+                                high_position=int(hi["position"]), high_group=hi["group"],
+                                high_n=int(hi["n_respondents"]), high_small=bool(hi["small_n"]),
+                                low_position=int(lo["position"]), low_group=lo["group"],
+                                low_n=int(lo["n_respondents"]), low_small=bool(lo["small_n"])))
     return flags
 
 
@@ -158,40 +175,42 @@ def validate_themes(inputs: AnalysisInputs, params: AnalysisParams, topics: pd.D
         near = []
         if topics is not None and not topics.empty:
             em = topics[topics["emergent"]]
-            near = [f"{int(r.topic_id)} ({r.label})" for r in em.itertuples()
+            near = [{"id": int(r.topic_id), "label": str(r.label)} for r in em.itertuples()
                     if r.nearest_theme == theme and r.nearest_theme_similarity >= params.emergent_near_similarity]
         scope_flags = []
         if scope_challenged:
-            scope_flags.append(f"catch_all: {len(known_critics)} of {len(voicing)} participants")
+            scope_flags.append(reason("flag_catch_all", n=len(known_critics), of=len(voicing)))
         if silent:
-            scope_flags.append("silent_subcodes: " + ",".join(silent))
+            scope_flags.append(reason("flag_silent_subcodes", subcodes=silent))
         if near:
-            scope_flags.append("near_emergent: " + ", ".join(near))
+            scope_flags.append(reason("flag_near_emergent", topics=near))
         p = persp[(persp["theme"] == theme) & persp["flag"]]
-        persp_flags = [f"{r.group}: {r.n_discussing}/{r.n_interviewees} interviewees vs {r.share_rest:.0%} of others"
-                       f" ({'p=%.3f' % r.p_value if r.test == 'fisher_exact' else 'descriptive'})" for r in p.itertuples()]
+        persp_flags = [reason("flag_perspective_tested", group=r.group, n=r.n_discussing, of=r.n_interviewees,
+                              share_rest=r.share_rest, p=r.p_value) if r.test == "fisher_exact" else
+                       reason("flag_perspective_descriptive", group=r.group, n=r.n_discussing, of=r.n_interviewees,
+                              share_rest=r.share_rest) for r in p.itertuples()]
         persp_flags += _survey_flags(theme, priorities, params)
 
-        reasons = [f"coverage {len(discussing)}/{len(interviewees)} interviewees ({coverage:.0%})"]
+        reasons = [reason("coverage", n=len(discussing), of=len(interviewees), share=coverage)]
         if coverage < params.min_coverage:
             verdict = "not_supported"
-            reasons.append(f"coverage below min_coverage {params.min_coverage:.0%}")
+            reasons.append(reason("below_min_coverage", threshold=params.min_coverage))
         elif coverage < params.confirm_coverage or scope_challenged:
             verdict = "needs_refinement"
             if coverage < params.confirm_coverage:
-                reasons.append(f"coverage below confirm_coverage {params.confirm_coverage:.0%}")
+                reasons.append(reason("below_confirm_coverage", threshold=params.confirm_coverage))
             if scope_challenged:
-                reasons.append(f"{len(known_critics)} of the {len(voicing)} participants voicing it call the scope a "
-                               f"catch-all or propose splitting it (≥ {critics_needed}: scope_min_participants "
-                               f"{params.scope_min_participants}, scope_min_share {params.scope_min_share:.0%})")
+                reasons.append(reason("scope_challenged", n=len(known_critics), of=len(voicing),
+                                      needed=critics_needed, min_participants=params.scope_min_participants,
+                                      min_share=params.scope_min_share))
         else:
             verdict = "confirmed"
-            reasons.append(f"coverage ≥ confirm_coverage {params.confirm_coverage:.0%}, no scope challenge")
+            reasons.append(reason("coverage_confirmed", threshold=params.confirm_coverage))
         if silent:
-            reasons.append("subcodes voiced by fewer than %d participants: %s" % (params.subcode_min_participants,
-                                                                                   ", ".join(silent)))
+            reasons.append(reason("silent_subcodes", min_participants=params.subcode_min_participants,
+                                  subcodes=silent))
         if near:
-            reasons.append("emergent topics close to the theme: " + ", ".join(near))
+            reasons.append(reason("near_emergent", topics=near))
         # evidence: each interviewee's first segment on the theme, and every scope challenge
         first = theme_seg[theme_seg["stage"] == "interview"].dropna(subset=["participant"]).groupby("participant").head(1)
         for _, r in first.iterrows():
@@ -203,13 +222,14 @@ def validate_themes(inputs: AnalysisInputs, params: AnalysisParams, topics: pd.D
             ledger.add(theme, "theme", verdict, "perspective", r, 1.0)
         rows.append({"theme": theme, "label": labels.get(theme, inputs.codebook[theme].label), "verdict": verdict,
                      "coverage": round(coverage, 4), "subcodes_voiced": ";".join(voiced),
-                     "subcodes_silent": ";".join(silent), "scope_flags": "; ".join(scope_flags),
-                     "perspective_flags": "; ".join(persp_flags), "reasons": "; ".join(reasons),
+                     "subcodes_silent": ";".join(silent),
+                     **_reason_columns("theme_validation", scope_flags=scope_flags, perspective_flags=persp_flags,
+                                       reasons=reasons),
                      "n_interviewees": len(interviewees), "n_discussing": len(discussing),
                      "n_scope_critics": len(known_critics), "scope_segments": ";".join(seg.iloc[i]["segment_id"]
                                                                                        for i, _ in scope_rows),
-                     "near_emergent_topics": "; ".join(near)})
-    return pd.DataFrame(rows, columns=THEME_COLUMNS + THEME_EXTRA)
+                     "near_emergent_topics": "; ".join(f"{t['id']} ({t['label']})" for t in near)})
+    return pd.DataFrame(rows, columns=THEME_COLUMNS + THEME_CODES + THEME_EXTRA)
 
 
 def goal_stance(codes: frozenset, seq: list[frozenset], params: AnalysisParams,
@@ -308,26 +328,26 @@ def goal_evidence(inputs: AnalysisInputs, params: AnalysisParams, theme
     return out
 
 
-def goal_verdict(s: int, q: int, r: int, n: int, params: AnalysisParams) -> tuple[str, list[str]]:
-    """Verdict from the distinct voices supporting (s), questioning (q) and refining (r) a goal, of n voices."""
-    reasons = [f"{n} participants spoke to the goal: {s} support it, {q} question it, {r} propose another target "
-               f"or measure"]
+def goal_verdict(s: int, q: int, r: int, n: int, params: AnalysisParams) -> tuple[str, list[dict]]:
+    """Verdict and its structured reasons from the distinct voices supporting (s), questioning (q) and refining
+    (r) a goal, of n voices."""
+    reasons = [reason("goal_voices", n=n, support=s, question=q, refine=r)]
     if n < params.goal_min_voices:
-        return "insufficient_evidence", reasons + [f"fewer than goal_min_voices {params.goal_min_voices}"]
+        return "insufficient_evidence", reasons + [reason("goal_too_few_voices", threshold=params.goal_min_voices)]
     qs, ss, rs = q / n, s / n, r / n
     if qs >= params.goal_unsupported_question_share and ss <= params.goal_max_support_share:
-        return "not_supported", reasons + [
-            f"questioning share {qs:.0%} ≥ goal_unsupported_question_share {params.goal_unsupported_question_share:.0%}"
-            f" and supporting share {ss:.0%} ≤ goal_max_support_share {params.goal_max_support_share:.0%}"]
+        return "not_supported", reasons + [reason(
+            "goal_unsupported", question_share=qs, question_threshold=params.goal_unsupported_question_share,
+            support_share=ss, support_threshold=params.goal_max_support_share)]
     why = []
     if qs >= params.goal_refine_question_share:
-        why.append(f"questioning share {qs:.0%} ≥ goal_refine_question_share {params.goal_refine_question_share:.0%}"
-                   f" (supporting share {ss:.0%})")
+        why.append(reason("goal_questioned", question_share=qs, threshold=params.goal_refine_question_share,
+                          support_share=ss))
     if rs >= params.goal_refine_share:
-        why.append(f"refining share {rs:.0%} ≥ goal_refine_share {params.goal_refine_share:.0%}")
+        why.append(reason("goal_refined", refine_share=rs, threshold=params.goal_refine_share))
     if why:
         return "needs_refinement", reasons + why
-    return "confirmed", reasons + [f"supporting share {ss:.0%}; questioned and refined by too few to doubt it"]
+    return "confirmed", reasons + [reason("goal_confirmed", support_share=ss)]
 
 
 def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledger) -> pd.DataFrame:
@@ -365,10 +385,11 @@ def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledge
                          "n_support": counts["support"], "n_question": counts["question"],
                          "n_refine": counts["refine"],
                          "n_participants": len({v for v in per_voice if not v.startswith("anon:")}),
-                         "reasons": "; ".join(reasons), "voices_support": s, "voices_question": q,
+                         **_reason_columns("goal_validation", reasons=reasons),
+                         "voices_support": s, "voices_question": q,
                          "voices_refine": r, "support_share": s / n if n else np.nan,
                          "segment_ids": ";".join(seg.iloc[i]["segment_id"] for i, *_ in evidence)})
-    return pd.DataFrame(rows, columns=GOAL_COLUMNS + GOAL_EXTRA)
+    return pd.DataFrame(rows, columns=GOAL_COLUMNS + GOAL_CODES + GOAL_EXTRA)
 
 
 def emergent_ledger(inputs: AnalysisInputs, topics: pd.DataFrame, assignments: pd.DataFrame, ledger: Ledger,
