@@ -305,13 +305,14 @@ def test_triangulation_shares_and_strength():
 # --- topics ----------------------------------------------------------------------------------------------
 
 def _topic_corpus():
-    """Three well-separated clusters of 16 segments; the third has no theme code (a gap in the codebook)."""
+    """Four well-separated clusters of 16 segments; the third has no theme code (a gap in the codebook), the
+    fourth no code at all (small talk)."""
     rng = np.random.default_rng(1)
     vocab = [["matkailu", "turisti", "hotelli", "rinne"], ["asunto", "vuokra", "tontti", "rakentaa"],
-             ["sähkökatko", "varavoima", "vesihuolto", "ambulanssi"]]
-    codes = ["T1", "T2", "HAASTE"]
+             ["sähkökatko", "varavoima", "vesihuolto", "ambulanssi"], ["pulla", "kahvi", "kiitos", "nauhuri"]]
+    codes = ["T1", "T2", "HAASTE", ""]
     dim, rows, vectors = 12, [], []
-    for c in range(3):
+    for c in range(4):
         centre = np.zeros(dim)
         centre[c] = 5.0
         for k in range(16):
@@ -333,13 +334,15 @@ def test_topics_are_deterministic_and_find_the_uncoded_cluster():
     pd.testing.assert_frame_equal(first, second)
     pd.testing.assert_frame_equal(assign_first, assign_second)
     real = first[first["topic_id"] >= 0]
-    assert len(real) == 3
+    assert len(real) == 4
+    small_talk = real[real["top_terms"].str.contains("pulla")].iloc[0]
+    assert small_talk["coded_share"] == 0 and small_talk["no_theme_share"] == 1 and not small_talk["emergent"]
     emergent = real[real["emergent"]]
     assert len(emergent) == 1
     row = emergent.iloc[0]
     assert set(row["top_terms"].split(";")[:4]) == {"sähkökatko", "varavoima", "vesihuolto", "ambulanssi"}
     assert row["n_participants"] == 5 and row["best_theme_overlap"] == 0
-    assert set(real.loc[~real["emergent"], "best_code"]) == {"T1", "T2"}
+    assert set(real.loc[~real["emergent"] & (real["coded_share"] > 0), "best_code"]) == {"T1", "T2"}
     assert set(assign_first["segment_id"]) == set(inputs.segments["segment_id"])
 
 

@@ -78,6 +78,7 @@ class AnalysisParams:
     emergent_max_overlap: float = 0.35        # best theme's share of the topic's segments must be below
     emergent_min_uncovered: float = 0.5       # share of the topic's segments with no theme code at all
     emergent_min_coherence: float = 0.55      # mean cosine of a topic's segments to its centroid
+    emergent_min_coded: float = 0.5           # share of the topic's segments carrying any code (small talk: none)
     # --- triangulation
     stage_min_segments: int = 2               # a theme counts as voiced in a stage / group from this many
     group_min_participants: int = 2           # … and from this many distinct participants of a group
@@ -175,7 +176,7 @@ def _warn_unknown(name: str, values: dict, where: str, known: list[str]) -> None
 
 
 def _check(params: AnalysisParams) -> None:
-    for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share", "emergent_max_overlap", "confirm_coverage", "min_coverage", "goal_max_support_share",
+    for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share", "emergent_max_overlap", "emergent_min_coded", "confirm_coverage", "min_coverage", "goal_max_support_share",
                  "goal_unsupported_question_share", "goal_refine_question_share", "goal_refine_share", "alpha"):
         if not 0 <= getattr(params, name) <= 1:
             raise InputError("parameters", f"{name} must be between 0 and 1, not {getattr(params, name)}")

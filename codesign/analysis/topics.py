@@ -16,7 +16,7 @@ from .params import AnalysisParams
 from .columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
 
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
-                 "n_interviewees", "stages", "no_theme_share"]
+                 "n_interviewees", "stages", "no_theme_share", "coded_share"]
 
 
 def stop_words(params: AnalysisParams) -> list[str]:
@@ -161,6 +161,10 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
     themes = inputs.theme_ids
     matchable = themes + [c.id for t in themes for c in inputs.subcodes(t)]
     centroids = code_centroids(inputs, matchable)
+    # The coders mark what a segment says (strength, challenge, suggestion…) even where no theme fits; small
+    # talk at the start and end of an interview carries no code at all. Only a coding with such codes can
+    # tell the two apart, so without them the rule is skipped.
+    statement_codes = any(s - set(matchable) for s in seg["codes"])
     rows = []
     for topic_id in sorted(set(topic_of)):
         members = idx[topic_of == topic_id]
@@ -177,10 +181,12 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
         words = (rerank_terms(candidates, _unit(unit_vectors[unit_topic == topic_id].mean(0)), word_vector, params)
                  if topic_id >= 0 and inputs.vectorise is not None else candidates[: params.top_terms])
         n_participants = part["participant"].dropna().nunique()
+        coded_share = float(np.mean([bool(s) for s in code_sets]))
         emergent = bool(topic_id >= 0 and n_participants >= sizes["emergent_min_participants"]
                         and overlap[best_theme] < params.emergent_max_overlap
                         and float(np.mean([not (s & set(themes)) for s in code_sets])) >= params.emergent_min_uncovered
-                        and coherence >= params.emergent_min_coherence)
+                        and coherence >= params.emergent_min_coherence
+                        and (not statement_codes or coded_share >= params.emergent_min_coded))
         rows.append({
             "topic_id": int(topic_id), "label": "(outliers)" if topic_id < 0 else ", ".join(words[:3]),
             "top_terms": ";".join(words), "n_segments": len(members), "n_participants": int(n_participants),
@@ -192,6 +198,7 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
             "n_interviewees": int(part.loc[part["stage"] == "interview", "participant"].dropna().nunique()),
             "stages": ";".join(sorted(part["stage"].unique())),
             "no_theme_share": round(float(np.mean([not (s & set(themes)) for s in code_sets])), 4),
+            "coded_share": round(coded_share, 4),
         })
     table = pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
     table.attrs["sizes"] = sizes
