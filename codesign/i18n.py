@@ -325,7 +325,6 @@ LABELS: dict[str, dict[str, str]] = {
     "summary.flags": {"fi": "Huomiot", "en": "Notes"},
     "summary.scope": {"fi": "rajaus", "en": "scope"},
     "summary.perspective": {"fi": "näkökulma", "en": "perspective"},
-    "summary.silent": {"fi": "alateemat, joista ei puhuttu", "en": "subcodes nobody voiced"},
     "summary.quotes": {"fi": "Osallistujien sanoin", "en": "In the participants' words"},
     "summary.no_goals": {"fi": "Teeman tavoitteita ei ole arvioitu.", "en": "No goal of this theme was assessed."},
     "summary.quote_source": {"fi": "{segment} ({group}, {stage})", "en": "{segment} ({group}, {stage})"},

@@ -164,8 +164,8 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
                                                      verdict=verdict_label(theme.verdict, language)), level=1)
         if not _blank(theme.reasons):
             doc.add_paragraph(redact(str(theme.reasons)))
-        flags = [(text("scope"), _str(theme.scope_flags)), (text("perspective"), _str(theme.perspective_flags)),
-                 (text("silent"), _str(theme.subcodes_silent).replace(";", ", "))]
+        # the scope flags name the silent subcodes already
+        flags = [(text("scope"), _str(theme.scope_flags)), (text("perspective"), _str(theme.perspective_flags))]
         flags = [f"{name}: {value}" for name, value in flags if value]
         if flags:
             doc.add_paragraph(f"{text('flags')}: " + "; ".join(flags)).runs[0].italic = True
