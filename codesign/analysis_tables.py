@@ -77,6 +77,12 @@ def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "
                      index=frame.index, dtype=object)
 
 
+def with_reasons_in(frame: pd.DataFrame, table: str, language: str = "fi") -> pd.DataFrame:
+    """``frame`` with every reasons, flags or note column of ``table`` (``REASON_CODE_COLUMNS``) as text in
+    ``language`` (``reasons_text``): what a report or deliverable shows."""
+    return frame.assign(**{c: reasons_text(frame, table, c, language) for c in REASON_CODE_COLUMNS[table]})
+
+
 def interval(value, low, high, percent: bool = False) -> str:
     """``0.64 (0.55–0.73)`` or ``64 % (55–73 %)``; an empty part gives ""."""
     if any(v is None or v != v for v in (value, low, high)):

@@ -15,7 +15,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from .analysis_tables import read_tables, reasons_text
+from .analysis_tables import read_tables, with_reasons_in
 from .errors import InputError
 from .i18n import LANGUAGES, t, verdict_label
 from .leakcheck import check_project_files
@@ -117,9 +117,8 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
 
     tables = read_tables(project.build_dir, TABLES, str(project.root))
     themes, goals = tables["theme_validation"], tables["goal_validation"]
-    themes = themes.assign(**{c: reasons_text(themes, "theme_validation", c, language)
-                              for c in ("reasons", "scope_flags", "perspective_flags")})
-    goals = goals.assign(reasons=reasons_text(goals, "goal_validation", "reasons", language))
+    themes = with_reasons_in(themes, "theme_validation", language)
+    goals = with_reasons_in(goals, "goal_validation", language)
     priorities, stages, ledger = tables["survey_priorities"], tables["triangulation_stage"], tables["evidence_ledger"]
     # Text that did not pass the pseudonymiser (labels, goals, reasons) loses the names the corpus replaces.
     redact = KeyTable.load(project.private_dir / KEYS_FILE).redact

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .analysis_tables import read_table, reasons_text
+from .analysis_tables import read_table, with_reasons_in
 from .errors import InputError
 from .i18n import verdict_label
 from .leakcheck import check_project_files
@@ -82,11 +82,9 @@ def _verdicts(project: Project) -> tuple[dict, dict, bool]:
     themes = read_table(project.build_dir, "theme_validation", label, required=False)
     goals = read_table(project.build_dir, "goal_validation", label, required=False)
     theme_map = {} if themes is None else {
-        str(theme): (str(verdict), reasons) for theme, verdict, reasons in
-        zip(themes["theme"], themes["verdict"], reasons_text(themes, "theme_validation", "reasons", "fi"))}
+        str(r.theme): (str(r.verdict), r.reasons) for r in with_reasons_in(themes, "theme_validation").itertuples()}
     goal_map = {} if goals is None else {
-        str(goal): (str(verdict), reasons) for goal, verdict, reasons in
-        zip(goals["goal_id"], goals["verdict"], reasons_text(goals, "goal_validation", "reasons", "fi"))}
+        str(r.goal_id): (str(r.verdict), r.reasons) for r in with_reasons_in(goals, "goal_validation").itertuples()}
     return theme_map, goal_map, themes is not None or goals is not None
 
 
