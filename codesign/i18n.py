@@ -501,9 +501,15 @@ def _plain(value):
 
 def reason(key: str, **values) -> dict:
     """One structured reason or flag: its key (of ``REASONS``) and the values its wording needs."""
+    _wording(key)
+    return {"key": key, **{name: _plain(v) for name, v in values.items()}}
+
+
+def _wording(key) -> dict[str, str]:
+    """The fi and en wording of a reason key; an unknown key is an error that says where to add it."""
     if key not in REASONS:
         raise ValueError(f"unknown reason key {key!r}: add its fi and en wording to codesign.i18n.REASONS")
-    return {"key": key, **{name: _plain(v) for name, v in values.items()}}
+    return REASONS[key]
 
 
 def _percent(share: float, language: str) -> str:
@@ -540,10 +546,9 @@ class _ReasonFormatter(string.Formatter):
 
     def render(self, item: dict) -> str:
         key = item.get("key") if isinstance(item, dict) else None
-        if key not in REASONS:
-            raise ValueError(f"unknown reason key {key!r}: add its fi and en wording to codesign.i18n.REASONS")
+        wording = _wording(key)[self.language]
         try:
-            return self.format(REASONS[key][self.language], **item)
+            return self.format(wording, **item)
         except KeyError as missing:
             raise ValueError(f"reason {key!r} lacks the value {missing.args[0]!r} its wording needs") from None
 
