@@ -31,10 +31,10 @@ sys.path.insert(0, str(REPO))
 from codesign.analysis import _Timer, run_analyses  # noqa: E402
 from codesign.analysis.inputs import AnalysisInputs, add_nlp, read_inputs  # noqa: E402
 from codesign.analysis.params import resolve_params  # noqa: E402
-from codesign.coding import CODER_EXCLUDE  # noqa: E402
-from codesign.finnish import DocCache  # noqa: E402
-from codesign.nlp import load_pipeline  # noqa: E402
-from codesign.project import load_project  # noqa: E402
+from codesign.coding.step import CODER_EXCLUDE  # noqa: E402
+from codesign.nlp.finnish import DocCache  # noqa: E402
+from codesign.nlp.pipeline import load_pipeline  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
 
 PARTS = ["topics", "survey", "triangulation", "validation"]
 

@@ -2,10 +2,10 @@
 
     .venv/bin/python benchmarks/bench_coder.py [PROJECT]
 
-1. Leave-one-interview-out evaluation (codesign.evaluate): the hybrid coder, each of its parts alone and
+1. Leave-one-interview-out evaluation (codesign.coding.evaluate): the hybrid coder, each of its parts alone and
    two baselines, against the reference coding, beside the double-coding agreement; printed as a Markdown
    table (the one in docs/coder.md).
-   Beside it the ranking ceiling of the hybrid (codesign.evaluate.ranking_ceiling): its ROC AUC on the
+   Beside it the ranking ceiling of the hybrid (codesign.coding.evaluate.ranking_ceiling): its ROC AUC on the
    held-out turns and the best κ any cut-off could give, chosen on the answers — an upper bound for
    threshold tuning, not a result.
 2. Coding the project cold (empty NLP cache, no trained model) and warm (cache filled), and the raw spaCy
@@ -24,11 +24,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.coding import CODER_EXCLUDE, code_project  # noqa: E402
-from codesign.coder import label_matrix  # noqa: E402
-from codesign.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
-from codesign.ingest import ingest, read_segments  # noqa: E402
-from codesign.nlp import load_pipeline  # noqa: E402
+from codesign.coding.step import CODER_EXCLUDE, code_project  # noqa: E402
+from codesign.coding.model import label_matrix  # noqa: E402
+from codesign.coding.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
+from codesign.ingest.step import ingest, read_segments  # noqa: E402
+from codesign.nlp.pipeline import load_pipeline  # noqa: E402
 
 THEMES = ["T1", "T2", "T3", "T4", "T5"]
 STATEMENTS = ["VAHVUUS", "HAASTE", "EHDOTUS", "TAVOITE"]

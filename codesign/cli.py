@@ -6,12 +6,12 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import CodesignError, InputError, LeakError, SetupError
+from codesign._version import __version__
+from codesign.core.errors import CodesignError, InputError, LeakError, SetupError
 
 
 def _cmd_ingest(args) -> int:
-    from .ingest import ingest
+    from codesign.ingest.step import ingest
 
     result = ingest(args.project)
     frame = result.segments
@@ -32,11 +32,11 @@ def _cmd_ingest(args) -> int:
 
 
 def _cmd_leak_check(args) -> int:
-    from .ingest import KEYS_FILE
-    from .leakcheck import check_outputs
-    from .project import load_project
-    from .pseudonymise import KeyTable
-    from .register import load_register
+    from codesign.ingest.step import KEYS_FILE
+    from codesign.privacy.leakcheck import check_outputs
+    from codesign.core.project import load_project
+    from codesign.privacy.pseudonymise import KeyTable
+    from codesign.core.register import load_register
 
     project = load_project(args.project)
     register = load_register(project.register_path, project.groups)
@@ -49,7 +49,7 @@ def _cmd_leak_check(args) -> int:
 
 
 def _cmd_code(args) -> int:
-    from .coding import code_project
+    from codesign.coding.step import code_project
 
     codings = code_project(args.project)
     if not args.quiet:
@@ -88,8 +88,8 @@ def _read_classify_input(handle, name: str) -> list[tuple[str, str]]:
 def _cmd_classify(args) -> int:
     import io
 
-    from .coding import classify_texts
-    from .project import load_project
+    from codesign.coding.step import classify_texts
+    from codesign.core.project import load_project
 
     if args.file and args.file != "-":
         path = Path(args.file)
@@ -118,7 +118,7 @@ def _cmd_classify(args) -> int:
 
 
 def _cmd_agreement(args) -> int:
-    from .agreement import agreement_table, read_coding
+    from codesign.coding.agreement import agreement_table, read_coding
 
     paths = [Path(args.a), Path(args.b)]
     first, second = (read_coding(p, project=args.project) for p in paths)
@@ -131,7 +131,7 @@ def _cmd_agreement(args) -> int:
 
 
 def _cmd_export_qdpx(args) -> int:
-    from .qdpx import export_qdpx
+    from codesign.outputs.qdpx import export_qdpx
 
     # One positional means OUT (the default project); two mean PROJECT OUT.
     project, out = (None, args.first) if args.second is None else (args.first, args.second)
@@ -142,7 +142,7 @@ def _cmd_export_qdpx(args) -> int:
 
 
 def _cmd_import_qdpx(args) -> int:
-    from .qdpx import coding_table, import_qdpx
+    from codesign.outputs.qdpx import coding_table, import_qdpx
 
     imported = import_qdpx(args.file, args.project)
     table = coding_table(imported)
@@ -158,7 +158,7 @@ def _cmd_import_qdpx(args) -> int:
 
 
 def _cmd_templates(args) -> int:
-    from .templates import make_templates
+    from codesign.outputs.templates import make_templates
 
     result = make_templates(args.project, args.output)
     if not args.quiet:
@@ -172,7 +172,7 @@ def _cmd_templates(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .summary import write_summary
+    from codesign.outputs.summary import write_summary
 
     path = write_summary(args.project, args.output, language=args.language)
     if not args.quiet:
@@ -183,8 +183,8 @@ def _cmd_summary(args) -> int:
 def _cmd_analyse(args) -> int:
     import json
 
-    from .analysis import REPORT, analyse
-    from .project import load_project
+    from codesign.analysis import REPORT, analyse
+    from codesign.core.project import load_project
 
     project = load_project(args.project)
     tables = analyse(project, dict(args.param or []))
@@ -204,7 +204,7 @@ def _cmd_analyse(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .build import EXIT_BUSY, BuildBusy, build, parse_cli_params
+    from codesign.build.pipeline import EXIT_BUSY, BuildBusy, build, parse_cli_params
 
     quiet = args.quiet or args.build_quiet
     if quiet:

@@ -8,10 +8,10 @@ import pytest
 from codesign.analysis import params as P
 from codesign.analysis import survey, topics, triangulation, validation
 from codesign.analysis.inputs import AnalysisInputs, Goal, ProgrammeTheme, signal_hits
-from codesign.codebook import Code, Codebook
+from codesign.coding.codebook import Code, Codebook
 from codesign.cli import main
-from codesign.errors import InputError
-from codesign.project import Alternative
+from codesign.core.errors import InputError
+from codesign.core.project import Alternative
 
 ALTS = [Alternative("A1", "Matkailu", "T1"), Alternative("A2", "Asuminen", "T2"), Alternative("A3", "Kaivos", None)]
 
@@ -214,7 +214,7 @@ def _emitted_reason_keys() -> set[str]:
 def test_every_reason_key_has_both_languages_with_the_same_values():
     import string
 
-    from codesign.i18n import LANGUAGES, REASONS
+    from codesign.core.i18n import LANGUAGES, REASONS
 
     emitted = _emitted_reason_keys()
     assert len(emitted) >= 15 and "coverage" in emitted and "goal_voices" in emitted
@@ -226,7 +226,7 @@ def test_every_reason_key_has_both_languages_with_the_same_values():
 
 
 def test_reasons_render_in_finnish_and_unknown_keys_are_named():
-    from codesign.i18n import reason, render_reasons
+    from codesign.core.i18n import reason, render_reasons
 
     reasons = [reason("coverage", n=9, of=14, share=np.float64(9 / 14)),
                reason("flag_perspective_tested", group="yrittäjä", n=np.int64(3), of=5, share_rest=0.2, p=0.0123),
@@ -249,8 +249,8 @@ def test_english_columns_are_the_english_rendering_of_the_structured_reasons():
     import json
 
     from codesign.analysis.columns import REASON_CODE_COLUMNS
-    from codesign.analysis_tables import reasons_text
-    from codesign.i18n import render_reasons
+    from codesign.analysis.tables import reasons_text
+    from codesign.core.i18n import render_reasons
 
     inputs, params = _corpus(), P.AnalysisParams()
     subcodes = validation.subcode_coverage(inputs, params)
@@ -378,7 +378,7 @@ def test_params_from_report_and_command_line():
 
 
 def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
-    from codesign.yamlio import load_yaml
+    from codesign.core.yamlio import load_yaml
 
     path = tmp_path / "project.yml"
     path.write_text("name: x\nreport:\n  language: fi\n  min_coverag: 0.2\n  zzz_qqq: 1\n", encoding="utf-8")
@@ -394,7 +394,8 @@ def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
 
 
 def test_deliverables_read_the_contract_columns_defined_once():
-    from codesign import analysis_tables, i18n
+    from codesign.analysis import tables as analysis_tables
+    from codesign.core import i18n
     from codesign.analysis import ARTIFACTS
     from codesign.analysis.columns import CONTRACT
 
@@ -414,8 +415,8 @@ def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
 @pytest.fixture(scope="module")
 def analysed_demo(demo_copy):
     from codesign.analysis import analyse
-    from codesign.coding import code_project
-    from codesign.ingest import ingest
+    from codesign.coding.step import code_project
+    from codesign.ingest.step import ingest
 
     build = demo_copy / "build"
     if not (build / "segments.parquet").is_file():

@@ -11,11 +11,11 @@ import pytest
 from scipy import sparse
 
 from codesign.cli import main
-from codesign.codebook import from_qdc, load_codebook, to_qdc
-from codesign.coder import LexiconMatcher, Unit, label_matrix
-from codesign.errors import InputError
-from codesign.finnish import base_forms, words
-from codesign.nlp import load_pipeline
+from codesign.coding.codebook import from_qdc, load_codebook, to_qdc
+from codesign.coding.model import LexiconMatcher, Unit, label_matrix
+from codesign.core.errors import InputError
+from codesign.nlp.finnish import base_forms, words
+from codesign.nlp.pipeline import load_pipeline
 
 from conftest import DEMO, SHARED
 
@@ -151,7 +151,7 @@ def test_label_matrix():
 
 
 def test_context_is_the_interviewers_question_even_when_only_participant_turns_are_coded():
-    from codesign.coder import context_texts
+    from codesign.coding.model import context_texts
 
     segments = pd.DataFrame({
         "segment_id": ["H1-1", "H1-2", "H1-3", "W-1"], "source_id": ["H1", "H1", "H1", "W"], "turn": [1, 2, 3, 1],
@@ -163,7 +163,7 @@ def test_context_is_the_interviewers_question_even_when_only_participant_turns_a
 
 
 def test_supervised_regularisation_is_chosen_on_training_folds_only():
-    from codesign.coder import SupervisedModel
+    from codesign.coding.model import SupervisedModel
 
     rng = np.random.default_rng(1)
     target = rng.integers(0, 2, 300)
@@ -181,8 +181,8 @@ def test_supervised_regularisation_is_chosen_on_training_folds_only():
 
 @pytest.fixture(scope="module")
 def coded_demo(demo_copy):
-    from codesign.coding import code_project
-    from codesign.ingest import ingest
+    from codesign.coding.step import code_project
+    from codesign.ingest.step import ingest
 
     if not (demo_copy / "build" / "segments.parquet").is_file():
         ingest(demo_copy)
@@ -249,7 +249,7 @@ def test_agreement_command(capsys):
 
 @pytest.mark.slow
 def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
-    from codesign.evaluate import leave_one_interview_out
+    from codesign.coding.evaluate import leave_one_interview_out
 
     root, _ = coded_demo
     themes = ["T1", "T2", "T3", "T4", "T5"]
@@ -264,7 +264,7 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
 
 def test_ranking_ceiling_is_the_best_kappa_over_all_cut_offs():
     import pandas as pd
-    from codesign.evaluate import ranking_ceiling
+    from codesign.coding.evaluate import ranking_ceiling
 
     truth = pd.DataFrame({"T1": [1, 1, 0, 0], "T2": [1, 0, 0, 0]})
     scores = pd.DataFrame({"T1": [0.9, 0.4, 0.6, 0.1], "T2": [0.8, 0.3, 0.2, 0.1]})

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from codesign.ingest import ingest, read_sources
-from codesign.leakcheck import planted_recall
-from codesign.project import load_project
-from codesign.readers import ReadContext
-from codesign.readers.survey import read_survey
-from codesign.register import load_register
+from codesign.ingest.step import ingest, read_sources
+from codesign.privacy.leakcheck import planted_recall
+from codesign.core.project import load_project
+from codesign.ingest.readers import ReadContext
+from codesign.ingest.readers.survey import read_survey
+from codesign.core.register import load_register
 
 from conftest import DEMO
 

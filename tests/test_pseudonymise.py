@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from codesign.cli import main
-from codesign.errors import LeakError, SetupError
-from codesign.ingest import KEYS_FILE, ingest
-from codesign.leakcheck import check_outputs
-from codesign.nlp import explain_load_error, load_pipeline
-from codesign.project import load_project
-from codesign.pseudonymise import KeyTable, Pseudonymiser, apply, valid_hetu
-from codesign.register import load_register
+from codesign.core.errors import LeakError, SetupError
+from codesign.ingest.step import KEYS_FILE, ingest
+from codesign.privacy.leakcheck import check_outputs
+from codesign.nlp.pipeline import explain_load_error, load_pipeline
+from codesign.core.project import load_project
+from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, valid_hetu
+from codesign.core.register import load_register
 
 
 @pytest.fixture(scope="module")

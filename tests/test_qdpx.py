@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from codesign.agreement import read_coding
+from codesign.coding.agreement import read_coding
 from codesign.cli import main
-from codesign.errors import InputError, LeakError
-from codesign.project import load_project
-from codesign.qdpx import USERS, coding_table, export_qdpx, guid, import_qdpx, read_qdpx
+from codesign.core.errors import InputError, LeakError
+from codesign.core.project import load_project
+from codesign.outputs.qdpx import USERS, coding_table, export_qdpx, guid, import_qdpx, read_qdpx
 
 from conftest import DEMO, SHARED, write_tiny_project
 
@@ -155,16 +155,16 @@ def test_round_trip_keeps_every_coding(coded_tiny, tmp_path):
 
 
 def test_export_needs_a_coded_build(tiny_project, tmp_path):
-    from codesign.errors import CodesignError
+    from codesign.core.errors import CodesignError
 
     with pytest.raises(CodesignError, match="run `codesign ingest"):
         export_qdpx(tiny_project, tmp_path / "x.qdpx")
 
 
 def test_leak_check_reads_inside_qdpx(coded_tiny, tmp_path):
-    from codesign.leakcheck import check_outputs
-    from codesign.pseudonymise import KeyTable
-    from codesign.register import load_register
+    from codesign.privacy.leakcheck import check_outputs
+    from codesign.privacy.pseudonymise import KeyTable
+    from codesign.core.register import load_register
 
     project = load_project(coded_tiny)
     register = load_register(project.register_path, project.groups)
@@ -373,8 +373,8 @@ def test_cli_export_import_and_agreement_on_a_qdpx(coded_tiny, tmp_path, capsys)
 
 @pytest.fixture(scope="module")
 def coded_demo_build(demo_copy):
-    from codesign.coding import code_project
-    from codesign.ingest import ingest
+    from codesign.coding.step import code_project
+    from codesign.ingest.step import ingest
 
     if not (demo_copy / "build" / "codings.parquet").is_file():
         ingest(demo_copy)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from codesign.errors import InputError
-from codesign.ingest import read_sources
-from codesign.project import load_project
-from codesign.readers import ReadContext
-from codesign.readers.survey import read_survey
-from codesign.readers.table import read_rows
-from codesign.readers.transcript import read_transcript
-from codesign.register import load_register
+from codesign.core.errors import InputError
+from codesign.ingest.step import read_sources
+from codesign.core.project import load_project
+from codesign.ingest.readers import ReadContext
+from codesign.ingest.readers.survey import read_survey
+from codesign.ingest.readers.table import read_rows
+from codesign.ingest.readers.transcript import read_transcript
+from codesign.core.register import load_register
 
 
 def _ctx(root):

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from codesign.cli import main
-from codesign.errors import InputError, LeakError
-from codesign.summary import write_summary
-from codesign.templates import make_templates
+from codesign.core.errors import InputError, LeakError
+from codesign.outputs.summary import write_summary
+from codesign.outputs.templates import make_templates
 
 from test_templates import make_project, register_names
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from ..project import Project, load_project
-from .inputs import AnalysisInputs, read_inputs
-from .params import AnalysisParams, resolve_params
+from codesign._version import __version__
+from codesign.core.project import Project, load_project
+from codesign.analysis.inputs import AnalysisInputs, read_inputs
+from codesign.analysis.params import AnalysisParams, resolve_params
 
 __all__ = ["analyse", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs", "ARTIFACTS", "REPORT"]
 
@@ -53,7 +53,7 @@ class _Timer:
 def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: list[str],
                  timer: _Timer | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis on already-read inputs; returns the tables by artifact name (nothing is written)."""
-    from . import survey, topics, triangulation, validation
+    from codesign.analysis import survey, topics, triangulation, validation
 
     timer = timer or _Timer()
     out: dict[str, pd.DataFrame] = {}
@@ -122,7 +122,7 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         except Exception:  # noqa: BLE001 - a version we cannot read is reported as unknown
             versions[module] = None
     themes = inputs.theme_ids
-    from .topics import theme_recovery
+    from codesign.analysis.topics import theme_recovery
     report = {
         "parameters": params.as_dict(),
         "inputs": {name: _sha(build / name) for name in ("segments.parquet", "codings.parquet",
@@ -144,10 +144,10 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
 
 def _leak_check(project: Project, paths: list[Path]) -> None:
     """The tables quote pseudonymised segments only; check them like every other output."""
-    from ..ingest import KEYS_FILE
-    from ..leakcheck import check_outputs
-    from ..pseudonymise import KeyTable
-    from ..register import load_register
+    from codesign.ingest.step import KEYS_FILE
+    from codesign.privacy.leakcheck import check_outputs
+    from codesign.privacy.pseudonymise import KeyTable
+    from codesign.core.register import load_register
 
     if not project.register_path.is_file():
         return

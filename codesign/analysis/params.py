@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..errors import InputError
+from codesign.core.errors import InputError
 
 log = logging.getLogger(__name__)
 

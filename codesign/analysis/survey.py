@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .params import AnalysisParams
+from codesign.analysis.params import AnalysisParams
 
-from .columns import AGREEMENT_COLUMNS, CHOICE_COLUMNS, LIKERT_COLUMNS, PRIORITY_COLUMNS  # noqa: F401 (re-exported)
+from codesign.analysis.columns import AGREEMENT_COLUMNS, CHOICE_COLUMNS, LIKERT_COLUMNS, PRIORITY_COLUMNS  # noqa: F401 (re-exported)
 ALL = "all"
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AnalysisInputs
-from .params import AnalysisParams
+from codesign.analysis.inputs import AnalysisInputs
+from codesign.analysis.params import AnalysisParams
 
-from .columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
+from codesign.analysis.columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
 
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
                  "n_interviewees", "stages", "no_theme_share", "coded_share"]
@@ -65,7 +65,7 @@ def topic_units(inputs: AnalysisInputs, idx: np.ndarray, params: AnalysisParams
     """What is clustered: each segment, or for a long turn its sentence units (``unit_words``), so that a
     concern raised in passing in a long interview answer can meet the same concern in a short note.
     Returns (segment row of each unit, its content lemmas, its content vectors)."""
-    from .inputs import sentence_units
+    from codesign.analysis.inputs import sentence_units
 
     rows, lemmas, vectors = [], [], []
     split = {}

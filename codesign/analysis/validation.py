@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..i18n import reason, render_reasons
-from .columns import (GOAL_COLUMNS, LEDGER_COLUMNS, PERSPECTIVE_COLUMNS, REASON_CODE_COLUMNS, SUBCODE_COLUMNS,
+from codesign.core.i18n import reason, render_reasons
+from codesign.analysis.columns import (GOAL_COLUMNS, LEDGER_COLUMNS, PERSPECTIVE_COLUMNS, REASON_CODE_COLUMNS, SUBCODE_COLUMNS,
                       THEME_COLUMNS)
-from .inputs import AnalysisInputs, signal_hits
-from .params import AnalysisParams
+from codesign.analysis.inputs import AnalysisInputs, signal_hits
+from codesign.analysis.params import AnalysisParams
 
 THEME_CODES = list(REASON_CODE_COLUMNS["theme_validation"].values())
 GOAL_CODES = list(REASON_CODE_COLUMNS["goal_validation"].values())
