@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.coding.step import CODER_EXCLUDE, code_project  # noqa: E402
+from codesign.coding.step import CODER_EXCLUDE, code  # noqa: E402
 from codesign.coding.model import label_matrix  # noqa: E402
 from codesign.coding.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.ingest.step import ingest, read_segments  # noqa: E402
@@ -62,10 +62,10 @@ def main(project_dir: str | None) -> dict:
         ingest(root)
         load_pipeline(CODER_EXCLUDE)                      # loading the model is not the coder's cost
         t = time.perf_counter()
-        cold = code_project(root)
+        cold = code(root)
         cold_s = time.perf_counter() - t
         t = time.perf_counter()
-        code_project(root)
+        code(root)
         warm_s = time.perf_counter() - t
         segments = read_segments(root)
         texts = list(segments.loc[segments["speaker_role"] == "participant", "text"])
@@ -93,7 +93,7 @@ def main(project_dir: str | None) -> dict:
         "evaluation_s": round(evaluation_s, 1),
         "code_cold_s": round(cold_s, 1), "code_warm_s": round(warm_s, 1),
         "code_cold_breakdown": {k: round(v, 1) if isinstance(v, float) else v
-                                for k, v in cold.attrs["timings"].items()},
+                                for k, v in cold.timings.items()},
         "raw_spacy_participant_texts_s": round(raw_s, 1),
         "rows": table.round(4).to_dict(orient="records"),
     }

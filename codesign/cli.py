@@ -32,29 +32,24 @@ def _cmd_ingest(args) -> int:
 
 
 def _cmd_leak_check(args) -> int:
-    from codesign.ingest.step import KEYS_FILE
-    from codesign.privacy.leakcheck import check_outputs
     from codesign.core.project import load_project
-    from codesign.privacy.pseudonymise import KeyTable
-    from codesign.core.register import load_register
+    from codesign.privacy.leakcheck import guard
 
     project = load_project(args.project)
-    register = load_register(project.register_path, project.groups)
-    keys = KeyTable.load(project.private_dir / KEYS_FILE)
     paths = [Path(p) for p in args.paths] or [project.build_dir]
-    check_outputs(paths, register, keys, project.keep_terms)
+    guard(project, paths, delete=False)      # the user's files: report, never delete
     if not args.quiet:
         print(f"leak check passed: {', '.join(str(p) for p in paths)}")
     return 0
 
 
 def _cmd_code(args) -> int:
-    from codesign.coding.step import code_project
+    from codesign.coding.step import code
 
-    codings = code_project(args.project)
+    result = code(args.project)
     if not args.quiet:
-        final = codings[codings["final"]]
-        print(f"coded {codings.attrs['segments']} segments: {len(final)} final codes "
+        final = result.codings[result.codings["final"]]
+        print(f"coded {result.n_segments} segments: {len(final)} final codes "
               f"({(final['source'] == 'human').sum()} human, {(final['source'] == 'machine').sum()} machine) "
               f"→ build/codings.parquet")
         for code, count in final["code"].value_counts().sort_index().items():
@@ -88,7 +83,7 @@ def _read_classify_input(handle, name: str) -> list[tuple[str, str]]:
 def _cmd_classify(args) -> int:
     import io
 
-    from codesign.coding.step import classify_texts
+    from codesign.coding.step import classify
     from codesign.core.project import load_project
 
     if args.file and args.file != "-":
@@ -109,7 +104,7 @@ def _cmd_classify(args) -> int:
             items = _read_classify_input(stdin, "<stdin>")
         except UnicodeDecodeError:
             raise InputError("<stdin>", "input is not UTF-8 text", hint="send UTF-8 text") from None
-    results = classify_texts(load_project(args.project), items)
+    results = classify(args.project, items)
     out = sys.stdout
     for identifier, codes in results:
         out.write(f"{identifier}\t{','.join(codes)}\n")
@@ -142,16 +137,16 @@ def _cmd_export_qdpx(args) -> int:
 
 
 def _cmd_import_qdpx(args) -> int:
-    from codesign.outputs.qdpx import coding_table, import_qdpx
+    from codesign.outputs.qdpx import import_qdpx
 
     imported = import_qdpx(args.file, args.project)
-    table = coding_table(imported)
+    table = imported.coding_table()
     if args.output:
         table.to_csv(args.output, index=False, encoding="utf-8")
     else:
         table.to_csv(sys.stdout, index=False)
     if not args.quiet:
-        print(f"imported {len(imported)} codings on {imported['segment_id'].nunique()} segments "
+        print(f"imported {len(imported.codings)} codings on {imported.codings['segment_id'].nunique()} segments "
               f"({len(table)} segments seen) from {args.file}" + (f" → {args.output}" if args.output else ""),
               file=sys.stderr)
     return 0
@@ -181,15 +176,14 @@ def _cmd_summary(args) -> int:
 
 
 def _cmd_analyse(args) -> int:
-    import json
 
     from codesign.analysis import REPORT, analyse
     from codesign.core.project import load_project
 
     project = load_project(args.project)
-    tables = analyse(project, dict(args.param or []))
+    result = analyse(project, dict(args.param or []))
+    tables, report = result.tables, result.report
     if not args.quiet:
-        report = json.loads((project.build_dir / REPORT).read_text(encoding="utf-8"))
         print(f"analysed {report['counts']['segments']} participant segments → {project.build_dir} "
               f"({len(tables)} tables + {REPORT}, {report['durations']['total_seconds']:.0f} s)")
         topics = tables["topics"]

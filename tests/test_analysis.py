@@ -325,6 +325,7 @@ def _topic_corpus():
     return inputs
 
 
+@pytest.mark.integration
 @pytest.mark.filterwarnings("ignore")
 def test_topics_are_deterministic_and_find_the_uncoded_cluster():
     inputs = _topic_corpus()
@@ -413,26 +414,16 @@ def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
 # --- the demo: the planted findings of data/kolari/DESIGN.md ----------------------------------------------
 
 @pytest.fixture(scope="module")
-def analysed_demo(demo_copy):
-    from codesign.analysis import analyse
-    from codesign.coding.step import code_project
-    from codesign.ingest.step import ingest
+def analysed_demo(built_demo):
+    from codesign.analysis import ARTIFACTS
+    from codesign.analysis.tables import read_tables
 
-    build = demo_copy / "build"
-    if not (build / "segments.parquet").is_file():
-        ingest(demo_copy)
-    if not (build / "codings.parquet").is_file():
-        code_project(demo_copy)
-    return analyse(demo_copy, {"bootstrap": 200})
+    return read_tables(built_demo.build_dir, list(ARTIFACTS))
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore")
-def test_demo_planted_findings(analysed_demo, demo_copy):
+def test_demo_planted_findings(analysed_demo, built_demo):
     t = analysed_demo
-    for name in ("topics", "survey_priorities", "theme_validation", "goal_validation", "evidence_ledger"):
-        assert (demo_copy / "build" / f"{name}.csv").is_file()
-    assert (demo_copy / "build" / "analysis_report.json").is_file()
+    assert (built_demo.build_dir / "analysis_report.json").is_file()
     # 1. group disagreement: entrepreneurs put A1 first and A4 low, decision-makers A4 first
     pri = t["survey_priorities"].set_index(["group", "alternative"])
     assert pri.loc[("yrittäjä", "A1"), "position"] == 1

@@ -177,19 +177,13 @@ def test_supervised_regularisation_is_chosen_on_training_folds_only():
     assert SupervisedModel(["A"], C=0.5)._choose_C(sparse.csr_matrix(X), target)[0] == 0.5   # one candidate
 
 
-# --- the command-line contract, on the demo project (ingested once per session) ---------------------
+# --- the command-line contract, on the demo project (built once per session) ------------------------
 
 @pytest.fixture(scope="module")
-def coded_demo(demo_copy):
-    from codesign.coding.step import code_project
-    from codesign.ingest.step import ingest
-
-    if not (demo_copy / "build" / "segments.parquet").is_file():
-        ingest(demo_copy)
-    return demo_copy, code_project(demo_copy)
+def coded_demo(built_demo):
+    return built_demo.root, pd.read_parquet(built_demo.build_dir / "codings.parquet")
 
 
-@pytest.mark.slow
 def test_code_project_human_codes_win(coded_demo):
     root, codings = coded_demo
     assert list(codings.columns) == ["segment_id", "code", "source", "confidence", "evidence", "final"]
@@ -207,7 +201,6 @@ def test_code_project_human_codes_win(coded_demo):
     assert len(subcodes) and subcodes["final"].all()
 
 
-@pytest.mark.slow
 def test_classify_contract(coded_demo, capsys, tmp_path, monkeypatch):
     root, _ = coded_demo
     data = tmp_path / "in.tsv"
@@ -247,7 +240,6 @@ def test_agreement_command(capsys):
     assert "on 234 shared segments" in out and "kappa" in out
 
 
-@pytest.mark.slow
 def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
     from codesign.coding.evaluate import leave_one_interview_out
 

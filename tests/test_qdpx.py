@@ -15,7 +15,7 @@ from codesign.coding.agreement import read_coding
 from codesign.cli import main
 from codesign.core.errors import InputError, LeakError
 from codesign.core.project import load_project
-from codesign.outputs.qdpx import USERS, coding_table, export_qdpx, guid, import_qdpx, read_qdpx
+from codesign.outputs.qdpx import USERS, export_qdpx, guid, import_qdpx, read_qdpx
 
 from conftest import DEMO, SHARED, write_tiny_project
 
@@ -84,9 +84,10 @@ def _final_pairs(root: Path) -> set[tuple[str, str, str]]:
     return set(zip(final["segment_id"], final["code"], final["source"]))
 
 
-def _imported_pairs(imported: pd.DataFrame) -> set[tuple[str, str, str]]:
+def _imported_pairs(imported) -> set[tuple[str, str, str]]:
     by_name = {name: key for key, name in USERS.items()}
-    return set(zip(imported["segment_id"], imported["code"], imported["user"].map(by_name)))
+    rows = imported.codings
+    return set(zip(rows["segment_id"], rows["code"], rows["user"].map(by_name)))
 
 
 def _validate(qdpx: Path) -> None:
@@ -148,7 +149,7 @@ def test_round_trip_keeps_every_coding(coded_tiny, tmp_path):
     out = export_qdpx(coded_tiny, tmp_path / "tiny.qdpx")
     imported = import_qdpx(out, coded_tiny)
     assert _imported_pairs(imported) == _final_pairs(coded_tiny)
-    table = coding_table(imported)
+    table = imported.coding_table()
     # Every participant segment of the exported sources is covered; uncoded ones with no codes.
     assert dict(zip(table["segment_id"], table["codes"])) == {
         "H01-002": "T1;T1.1;VAHVUUS", "H01-003": "HAASTE;T2", "W1-001": "T1", "W1-002": "HAASTE;T2", "W1-003": ""}
@@ -372,17 +373,10 @@ def test_cli_export_import_and_agreement_on_a_qdpx(coded_tiny, tmp_path, capsys)
 # --- the demo, built once (shared with the coder's tests when they ran first) ----------------------------
 
 @pytest.fixture(scope="module")
-def coded_demo_build(demo_copy):
-    from codesign.coding.step import code_project
-    from codesign.ingest.step import ingest
-
-    if not (demo_copy / "build" / "codings.parquet").is_file():
-        ingest(demo_copy)
-        code_project(demo_copy)
-    return demo_copy
+def coded_demo_build(built_demo):
+    return built_demo.root
 
 
-@pytest.mark.slow
 @needs_schema
 def test_demo_export_validates_round_trips_and_passes_the_leak_check(coded_demo_build, tmp_path):
     out = tmp_path / "kolari.qdpx"

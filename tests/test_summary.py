@@ -141,6 +141,7 @@ def test_cli_summary(tmp_path, capsys):
     assert "run `codesign analyse" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed: `make system-deps` installs "
                            "libreoffice-writer-nogui and libreoffice-calc-nogui")

@@ -45,6 +45,13 @@ CONTRACT: dict[str, list[str]] = {
     "goal_validation": GOAL_COLUMNS, "evidence_ledger": LEDGER_COLUMNS,
 }
 
+#: Columns that hold True/False (CSV writes them as text; ``codesign.analysis.tables.read_table`` gives them
+#: back as pandas' nullable "boolean").
+BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag"}
+#: Columns that hold ids or codes, read as strings even when they look like numbers.
+STRING_COLUMNS = {"segment_id", "participant", "goal_id", "theme", "subcode", "alternative", "group", "stage",
+                  "subject", "code", "best_code", "best_theme", "nearest_theme"}
+
 #: Verdict values. Themes: confirmed / needs_refinement / not_supported; goals may also be
 #: insufficient_evidence (too few participants spoke to the goal for any other verdict).
 THEME_VERDICTS = ("confirmed", "needs_refinement", "not_supported")

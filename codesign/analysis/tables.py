@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from codesign.analysis.columns import CONTRACT, REASON_CODE_COLUMNS
+from codesign.analysis.columns import BOOLEAN_COLUMNS, CONTRACT, REASON_CODE_COLUMNS, STRING_COLUMNS
 from codesign.core.errors import InputError
 
 #: The columns of each table (the contract of docs/schema.md, defined once in codesign.analysis.columns;
@@ -26,14 +26,21 @@ def table_path(build_dir: Path, name: str) -> Path:
 
 def read_table(build_dir: Path, name: str, project_label: str = "PROJECT", required: bool = True
                ) -> pd.DataFrame | None:
-    """One analysis table, its columns checked; None when absent and not ``required``."""
+    """One analysis table with its documented dtypes (booleans as bool, or "boolean" where a value is missing;
+    ids as strings), its contract
+    columns checked; None when absent and not ``required``."""
     path = table_path(build_dir, name)
     if not path.is_file():
         if not required:
             return None
         raise InputError(path, f"the analysis table {path.name} is missing",
                          hint=RUN_ANALYSE.format(project=project_label))
-    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True, dtype={"segment_id": str})
+    header = pd.read_csv(path, encoding="utf-8", nrows=0).columns
+    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True,
+                        dtype={c: str for c in header if c in STRING_COLUMNS})
+    for column in BOOLEAN_COLUMNS & set(frame.columns):
+        values = frame[column].map(lambda v: v if isinstance(v, bool) or v != v else str(v) == "True")
+        frame[column] = values.astype("boolean" if values.isna().any() else bool)
     missing = [c for c in COLUMNS[name] if c not in frame.columns]
     if missing:
         raise InputError(path, f"the table lacks the column(s) {', '.join(missing)}", row=1,

@@ -136,10 +136,10 @@ def _code_inputs(project: Project) -> list[Path]:
 
 
 def _run_code(project: Project, params: dict) -> str:
-    from codesign.coding.step import code_project
+    from codesign.coding.step import code
 
-    codings = code_project(project)
-    return f"{int(codings['final'].sum())} final codes on {codings.attrs.get('segments')} segments"
+    result = code(project)
+    return f"{int(result.codings['final'].sum())} final codes on {result.n_segments} segments"
 
 
 def _code_unavailable(project: Project) -> str | None:
@@ -179,8 +179,8 @@ def analysis_overrides(params: dict) -> dict:
 
 
 def _run_analyse(project: Project, params: dict) -> str:
-    tables = _analysis_module().analyse(project, params=params or None)
-    return f"{len(tables)} tables"
+    result = _analysis_module().analyse(project, params=params or None)
+    return f"{len(result.tables)} tables"
 
 
 def _analyse_unavailable(project: Project) -> str | None:
@@ -653,7 +653,7 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
           params: dict | None = None, only: list[str] | None = None, quiet: bool = False,
           lock_wait_s: float = 10.0, run_steps: bool = True, reporter: Reporter | None = None) -> BuildResult:
     """Bring the project's build up to date and regenerate its reports; see the module docstring."""
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     reporter = reporter or Reporter(quiet)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else DEFAULT_NOTEBOOKS
     if not notebooks_dir.is_dir():
@@ -772,13 +772,8 @@ def _leak_check(project: Project, out_dir: Path) -> list[str]:
     """
     import tempfile
 
-    from codesign.ingest.step import KEYS_FILE
-    from codesign.privacy.leakcheck import check_outputs
-    from codesign.privacy.pseudonymise import KeyTable
-    from codesign.core.register import load_register
+    from codesign.privacy.leakcheck import scan
 
-    register = load_register(project.register_path, project.groups)
-    keys = KeyTable.load(project.private_dir / KEYS_FILE)
     with tempfile.TemporaryDirectory(prefix="codesign-leak-") as tmp:
         copies = {}
         for file in sorted(p for p in out_dir.rglob("*") if p.is_file()):
@@ -790,7 +785,7 @@ def _leak_check(project: Project, out_dir: Path) -> list[str]:
                 text = file.read_text(encoding="utf-8", errors="replace")
                 copy.write_text(_EMBEDDED_IMAGE.sub("[image]", text), encoding="utf-8")
             copies[str(copy)] = file
-        findings = check_outputs([Path(tmp)], register, keys, project.keep_terms, raise_on_leak=False)
+        findings = scan(project, [Path(tmp)])
         originals = [(copies.get(f.path, Path(f.path)), f) for f in findings]
     for path in {str(original) for original, _ in originals}:
         Path(path).unlink(missing_ok=True)

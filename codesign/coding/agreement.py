@@ -22,8 +22,8 @@ def read_coding(path: Path | str, project=None) -> pd.DataFrame:
     """
     path = Path(path)
     if path.suffix.lower() == ".qdpx":
-        from codesign.outputs.qdpx import coding_table, import_qdpx
-        return coding_table(import_qdpx(path, project))
+        from codesign.outputs.qdpx import import_qdpx
+        return import_qdpx(path, project).coding_table()
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError, pd.errors.ParserError) as exc:

@@ -52,7 +52,7 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
 
     ``codes``: evaluate (and train the coders on) these codes only — the themes alone are a cheaper check
     while iterating; ``coder_options``: keyword arguments of the hybrid ``ThemeCoder``."""
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     codebook = load_codebook(project.codebook_path)
     codes = list(codes) if codes else coding_codes(codebook)
     reference = read_coding(project.reference_coding_path)
@@ -129,7 +129,7 @@ def ranking_ceiling(truth: pd.DataFrame, scores: pd.DataFrame, decisions: pd.Dat
 
 def human_agreement(project: Project | str | None = None) -> pd.DataFrame | None:
     """Agreement of the project's second coding with the reference coding, on the units both coded."""
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     if project.second_coding_path is None:
         return None
     codebook = load_codebook(project.codebook_path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,9 +54,45 @@ def doc_cache(project: Project) -> DocCache:
     return DocCache(load_pipeline(CODER_EXCLUDE), project.cache_dir / "nlp")
 
 
-def code_project(project: Project | str | None = None, folds: int = 5, seed: int = 0) -> pd.DataFrame:
-    """Code every participant segment of ``project``; writes and returns the codings table."""
-    project = project if isinstance(project, Project) else load_project(project)
+@dataclass
+class CodingResult:
+    """What :func:`code` wrote to ``build/codings.parquet`` and how it was made.
+
+    Attributes
+    ----------
+    codings : DataFrame
+        One row per (segment, code, source): the columns of docs/schema.md.
+    n_segments : int
+        Participant segments coded.
+    timings : dict
+        Seconds spent on NLP and on coding, and the NLP cache's hits and misses.
+    """
+    codings: pd.DataFrame
+    n_segments: int
+    timings: dict = field(default_factory=dict)
+
+    def final(self) -> pd.DataFrame:
+        """One row per segment with its ``;``-joined final codes (see :func:`final_codes`)."""
+        return final_codes(self.codings)
+
+
+def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) -> CodingResult:
+    """Code every participant segment of a project and write ``build/codings.parquet``.
+
+    Parameters
+    ----------
+    project : Project, path or None
+        The project (folder or loaded); None is the default project.
+    folds : int
+        Groups of sources for the cross-fitted machine opinions on human-coded segments.
+    seed : int
+        Random seed of the coder.
+
+    Returns
+    -------
+    CodingResult
+    """
+    project = load_project(project)
     if project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: no `codebook:` — the coder needs a codebook")
     codebook = load_codebook(project.codebook_path)
@@ -91,11 +128,10 @@ def code_project(project: Project | str | None = None, folds: int = 5, seed: int
     tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True)))
     codings = pd.concat(tables, ignore_index=True)[CODINGS_COLUMNS]
     codings = codings.sort_values(["segment_id", "source", "code"], kind="stable").reset_index(drop=True)
-    codings.attrs["segments"] = len(units)
-    codings.attrs["timings"] = {"nlp_s": t1 - t0, "coding_s": time.perf_counter() - t1,
-                                "cache_hits": cache.hits, "cache_misses": cache.misses}
+    timings = {"nlp_s": t1 - t0, "coding_s": time.perf_counter() - t1,
+               "cache_hits": cache.hits, "cache_misses": cache.misses}
     _write(project, codings)
-    return codings
+    return CodingResult(codings, len(units), timings)
 
 
 def _machine(codebook, codes, cache, units, y, train, test, seed, final):
@@ -134,16 +170,12 @@ def _subcodes(codebook: Codebook, units, codings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write(project: Project, codings: pd.DataFrame) -> None:
-    from codesign.privacy.leakcheck import check_outputs
-    from codesign.ingest.step import KEYS_FILE
-    from codesign.privacy.pseudonymise import KeyTable
-    from codesign.core.register import load_register
+    from codesign.privacy.leakcheck import guard
 
     path = project.build_dir / "codings.parquet"
     tmp = path.with_name("codings.tmp.parquet")
     codings.to_parquet(tmp, index=False)
-    register = load_register(project.register_path, project.groups)
-    check_outputs([tmp], register, KeyTable.load(project.private_dir / KEYS_FILE), project.keep_terms)
+    guard(project, [tmp])
     tmp.replace(path)
 
 
@@ -193,8 +225,23 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
     return coder
 
 
-def classify_texts(project: Project, items: list[tuple[str, str]], themes_only: bool = True) -> list[tuple[str, list[str]]]:
-    """Codes for free texts (id, text) from the project's trained coder: themes only by default."""
+def classify(project: Project | str | None, items: list[tuple[str, str]], themes_only: bool = True
+             ) -> list[tuple[str, list[str]]]:
+    """Codes for free texts from the project's trained coder (the texts are not kept anywhere).
+
+    Parameters
+    ----------
+    project : Project, path or None
+        An ingested project with a codebook and a reference coding.
+    items : list of (id, text)
+    themes_only : bool
+        Only the themes (default), or every code the coder gives.
+
+    Returns
+    -------
+    list of (id, list of codes), in the order of ``items``
+    """
+    project = load_project(project)
     cache = doc_cache(project)
     coder = trained_coder(project, cache)
     frame = pd.DataFrame({"segment_id": [i for i, _ in items], "text": [t for _, t in items], "prompt": None,

@@ -77,6 +77,34 @@ class Project:
         """Processed NLP docs (pseudonymised text only); safe to delete."""
         return self.root / ".cache"
 
+    # -- tidy data back from the build -----------------------------------------------------------------
+    def segments(self):
+        """The pseudonymised segment table of the last ingest (``build/segments.parquet``): one row per
+        segment, the columns of docs/schema.md."""
+        from codesign.ingest.step import read_segments
+
+        return read_segments(self)
+
+    def codings(self, final: bool = True):
+        """The codings of the last ``codesign code`` (``build/codings.parquet``): one row per (segment, code,
+        source); ``final=True`` keeps the rows that make the decision (human codes where they exist)."""
+        import pandas as pd
+
+        from codesign.core.errors import CodesignError
+
+        path = self.build_dir / "codings.parquet"
+        if not path.is_file():
+            raise CodesignError(f"{path} not found: run `codesign code {self.root}` first")
+        frame = pd.read_parquet(path)
+        return frame[frame["final"]].reset_index(drop=True) if final else frame
+
+    def table(self, name: str):
+        """An analysis table of the last ``codesign analyse`` (``build/<name>.csv``) with its documented
+        dtypes: booleans as booleans, ids as strings."""
+        from codesign.analysis.tables import read_table
+
+        return read_table(self.build_dir, name, str(self.root))
+
     def canonical_group(self, value: Any) -> str | None:
         """Map a group as written in a source to its canonical value; None if empty, KeyError if unknown."""
         if value is None or (isinstance(value, float) and value != value):
@@ -126,8 +154,11 @@ def default_project_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "kolari"
 
 
-def load_project(root: Path | str | None = None) -> Project:
-    """Read and validate ``project.yml`` in the project folder ``root``."""
+def load_project(root: "Project | Path | str | None" = None) -> Project:
+    """Read and validate ``project.yml`` in the project folder ``root`` (a Project is returned as it is, so
+    every verb takes either; None: the default project, see ``default_project_dir``)."""
+    if isinstance(root, Project):
+        return root
     root = Path(root) if root is not None else default_project_dir()
     config_path = root / "project.yml"
     if not root.is_dir():

@@ -20,7 +20,7 @@ import pandas as pd
 
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError
-from codesign.privacy.leakcheck import check_outputs
+from codesign.privacy.leakcheck import guard, keys_path
 from codesign.nlp.pipeline import load_pipeline
 from codesign.core.project import Project, load_project
 from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, shift
@@ -29,7 +29,6 @@ from codesign.core.register import Register, load_register
 from codesign.ingest.segments import SourceDocument, segments_frame
 
 log = logging.getLogger(__name__)
-KEYS_FILE = "pseudonym_keys.csv"
 ERRORS_LOG = "ingest_errors.log"
 INGEST_OUTPUTS = ("segments.parquet", "sources", "respondents.parquet", "survey_rankings.parquet",
                   "survey_likert.parquet", "ingest_report.json")
@@ -119,24 +118,23 @@ def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseud
 
 def ingest(project: Project | Path | str | None = None, check_leaks: bool = True) -> IngestResult:
     """Read, pseudonymise and write a project's sources to ``build/``; see the module docstring."""
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     t0 = time.perf_counter()
     register = load_register(project.register_path, project.groups)
     documents, failures = read_sources(project, register)
     t1 = time.perf_counter()
-    keys_path = project.private_dir / KEYS_FILE
-    keys = KeyTable.load(keys_path)
+    keys = KeyTable.load(keys_path(project))
     pseudonymiser = Pseudonymiser(register, keys, project.keep_terms)
     documents = pseudonymise_documents(documents, pseudonymiser)
     t2 = time.perf_counter()
-    keys.save(keys_path)
+    keys.save(keys_path(project))
     errors_log = project.private_dir / ERRORS_LOG
     errors_log.write_text("".join(f"{f}\n\n" for f in failures), encoding="utf-8")
     result = IngestResult(project, documents, failures)
     result.segments = _write_build(project, documents, failures)
     t3 = time.perf_counter()
     if check_leaks:
-        check_outputs([project.build_dir], register, keys, project.keep_terms)
+        guard(project, [project.build_dir], delete=False)
     result.timings = {"read_s": t1 - t0, "pseudonymise_s": t2 - t1, "write_s": t3 - t2,
                       "leak_check_s": time.perf_counter() - t3}
     return result
@@ -183,7 +181,7 @@ def _write_build(project: Project, documents: list[SourceDocument], failures: li
 
 def read_segments(project: Project | Path | str | None = None) -> pd.DataFrame:
     """The pseudonymised segment table of a project's last ingest."""
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     path = project.build_dir / "segments.parquet"
     if not path.is_file():
         raise CodesignError(f"{path} not found: run `codesign ingest {project.root}` first")

@@ -35,7 +35,7 @@ def corpus(project: Project | str | None = None, codings: pd.DataFrame | None = 
     """Participant segments with their final codes: ``themes``, ``subcodes``, ``statements`` as tuples."""
     from codesign.ingest.step import read_segments
 
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     codebook = codebook if codebook is not None else project_codebook(project)
     codings = codings if codings is not None else read_codings(project)
     segments = read_segments(project)

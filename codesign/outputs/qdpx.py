@@ -32,7 +32,7 @@ import pandas as pd
 from codesign._version import __version__
 from codesign.coding.codebook import _GUID_NS, Codebook, add_code_elements, add_kind_sets, load_codebook
 from codesign.core.errors import CodesignError, InputError
-from codesign.privacy.leakcheck import check_project_files
+from codesign.privacy.leakcheck import guard
 from codesign.core.project import Project, load_project
 
 NS = "urn:QDA-XML:project:1.0"
@@ -61,7 +61,7 @@ def export_qdpx(project: Project | str | Path | None, out_path: Path | str) -> P
     if out_path.suffix.lower() != ".qdpx" or out_path.is_dir():
         raise InputError(out_path, "the file to write must be a .qdpx file",
                          hint="codesign export-qdpx [PROJECT] OUT.qdpx")
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     build = project.build_dir
     for needed in ("segments.parquet", "codings.parquet"):
         if not (build / needed).is_file():
@@ -92,7 +92,7 @@ def export_qdpx(project: Project | str | Path | None, out_path: Path | str) -> P
             _write_member(archive, f"{SOURCES_DIR}/{guid('source', source_id)}.txt", text.encode("utf-8"))
     tmp.replace(out_path)
     # The export leaves the project: the same privacy gate as every other output (deleted on a leak).
-    check_project_files(project, [out_path])
+    guard(project, [out_path])
     return out_path
 
 
@@ -381,17 +381,51 @@ def _resolve_member(text_path: str, members: dict[str, str]) -> str | None:
 IMPORT_COLUMNS = ["segment_id", "code", "source_id", "selection", "start", "end", "overlap", "user"]
 
 
-def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -> pd.DataFrame:
-    """Codings made in another tool, mapped onto the project's segments: one row per (segment, code).
+@dataclass
+class QdpxImport:
+    """Codings made in another tool, mapped onto a project's segments.
 
-    Columns: segment_id, code (a codebook id), source_id, selection (its name in the file), start, end (the
-    selection's offsets in the project's text), overlap (characters shared with the segment), user (who
-    coded). ``attrs["covered_segments"]`` lists every segment of the sources the file holds, coded or not
-    (participants' segments, as the coder codes; others only where coded), so that :func:`coding_table` can
-    say "seen, no code". Raises InputError naming each selection, code or
-    source that cannot be mapped.
+    Attributes
+    ----------
+    codings : DataFrame
+        One row per (segment, code): segment_id, code (a codebook id), source_id, selection (its name in the
+        file), start, end (the selection's offsets in the project's text), overlap (characters shared with
+        the segment), user (who coded).
+    covered_segments : list of str
+        Every segment of the sources the file holds, coded or not (participants' segments, as the coder codes;
+        others only where coded), so that :meth:`coding_table` can say "seen, no code".
     """
-    project = project if isinstance(project, Project) else load_project(project)
+    codings: pd.DataFrame
+    covered_segments: list[str]
+
+    def coding_table(self) -> pd.DataFrame:
+        """``segment_id,codes`` (``;``-joined, empty for a segment seen but not coded), like a reference
+        coding."""
+        joined = self.codings.groupby("segment_id")["code"].apply(lambda c: ";".join(sorted(set(c))))
+        return pd.DataFrame({"segment_id": self.covered_segments,
+                             "codes": [joined.get(s, "") for s in self.covered_segments]})
+
+
+def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -> QdpxImport:
+    """Codings made in another tool (a REFI-QDA ``.qdpx``), mapped onto the project's segments.
+
+    Parameters
+    ----------
+    path : path
+        The ``.qdpx`` file.
+    project : Project, path or None
+        The codesign project whose exported texts were coded.
+
+    Returns
+    -------
+    QdpxImport
+
+    Raises
+    ------
+    InputError
+        Naming each selection, code or source that cannot be mapped (nothing is imported half-way).
+    """
+    project = load_project(project)
     path = Path(path)
     content = read_qdpx(path)
     if project.codebook_path is None:
@@ -465,15 +499,7 @@ def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -
                               "the texts codesign exported (export-qdpx)")
     frame = pd.DataFrame(rows, columns=IMPORT_COLUMNS)
     frame = frame.drop_duplicates(["segment_id", "code"]).sort_values(["segment_id", "code"]).reset_index(drop=True)
-    frame.attrs["covered_segments"] = sorted(set(covered) | set(frame["segment_id"]))
-    return frame
-
-
-def coding_table(imported: pd.DataFrame) -> pd.DataFrame:
-    """``segment_id,codes`` (``;``-joined, empty for a segment seen but not coded), like a reference coding."""
-    covered = imported.attrs.get("covered_segments") or sorted(set(imported["segment_id"]))
-    joined = imported.groupby("segment_id")["code"].apply(lambda c: ";".join(sorted(set(c))))
-    return pd.DataFrame({"segment_id": covered, "codes": [joined.get(s, "") for s in covered]})
+    return QdpxImport(frame, sorted(set(covered) | set(frame["segment_id"])))
 
 
 def _need(project: Project, name: str) -> Path:

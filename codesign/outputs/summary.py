@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt, RGBColor
 from codesign.analysis.tables import read_tables, with_reasons_in
 from codesign.core.errors import InputError
 from codesign.core.i18n import LANGUAGES, t, verdict_label
-from codesign.privacy.leakcheck import check_project_files
+from codesign.privacy.leakcheck import guard
 from codesign.core.project import Project, load_project
 
 TABLES = ["theme_validation", "goal_validation", "survey_priorities", "triangulation_stage", "evidence_ledger"]
@@ -105,13 +105,13 @@ def _quotes(ledger: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
 def write_summary(project: Project | Path | str | None = None, out: Path | str | None = None,
                   language: str = "fi") -> Path:
     """Write the committee summary (.docx) and leak-check it; returns its path."""
-    from codesign.ingest.step import KEYS_FILE
+    from codesign.privacy.leakcheck import keys_path
     from codesign.privacy.pseudonymise import KeyTable
     from codesign.outputs import plots
 
     if language not in LANGUAGES:
         raise InputError("language", f"unknown language {language!r}", hint=f"use one of {', '.join(LANGUAGES)}")
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     def text(key: str) -> str:
         return t(f"summary.{key}", language)
 
@@ -121,7 +121,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
     goals = with_reasons_in(goals, "goal_validation", language)
     priorities, stages, ledger = tables["survey_priorities"], tables["triangulation_stage"], tables["evidence_ledger"]
     # Text that did not pass the pseudonymiser (labels, goals, reasons) loses the names the corpus replaces.
-    redact = KeyTable.load(project.private_dir / KEYS_FILE).redact
+    redact = KeyTable.load(keys_path(project)).redact
     stage_labels = {s.id: (s.label if language == "fi" else s.id) for s in project.stages}
 
     doc = Document()
@@ -198,6 +198,6 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.stem + ".tmp.docx")
     doc.save(tmp)
-    check_project_files(project, [tmp])
+    guard(project, [tmp])
     tmp.replace(out)
     return out

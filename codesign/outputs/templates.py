@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from codesign.analysis.tables import read_table, with_reasons_in
 from codesign.core.errors import InputError
 from codesign.core.i18n import verdict_label
-from codesign.privacy.leakcheck import check_project_files
+from codesign.privacy.leakcheck import guard
 from codesign.core.programme import Programme, project_programme, redacted
 from codesign.core.project import Project, load_project
 
@@ -403,17 +403,17 @@ def write_communication(project: Project, programme: Programme, path: Path) -> p
 def make_templates(project: Project | Path | str | None = None, out_dir: Path | str | None = None
                    ) -> TemplateResult:
     """Write both workbooks (default ``PROJECT/build/templates/``) and leak-check them."""
-    from codesign.ingest.step import KEYS_FILE
+    from codesign.privacy.leakcheck import keys_path
     from codesign.privacy.pseudonymise import KeyTable
 
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     # Names the corpus pseudonymises (a firm named as an owner) are replaced in the programme's text too.
-    programme = redacted(project_programme(project), KeyTable.load(project.private_dir / KEYS_FILE).redact)
+    programme = redacted(project_programme(project), KeyTable.load(keys_path(project)).redact)
     out = Path(out_dir) if out_dir is not None else project.build_dir / "templates"
     monitoring, communication = out / MONITORING_FILE, out / COMMUNICATION_FILE
     have = write_monitoring(project, programme, monitoring)
     write_communication(project, programme, communication)
-    check_project_files(project, [monitoring, communication])
+    guard(project, [monitoring, communication])
     return TemplateResult(monitoring, communication, have)
 
 
@@ -486,7 +486,7 @@ def read_monitoring(path: Path | str, project: Project | Path | str | None = Non
     InputError naming the sheet and cell.
     """
     path = Path(path)
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     programme = project_programme(project)
     goals = {g.id: g for g in programme.goals}
     actions = {a.id: a for a in programme.actions}

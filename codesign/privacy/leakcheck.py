@@ -10,6 +10,9 @@ from pathlib import Path
 
 from codesign.core.errors import LeakError
 from codesign.privacy.pseudonymise import EMAIL, HETU, PHONE, KeyTable, valid_hetu
+
+#: The key table's file name in the project's private folder.
+KEYS_FILE = "pseudonym_keys.csv"
 from codesign.core.register import Register
 
 #: Office Open XML files are zip archives of XML parts: their text is read part by part.
@@ -80,21 +83,32 @@ def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: l
     return findings
 
 
-def check_project_files(project, paths: list[Path]) -> None:
-    """The gate for a deliverable written outside ingest: scan ``paths`` with the project's register and key
-    table; on a leak delete them and raise LeakError. A project without a register has no names to find."""
-    from codesign.ingest.step import KEYS_FILE
-    from codesign.core.register import load_register
+def keys_path(project) -> Path:
+    """Where a project's key table lives: its private folder, never anything shared."""
+    return project.private_dir / KEYS_FILE
 
-    if not project.register_path.is_file():
-        return
-    register = load_register(project.register_path, project.groups)
-    try:
-        check_outputs(paths, register, KeyTable.load(project.private_dir / KEYS_FILE), project.keep_terms)
-    except LeakError:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise
+
+def scan(project, paths: list[Path]) -> list[Finding]:
+    """What the gate finds in ``paths`` (files or folders) with the project's register and key table; a
+    project without a register has no names to find (patterns are still checked)."""
+    from codesign.core.register import Register, load_register
+
+    register = load_register(project.register_path, project.groups) if project.register_path.is_file() \
+        else Register([])
+    return check_outputs(paths, register, KeyTable.load(keys_path(project)), project.keep_terms,
+                         raise_on_leak=False)
+
+
+def guard(project, paths: list[Path], delete: bool = True) -> None:
+    """The one leak gate every written output passes: scan ``paths``; on a finding delete them (unless
+    ``delete`` is False: the user's own files given to ``codesign leak-check``) and raise LeakError."""
+    findings = scan(project, paths)
+    if findings:
+        if delete:
+            for path in paths:
+                if Path(path).is_file():
+                    Path(path).unlink(missing_ok=True)
+        raise LeakError(findings)
 
 
 def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
