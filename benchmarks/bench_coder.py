@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.coding.step import CODER_EXCLUDE, code  # noqa: E402
-from codesign.coding.model import label_matrix  # noqa: E402
 from codesign.coding.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
+from codesign.coding.model import label_matrix  # noqa: E402
+from codesign.coding.step import CODER_EXCLUDE, code  # noqa: E402
 from codesign.ingest.step import ingest, read_segments  # noqa: E402
 from codesign.nlp.pipeline import load_pipeline  # noqa: E402
 

@@ -31,9 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from codesign.coding.agreement import read_coding  # noqa: E402
+from codesign.coding.evaluate import leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.coding.model import label_matrix  # noqa: E402
 from codesign.coding.step import coded_segments  # noqa: E402
-from codesign.coding.evaluate import leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.core.project import load_project  # noqa: E402
 
 THEMES = ["T1", "T2", "T3", "T4", "T5"]
@@ -94,7 +94,8 @@ def main(project_dir: str | None) -> dict:
         s = scores.to_numpy()
         out = np.zeros_like(s)
         for k in range(len(THEMES)):
-            X = np.column_stack([s[:, k], np.where(prev_of >= 0, s[prev_of, k], 0), np.where(next_of >= 0, s[next_of, k], 0)])
+            X = np.column_stack([s[:, k], np.where(prev_of >= 0, s[prev_of, k], 0),
+                                 np.where(next_of >= 0, s[next_of, k], 0)])
             for interview in np.unique(interviews[rows]):
                 test = interviews[rows] == interview
                 model = LogisticRegression().fit(X[~test], truth.to_numpy()[~test, k])
@@ -127,4 +128,5 @@ if __name__ == "__main__":
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
     print(figures["table"])
-    print(f"embedding {figures['embedding_s']} s for the turns and contexts; {figures['held_out_units']} held-out turns")
+    print(f"embedding {figures['embedding_s']} s for the turns and contexts; "
+          f"{figures['held_out_units']} held-out turns")

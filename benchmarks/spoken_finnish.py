@@ -15,11 +15,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.nlp.finnish import base_forms  # noqa: E402
-from codesign.ingest.step import read_sources  # noqa: E402
-from codesign.nlp.pipeline import analyses, load_pipeline  # noqa: E402
 from codesign.core.project import load_project  # noqa: E402
 from codesign.core.register import load_register  # noqa: E402
+from codesign.ingest.step import read_sources  # noqa: E402
+from codesign.nlp.finnish import base_forms  # noqa: E402
+from codesign.nlp.pipeline import analyses, load_pipeline  # noqa: E402
 
 VERBATIM = {"H01", "H02", "H06", "H09", "H10", "H14"}
 

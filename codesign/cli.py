@@ -84,7 +84,6 @@ def _cmd_classify(args) -> int:
     import io
 
     from codesign.coding.step import classify
-    from codesign.core.project import load_project
 
     if args.file and args.file != "-":
         path = Path(args.file)

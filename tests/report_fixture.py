@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import DEMO, write_tiny_project
 
 W2_NOTES = """\

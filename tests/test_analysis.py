@@ -8,8 +8,8 @@ import pytest
 from codesign.analysis import params as P
 from codesign.analysis import survey, topics, triangulation, validation
 from codesign.analysis.inputs import AnalysisInputs, Goal, ProgrammeTheme, signal_hits
-from codesign.coding.codebook import Code, Codebook
 from codesign.cli import main
+from codesign.coding.codebook import Code, Codebook
 from codesign.core.errors import InputError
 from codesign.core.project import Alternative
 
@@ -395,10 +395,10 @@ def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
 
 
 def test_deliverables_read_the_contract_columns_defined_once():
-    from codesign.analysis import tables as analysis_tables
-    from codesign.core import i18n
     from codesign.analysis import ARTIFACTS
+    from codesign.analysis import tables as analysis_tables
     from codesign.analysis.columns import CONTRACT
+    from codesign.core import i18n
 
     assert analysis_tables.COLUMNS is CONTRACT and set(CONTRACT) == set(ARTIFACTS)
     assert validation.GOAL_COLUMNS == CONTRACT["goal_validation"] == analysis_tables.COLUMNS["goal_validation"]
@@ -437,7 +437,8 @@ def test_demo_planted_findings(analysed_demo, built_demo):
     assert pri.loc[("luottamushenkilö", "A1"), "n_respondents"] == 7 and pri.loc[("luottamushenkilö", "A1"), "small_n"]
     persp = t["perspective"].set_index(["theme", "group"])
     assert persp.loc[("T1", "yrityksen edustaja"), "n_interviewees"] == 3
-    assert persp.loc[("T1", "yrityksen edustaja"), "test"] == "descriptive" and persp.loc[("T1", "yrityksen edustaja"), "small_n"]
+    company = persp.loc[("T1", "yrityksen edustaja")]
+    assert company["test"] == "descriptive" and company["small_n"]
     # 2. T5 too broad; multi-locality silent
     themes = t["theme_validation"].set_index("theme")
     assert themes.loc["T5", "verdict"] == "needs_refinement"

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import DEMO, REPO
 from nbformat.v4 import new_code_cell, new_notebook
+from report_fixture import CODES, make_report_project
 
-from codesign.outputs import explore
 from codesign.build.pipeline import build, build_lock, parse_cli_params, read_params_file, resolve_latest
 from codesign.cli import main
 from codesign.core.errors import InputError
 from codesign.core.i18n import LABELS, LANGUAGES
 from codesign.core.project import load_project
-from conftest import DEMO, REPO
-from report_fixture import CODES, make_report_project
+from codesign.outputs import explore
 
 NOTEBOOKS = REPO / "notebooks"
 

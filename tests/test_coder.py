@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEMO, SHARED
 from scipy import sparse
 
 from codesign.cli import main
@@ -16,8 +17,6 @@ from codesign.coding.model import LexiconMatcher, Unit, label_matrix
 from codesign.core.errors import InputError
 from codesign.nlp.finnish import base_forms, words
 from codesign.nlp.pipeline import load_pipeline
-
-from conftest import DEMO, SHARED
 
 XSD = SHARED / "refi-qda" / "Codebook.xsd"
 
@@ -250,12 +249,14 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
     assert sorted(table["code"].unique()) == themes                      # the cheaper themes-only run
     held_out = table.attrs["predictions"]["lexicon"]
     assert len(held_out) == table.attrs["units"] and held_out["segment_id"].str.startswith("H").all()
-    themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method", values="f1")
+    themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method",
+                                                                             values="f1")
     assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
 
 
 def test_ranking_ceiling_is_the_best_kappa_over_all_cut_offs():
     import pandas as pd
+
     from codesign.coding.evaluate import ranking_ceiling
 
     truth = pd.DataFrame({"T1": [1, 1, 0, 0], "T2": [1, 0, 0, 0]})

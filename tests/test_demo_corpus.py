@@ -11,15 +11,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import DEMO
 
-from codesign.ingest.step import ingest, read_sources
-from codesign.privacy.leakcheck import planted_recall
 from codesign.core.project import load_project
+from codesign.core.register import load_register
 from codesign.ingest.readers import ReadContext
 from codesign.ingest.readers.survey import read_survey
-from codesign.core.register import load_register
-
-from conftest import DEMO
+from codesign.ingest.step import read_sources
+from codesign.privacy.leakcheck import planted_recall
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import DEMO
-from codesign.outputs.followup import FOLLOWUP_DIR, followup_workbook, indicator_progress
+
 from codesign.core.programme import project_programme
 from codesign.core.project import load_project
+from codesign.outputs.followup import FOLLOWUP_DIR, followup_workbook, indicator_progress
 from codesign.outputs.templates import read_monitoring
 
 

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import DEMO, SHARED, write_tiny_project
 
-from codesign.coding.agreement import read_coding
 from codesign.cli import main
+from codesign.coding.agreement import read_coding
 from codesign.core.errors import InputError, LeakError
 from codesign.core.project import load_project
 from codesign.outputs.qdpx import USERS, export_qdpx, guid, import_qdpx, read_qdpx
-
-from conftest import DEMO, SHARED, write_tiny_project
 
 # Beside the checkout (CI, the main checkout); CODESIGN_SHARED points elsewhere (a git worktree).
 REFI = Path(os.environ.get("CODESIGN_SHARED") or SHARED) / "refi-qda"
@@ -36,7 +35,8 @@ W1 = "[W1-001] Ylläs vetää ympäri vuoden\n\n[W1-002] Ei vuokra-asuntoja olle
 
 def _segment(source_id, segment_id, text, fragment, participant, group, sector, role="participant"):
     start = text.index(fragment)
-    return {"segment_id": segment_id, "source_id": source_id, "stage": "interview" if source_id == "H01" else "workshop1",
+    return {"segment_id": segment_id, "source_id": source_id,
+            "stage": "interview" if source_id == "H01" else "workshop1",
             "participant": participant, "group": group, "sector": sector, "speaker_role": role,
             "text": fragment, "start": start, "end": start + len(fragment)}
 
@@ -60,7 +60,8 @@ CODINGS = [  # (segment, code, source, final)
 def write_coded_tiny(root: Path) -> Path:
     write_tiny_project(root)
     config = root / "project.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("language: fi\n", "language: fi\ncodebook: codebook.yml\n"),
+    config.write_text(config.read_text(encoding="utf-8").replace("language: fi\n",
+                                                                 "language: fi\ncodebook: codebook.yml\n"),
                       encoding="utf-8")
     shutil.copy(DEMO / "codebook.yml", root / "codebook.yml")
     build = root / "build"
@@ -163,9 +164,9 @@ def test_export_needs_a_coded_build(tiny_project, tmp_path):
 
 
 def test_leak_check_reads_inside_qdpx(coded_tiny, tmp_path):
+    from codesign.core.register import load_register
     from codesign.privacy.leakcheck import check_outputs
     from codesign.privacy.pseudonymise import KeyTable
-    from codesign.core.register import load_register
 
     project = load_project(coded_tiny)
     register = load_register(project.register_path, project.groups)
@@ -285,7 +286,8 @@ def test_import_errors_name_the_selection_code_and_source(coded_tiny, tmp_path):
             xml = xml.replace(f'<Code guid="{t1}"', f'<Code guid="{guid("foreign", "luonto")}"')
             xml = xml.replace(f'targetGUID="{t1}"', f'targetGUID="{guid("foreign", "luonto")}"')
             # W1 under another tool's name and GUID, with its text edited: nothing says which source it is.
-            xml = xml.replace(f'guid="{guid("source", "W1")}" name="W1"', f'guid="{guid("foreign", "W1")}" name="Muistilaput"')
+            xml = xml.replace(f'guid="{guid("source", "W1")}" name="W1"',
+                              f'guid="{guid("foreign", "W1")}" name="Muistilaput"')
             return name, xml.encode("utf-8")
         if name.endswith(guid("source", "W1") + ".txt"):
             return name, data.replace("Kylät elävät".encode(), "Kylät kuolevat".encode())

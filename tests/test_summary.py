@@ -11,13 +11,12 @@ import subprocess
 import docx
 import pandas as pd
 import pytest
+from test_templates import make_project, register_names
 
 from codesign.cli import main
 from codesign.core.errors import InputError, LeakError
 from codesign.outputs.summary import write_summary
 from codesign.outputs.templates import make_templates
-
-from test_templates import make_project, register_names
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from codesign._version import __version__
-from codesign.core.project import Project, load_project
 from codesign.analysis.inputs import AnalysisInputs, read_inputs
 from codesign.analysis.params import AnalysisParams, resolve_params
+from codesign.core.project import Project, load_project
 
-__all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs", "ARTIFACTS", "REPORT"]
+__all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs",
+           "ARTIFACTS", "REPORT"]
 
 #: File name of every table ``analyse`` writes, in the order of docs/schema.md.
 ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "survey_priorities", "survey_likert",
@@ -94,8 +95,8 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
     return {name: out[name] for name in ARTIFACTS}
 
 
-def _sha(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+def _sha(path: Path | None) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else None
 
 
 @dataclass
@@ -144,7 +145,7 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
     for name, table in tables.items():
         table.to_csv(build / f"{name}.csv", index=False, encoding="utf-8")
     _leak_check(project, [build / f"{name}.csv" for name in tables])
-    versions = {"codesign": __version__, "python": platform.python_version()}
+    versions: dict[str, str | None] = {"codesign": __version__, "python": platform.python_version()}
     for module in ("pandas", "numpy", "scipy", "sklearn", "bertopic", "umap", "hdbscan", "spacy"):
         try:
             versions[module] = __import__(module).__version__

@@ -25,7 +25,8 @@ LEDGER_COLUMNS = ["subject", "subject_type", "verdict", "stance", "segment_id", 
                   "score", "quote"]
 
 #: The verdicts' reasons and flags (and the perspective notes) as structured data (JSON lists of
-#: ``codesign.core.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them after the contract columns; the English text
+#: ``codesign.core.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them
+#: after the contract columns; the English text
 #: columns are rendered from them (``codesign.core.i18n.render_reasons``). They are not required, so tables of an
 #: older build (text only) still read: ``codesign.analysis.tables.reasons_text`` falls back to the text.
 REASON_CODE_COLUMNS: dict[str, dict[str, str]] = {

@@ -129,10 +129,9 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
 def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=None) -> AnalysisInputs:
     """Lemmas and content-word vectors of every segment, from the coder's cached Finnish pipeline."""
     from codesign.coding.model import content_vector
-    from codesign.coding.step import doc_cache
+    from codesign.coding.step import CODER_EXCLUDE, doc_cache
     from codesign.nlp.finnish import DocCache, words
     from codesign.nlp.pipeline import load_pipeline
-    from codesign.coding.step import CODER_EXCLUDE
 
     cache = nlp_cache or (doc_cache(project) if project is not None else DocCache(load_pipeline(CODER_EXCLUDE), None))
     docs = cache.process(list(inputs.segments["text"].astype(str)))

@@ -130,7 +130,8 @@ def load_codebook(path: Path | str) -> Codebook:
         parent_lines[code_id] = item.line_of("parent")
     for code in codes.values():
         if code.parent is not None and code.parent not in codes:
-            raise InputError(path, f"code {code.id} names an unknown parent {code.parent!r}", line=parent_lines[code.id],
+            raise InputError(path, f"code {code.id} names an unknown parent {code.parent!r}",
+                             line=parent_lines[code.id],
                              hint="the parent must be the id of another code in this codebook")
         if code.kind == "subcode" and code.parent is None:
             raise InputError(path, f"subcode {code.id} has no parent", line=lines[code.id],

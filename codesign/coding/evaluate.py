@@ -17,7 +17,14 @@ import pandas as pd
 
 from codesign.coding.agreement import agreement_table, read_coding
 from codesign.coding.codebook import Codebook, load_codebook
-from codesign.coding.model import LexiconMatcher, SemanticMatcher, SupervisedModel, ThemeCoder, label_matrix, prepare_units
+from codesign.coding.model import (
+    LexiconMatcher,
+    SemanticMatcher,
+    SupervisedModel,
+    ThemeCoder,
+    label_matrix,
+    prepare_units,
+)
 from codesign.coding.step import coded_segments, coding_codes, doc_cache
 from codesign.core.project import Project, load_project
 
@@ -101,7 +108,8 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
                                                  predictions[m][held_out], codes) for m in methods}
     if "hybrid" in methods:
         result.attrs["scores"] = pd.DataFrame(scores[held_out], columns=codes,
-                                              index=pd.Index([ids[i] for i in np.flatnonzero(held_out)], name="segment_id"))
+                                              index=pd.Index([ids[i] for i in np.flatnonzero(held_out)],
+                                                             name="segment_id"))
         result.attrs["truth"] = pd.DataFrame(y[held_out], columns=codes, index=result.attrs["scores"].index)
     return result
 

@@ -21,10 +21,10 @@ from codesign.coding.agreement import read_coding
 from codesign.coding.codebook import Codebook, load_codebook
 from codesign.coding.model import CODED_ROLE, ThemeCoder, codings_table, context_texts, label_matrix, prepare_units
 from codesign.core.errors import CodesignError
-from codesign.nlp.finnish import DocCache
-from codesign.ingest.step import read_segments
-from codesign.nlp.pipeline import load_pipeline
 from codesign.core.project import Project, load_project
+from codesign.ingest.step import read_segments
+from codesign.nlp.finnish import DocCache
+from codesign.nlp.pipeline import load_pipeline
 
 #: Components the coder needs: lemmas and morphology; no parser, no NER.
 CODER_EXCLUDE = ("parser", "ner")
@@ -216,7 +216,8 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
     human = read_coding(project.reference_coding_path)
     segments = coded_segments(project, human)
     units = prepare_units(segments, cache)
-    coder = ThemeCoder(codebook, codes, cache, seed=seed).fit(units, label_matrix(human, list(segments["segment_id"]), codes))
+    y = label_matrix(human, list(segments["segment_id"]), codes)
+    coder = ThemeCoder(codebook, codes, cache, seed=seed).fit(units, y)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     coder.cache = None
     with model_path.open("wb") as handle:

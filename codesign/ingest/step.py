@@ -20,13 +20,13 @@ import pandas as pd
 
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError
-from codesign.privacy.leakcheck import guard, keys_path
-from codesign.nlp.pipeline import load_pipeline
 from codesign.core.project import Project, load_project
-from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, shift
-from codesign.ingest.readers import READERS, ReadContext
 from codesign.core.register import Register, load_register
+from codesign.ingest.readers import READERS, ReadContext
 from codesign.ingest.segments import SourceDocument, segments_frame
+from codesign.nlp.pipeline import load_pipeline
+from codesign.privacy.leakcheck import guard, keys_path
+from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, shift
 
 log = logging.getLogger(__name__)
 ERRORS_LOG = "ingest_errors.log"

@@ -32,8 +32,8 @@ import pandas as pd
 from codesign._version import __version__
 from codesign.coding.codebook import _GUID_NS, Codebook, add_code_elements, add_kind_sets, load_codebook
 from codesign.core.errors import CodesignError, InputError
-from codesign.privacy.leakcheck import guard
 from codesign.core.project import Project, load_project
+from codesign.privacy.leakcheck import guard
 
 NS = "urn:QDA-XML:project:1.0"
 PROJECT_XML = "project.qde"
@@ -460,7 +460,8 @@ def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -
         converter = _offset_converter(content.texts[source.guid], project_texts[source_id], bool(source.has_bom))
         if converter is None:
             errors.append(f"source {source.name!r}: its text differs from build/sources/{source_id}.txt "
-                          f"(first difference at line {_first_difference_line(content.texts[source.guid], project_texts[source_id])}); "
+                          f"(first difference at line "
+                          f"{_first_difference_line(content.texts[source.guid], project_texts[source_id])}); "
                           "offsets cannot be mapped — code the exported text, not a re-imported copy")
             continue
         seg = segments[segments["source_id"] == source_id]

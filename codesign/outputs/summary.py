@@ -18,8 +18,8 @@ from docx.shared import Cm, Pt, RGBColor
 from codesign.analysis.tables import read_tables, with_reasons_in
 from codesign.core.errors import InputError
 from codesign.core.i18n import LANGUAGES, t, verdict_label
-from codesign.privacy.leakcheck import guard
 from codesign.core.project import Project, load_project
+from codesign.privacy.leakcheck import guard
 
 TABLES = ["theme_validation", "goal_validation", "survey_priorities", "triangulation_stage", "evidence_ledger"]
 #: Column headers of the theme and goal tables (labels ``summary.theme_table.*``, ``summary.goal_table.*``).
@@ -105,9 +105,9 @@ def _quotes(ledger: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
 def write_summary(project: Project | Path | str | None = None, out: Path | str | None = None,
                   language: str = "fi") -> Path:
     """Write the committee summary (.docx) and leak-check it; returns its path."""
+    from codesign.outputs import plots
     from codesign.privacy.leakcheck import keys_path
     from codesign.privacy.pseudonymise import KeyTable
-    from codesign.outputs import plots
 
     if language not in LANGUAGES:
         raise InputError("language", f"unknown language {language!r}", hint=f"use one of {', '.join(LANGUAGES)}")

@@ -20,9 +20,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from codesign.analysis.tables import read_table, with_reasons_in
 from codesign.core.errors import InputError
 from codesign.core.i18n import verdict_label
-from codesign.privacy.leakcheck import guard
 from codesign.core.programme import Programme, project_programme, redacted
 from codesign.core.project import Project, load_project
+from codesign.privacy.leakcheck import guard
 
 MONITORING_FILE = "seurantapohja.xlsx"
 COMMUNICATION_FILE = "viestintasuunnitelma.xlsx"

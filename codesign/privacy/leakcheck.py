@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codesign.core.errors import LeakError
+from codesign.core.register import Register
 from codesign.privacy.pseudonymise import EMAIL, HETU, PHONE, KeyTable, valid_hetu
 
 #: The key table's file name in the project's private folder.
 KEYS_FILE = "pseudonym_keys.csv"
-from codesign.core.register import Register
 
 #: Office Open XML files are zip archives of XML parts: their text is read part by part.
 OFFICE_SUFFIXES = {".xlsx", ".docx", ".pptx"}

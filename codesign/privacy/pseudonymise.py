@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codesign.nlp.pipeline import analyses
 from codesign.core.register import Register
+from codesign.nlp.pipeline import analyses
 
 KINDS = {"person": "HENKILÖ", "organisation": "YRITYS", "phone": "PUHELIN", "email": "SÄHKÖPOSTI",
          "hetu": "HETU"}
@@ -22,7 +22,8 @@ NUMBERED_KINDS = ("person", "organisation")
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.U)
 # Finnish phone numbers: +358 40 1234567, 040 123 4567, 040-1234567, 016-561 234, (016) 561 234
-PHONE = re.compile(r"(?<![\w+])(?:\+358[\s-]?\(?0?\)?\d{1,3}|\(?0\d{1,3}\)?)[\s-]?\d{2,4}(?:[\s-]?\d{2,4}){1,2}(?![\w])")
+PHONE = re.compile(r"(?<![\w+])(?:\+358[\s-]?\(?0?\)?\d{1,3}|\(?0\d{1,3}\)?)"
+                   r"[\s-]?\d{2,4}(?:[\s-]?\d{2,4}){1,2}(?![\w])")
 HETU = re.compile(r"\b(\d{6})([-+A-FU-Y])(\d{3})([0-9A-Y])\b")
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 COMPANY_FORMS = ("Oy", "Oyj", "Ky", "Ab", "AB", "Tmi", "Ay", "ry", "Ltd", "GmbH", "AS", "Inc")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from codesign.core.errors import InputError
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
 from codesign.ingest.readers.context import ReadContext
 from codesign.ingest.readers.tabular import cell_text, parse_date, parse_number, read_table
+from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 LIKERT_ANSWERS = ("value", "dont_know", "missing")
 
@@ -72,7 +72,8 @@ def read_survey(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
                 record["duration_min"] = parse_number(row[col["duration"]], decimal)
             except ValueError:
                 raise table.error(i, opts["duration"], f"not a number: {row[col['duration']]!r}",
-                                  hint=f"write numbers with a decimal {'comma' if decimal == ',' else 'point'}") from None
+                                  hint=f"write numbers with a decimal {'comma' if decimal == ',' else 'point'}"
+                                  ) from None
         respondents.append(record)
         ranks = _ranking(table, i, row, rank_cols, opts.get("ranking_prefix", ""), alternatives)
         rankings += [{"respondent_id": rid, "alternative": a, "rank": r} for a, r in ranks.items()]

@@ -115,8 +115,9 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None) -> Table:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
-    import openpyxl
     from zipfile import BadZipFile
+
+    import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from codesign.core.errors import InputError
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
 from codesign.ingest.readers.context import ReadContext
 from codesign.ingest.readers.tabular import decode_text, parse_date
+from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 INTERVIEWER_LABEL = "Haastattelija"
 _TURN = re.compile(r"^(?:\[(?P<ts>\d{1,2}:\d{2}:\d{2})\]\s*)?(?P<label>[^\s:][^:\n]{0,40}?):[ \t]*(?P<body>.*)\Z",
@@ -46,7 +46,8 @@ def read_transcript(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
     if suffix == ".docx":
         blocks, unit = _docx_blocks(path), "paragraph"
     elif suffix in (".txt", ".md"):
-        blocks, unit = _text_blocks(path, decode_text(path, path.read_bytes(), spec.options.get("encoding", "utf-8-sig"))), "line"
+        raw = decode_text(path, path.read_bytes(), spec.options.get("encoding", "utf-8-sig"))
+        blocks, unit = _text_blocks(path, raw), "line"
     else:
         raise InputError(path, f"unsupported transcript type {suffix!r}",
                          hint="use the canonical .txt format, .docx or WebVTT (.vtt)")
