@@ -12,19 +12,25 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import DEMO
 from openpyxl import load_workbook
 
 from codesign.cli import main
-from codesign.errors import InputError, LeakError
-from codesign.leakcheck import check_outputs, office_text
-from codesign.programme import load_programme
-from codesign.project import load_project
-from codesign.pseudonymise import KeyTable
-from codesign.register import load_register
-from codesign.templates import (ACTION_STATUSES, COMMUNICATION_FILE, MONITORING_FILE, QUALITATIVE_STATUSES,
-                                group_voices, make_templates, read_monitoring)
-
-from conftest import DEMO
+from codesign.core.errors import InputError
+from codesign.core.programme import load_programme
+from codesign.core.project import load_project
+from codesign.core.register import load_register
+from codesign.outputs.templates import (
+    ACTION_STATUSES,
+    COMMUNICATION_FILE,
+    MONITORING_FILE,
+    QUALITATIVE_STATUSES,
+    group_voices,
+    make_templates,
+    read_monitoring,
+)
+from codesign.privacy.leakcheck import check_outputs, office_text
+from codesign.privacy.pseudonymise import KeyTable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 KEYS = "placeholder,kind,key,original\n[YRITYS-2],organisation,tornion malmi,Tornion Malmi Oy\n" \

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook, load_codebook
-from ..errors import InputError
-from ..project import Project
-from ..yamlio import load_yaml
+from codesign.coding.codebook import Codebook, load_codebook
+from codesign.core.errors import InputError
+from codesign.core.project import Project
+from codesign.core.yamlio import load_yaml
 
 #: Parts of speech whose lemmas describe a topic.
 TOPIC_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
@@ -128,11 +128,10 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
 
 def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=None) -> AnalysisInputs:
     """Lemmas and content-word vectors of every segment, from the coder's cached Finnish pipeline."""
-    from ..coder import content_vector
-    from ..coding import doc_cache
-    from ..finnish import DocCache, words
-    from ..nlp import load_pipeline
-    from ..coding import CODER_EXCLUDE
+    from codesign.coding.model import content_vector
+    from codesign.coding.step import CODER_EXCLUDE, doc_cache
+    from codesign.nlp.finnish import DocCache, words
+    from codesign.nlp.pipeline import load_pipeline
 
     cache = nlp_cache or (doc_cache(project) if project is not None else DocCache(load_pipeline(CODER_EXCLUDE), None))
     docs = cache.process(list(inputs.segments["text"].astype(str)))
@@ -245,7 +244,7 @@ def topic_lemma(word) -> str | None:
     """The base form a topic is described by: Voikko's (through the written form of a spoken word), the
     pipeline's lemma where Voikko agrees or for proper nouns; None for words Voikko does not know (spoken
     fillers such as ``tiiä`` would otherwise label topics)."""
-    from ..finnish import base_forms
+    from codesign.nlp.finnish import base_forms
 
     bases = base_forms(word.text)
     if word.lemma in bases or (not bases and word.pos == "PROPN"):
