@@ -10,7 +10,7 @@ from pathlib import Path
 
 from codesign.core.errors import LeakError
 from codesign.core.register import Register
-from codesign.privacy.names import NameMatcher
+from codesign.privacy.names import KeepList, NameMatcher
 from codesign.privacy.pseudonymise import EMAIL, HETU, PHONE, KeyTable, forbidden_terms, valid_hetu
 
 #: The key table's file name in the project's private folder.
@@ -55,7 +55,8 @@ def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: l
                   raise_on_leak: bool = True) -> list[Finding]:
     """Scan files (or folders, recursively) for personal data, their names included; raise LeakError if any
     is found."""
-    matcher = NameMatcher(forbidden_terms(register, keys, keep))
+    keep = KeepList(keep)
+    matcher = NameMatcher(forbidden_terms(register, keys, keep), keep)
     findings: list[Finding] = []
     for root in paths:
         root = Path(root)
@@ -92,7 +93,8 @@ def redactor(project):
 
     register = load_register(project.register_path, project.groups) if project.register_path.is_file() \
         else Register([])
-    return NameMatcher(forbidden_terms(register, KeyTable.load(keys_path(project)), project.keep_terms)).redact
+    keep = KeepList(project.keep_terms)
+    return NameMatcher(forbidden_terms(register, KeyTable.load(keys_path(project)), keep), keep).redact
 
 
 def guard(project, paths: list[Path], delete: bool = True) -> None:

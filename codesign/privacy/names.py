@@ -361,8 +361,9 @@ class KeepList:
     def __init__(self, terms: list[str] | None = None) -> None:
         self.terms = [t.strip() for t in (terms or []) if t and t.strip()]
         self.phrases = [tuple(t.split()) for t in self.terms if len(t.split()) > 1]
-        # a firm or association is also named without its company form (Kolarin Yrittäjät for … ry)
-        self.phrases += [p[:-1] for p in self.phrases if p[-1] in COMPANY_FORMS and len(p) > 2]
+        # a firm or association is also named without its company form (Kolarin Yrittäjät for … ry), and a
+        # programme by its first words (Sustainable Travel -juttu for Sustainable Travel Finland)
+        self.phrases += [p[:k] for p in list(self.phrases) for k in range(2, len(p))]
         self.words: set[str] = set()
         for term in self.terms:
             words = term.split()
@@ -478,8 +479,9 @@ def _capitalised(stem: str) -> str:
 class NameMatcher:
     """Finds forbidden names in any text: the leak gate's eyes, and the pseudonymiser's last pass."""
 
-    def __init__(self, terms: list[Term]) -> None:
+    def __init__(self, terms: list[Term], keep: KeepList | None = None) -> None:
         self.terms = terms
+        self.keep = keep if keep is not None else KeepList()
         self._single: dict[str, list[Term]] = {}
         self._phrase: dict[tuple[str, str], list[Term]] = {}
         free, proper, inside, phrases_free, phrases_proper = [], [], [], [], []
@@ -536,12 +538,19 @@ class NameMatcher:
                     out.append((match.start(), match.end(), term))
                     break
         if self._regex is not None:
+            kept: list[tuple[int, int]] | None = None
             for match in self._regex.finditer(text):
                 if any(s <= match.start() < e for s, e, _ in out):
                     continue
                 terms = self.terms_of(match.group(), text[:match.start()])
-                if terms:
-                    out.append((match.start(), match.end(), terms[0]))
+                if not terms:
+                    continue
+                if kept is None and self.keep.phrases:      # a kept multi-word name is no leak
+                    toks = tokens(text)
+                    kept = [(toks[i].start, toks[j - 1].end) for i, j in self.keep.phrase_spans(toks, text)]
+                if kept and any(s <= match.start() and match.end() <= e for s, e in kept):
+                    continue
+                out.append((match.start(), match.end(), terms[0]))
         return sorted(out, key=lambda f: f[0])
 
     def term_of(self, found: str) -> Term | None:

@@ -374,7 +374,7 @@ class Pseudonymiser:
 
     def matcher(self) -> NameMatcher:
         """The leak gate's matcher for this register, key table and keep list."""
-        return NameMatcher(forbidden_terms(self.register, self.keys, self.keep))
+        return NameMatcher(forbidden_terms(self.register, self.keys, self.keep), self.keep)
 
     def find(self, doc) -> list[Candidate]:
         """Candidate spans of one doc on its own (no context from other docs)."""
