@@ -244,6 +244,11 @@ def _spoken_common(word: str, consonants: bool = True) -> bool:
 
 # --- stems ----------------------------------------------------------------------------------------------
 
+#: Words ending in -i that take an e-stem (järvi → järven): the last parts of places and surnames.
+_E_STEM_WORDS = ("järvi", "koski", "lahti", "niemi", "mäki", "saari", "kivi", "joki", "vuori", "lampi", "sarvi",
+                 "hirvi", "lehti", "tuli", "lumi", "suvi", "veri", "meri", "pilvi", "kaski", "salmi", "ruohi",
+                 "harvi", "ovi", "sääski", "väli", "suoni", "kuusi", "tammi", "pieli", "niini", "kieli")
+
 _WEAK_GRADE = (("kk", "k"), ("pp", "p"), ("tt", "t"), ("nk", "ng"), ("mp", "mm"), ("lt", "ll"), ("rt", "rr"),
                ("nt", "nn"), ("ht", "hd"))
 
@@ -260,8 +265,8 @@ def stems(base: str) -> frozenset[str]:
     if base.endswith("nen"):
         out |= {base[:-3] + "se", base[:-3] + "s"}
     last = base[-1:].casefold()
-    if last == "i":
-        out.add(base[:-1] + "e")
+    if last == "i" and base.casefold().endswith(_E_STEM_WORDS):
+        out.add(base[:-1] + "e")        # old e-stems only: Venejärvi → Venejärven, not Ari → "are"
     if last == "s" and base[-2:-1].casefold() in _VOWELS:
         out |= {base[:-1] + "kse", base + "e"}
     elif last and last.isalpha() and last not in _VOWELS and not base.endswith("nen"):
@@ -479,8 +484,11 @@ def _capitalised(stem: str) -> str:
 class NameMatcher:
     """Finds forbidden names in any text: the leak gate's eyes, and the pseudonymiser's last pass."""
 
-    def __init__(self, terms: list[Term], keep: KeepList | None = None) -> None:
+    def __init__(self, terms: list[Term], keep: KeepList | None = None, strict: bool = False) -> None:
+        """``strict``: names only as written in running text, capitalised, with ordinary word boundaries: for
+        markup, scripts and data a reader does not see as text (``aria`` in HTML is no form of *Ari*)."""
         self.terms = terms
+        self.strict = strict
         self.keep = keep if keep is not None else KeepList()
         self._single: dict[str, list[Term]] = {}
         self._phrase: dict[tuple[str, str], list[Term]] = {}
@@ -501,10 +509,16 @@ class NameMatcher:
                     self._address_parts[fold(word)] = term
             else:
                 first, last = term.words[0], term.words[-1]
-                a = _alternatives(list(stems(first) | {fold(s) for s in stems(first)}), True)
-                b = _alternatives(list(stems(last) | {fold(s) for s in stems(last)}), True)
-                middle = "".join(rf"{_SEP}{_alternatives(list(stems(w)), True)}" for w in term.words[1:-1])
-                (phrases_free if len(term.words) == 2 else phrases_proper).append(f"{a}{middle}{_SEP}{b}")
+                if strict:
+                    a, b = (_alternatives([_capitalised(x) for x in stems(w)], False) for w in (first, last))
+                    middle = "".join(rf"\s+{_alternatives([_capitalised(x) for x in stems(w)], False)}"
+                                     for w in term.words[1:-1])
+                    phrases_proper.append(rf"{a}{middle}\s+{b}")
+                else:
+                    a = _alternatives(list(stems(first) | {fold(s) for s in stems(first)}), True)
+                    b = _alternatives(list(stems(last) | {fold(s) for s in stems(last)}), True)
+                    middle = "".join(rf"{_SEP}{_alternatives(list(stems(w)), True)}" for w in term.words[1:-1])
+                    (phrases_free if len(term.words) == 2 else phrases_proper).append(f"{a}{middle}{_SEP}{b}")
                 for s1 in stems(first) | {fold(s) for s in stems(first)}:
                     for s2 in stems(last) | {fold(s) for s in stems(last)}:
                         self._phrase.setdefault((s1.casefold(), s2.casefold()), []).append(term)
@@ -512,14 +526,18 @@ class NameMatcher:
                     self._address_parts[fold("".join(term.words))] = term
                     self._address_parts[fold("".join(reversed(term.words)))] = term
         patterns = []
+        start, end = (r"(?<![^\W_])", r"(?![^\W_])") if strict else (_START, _END)
+        if strict:
+            proper += [_capitalised(stem) for stem in free]
+            free, self._address_parts = [], {}
         if phrases_free or phrases_proper:
-            patterns.append(f"{_START}(?:{'|'.join(phrases_proper + phrases_free)}){_FORM}{_END}")
+            patterns.append(f"{start}(?:{'|'.join(phrases_proper + phrases_free)}){_FORM}{end}")
         if free:
-            patterns.append(f"{_START}{_alternatives(free, True)}{_FORM}{_END}")
+            patterns.append(f"{start}{_alternatives(free, True)}{_FORM}{end}")
         if proper:
-            patterns.append(f"{_START}{_alternatives(proper, False)}{_FORM}{_END}")
+            patterns.append(f"{start}{_alternatives(proper, False)}{_FORM}{end}")
         if inside:
-            patterns.append(rf"(?<=[\w,;] ){_alternatives(inside, False)}{_FORM}{_END}")
+            patterns.append(rf"(?<=[\w,;] ){_alternatives(inside, False)}{_FORM}{end}")
         self._regex = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
     def __bool__(self) -> bool:

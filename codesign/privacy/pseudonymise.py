@@ -269,15 +269,6 @@ class Mention:
     weak: bool = False              # a name only if the full name stands beside it (``Karhulle eli Kari …``)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """Kept for callers of the earlier API: a span, its kind and its key."""
-    start: int
-    end: int
-    kind: str
-    key: str
-
-
 @dataclass
 class KeepWarning:
     """The NER took a kept term for a person or a firm; the keep list won."""
@@ -376,11 +367,6 @@ class Pseudonymiser:
         """The leak gate's matcher for this register, key table and keep list."""
         return NameMatcher(forbidden_terms(self.register, self.keys, self.keep), self.keep)
 
-    def find(self, doc) -> list[Candidate]:
-        """Candidate spans of one doc on its own (no context from other docs)."""
-        d = self._prepare(0, doc, "")
-        return [Candidate(m.start, m.end, m.kind, m.key) for m in self._find(d)]
-
     def _prepare(self, index: int, doc, group: str) -> _Doc:
         text = doc.text
         toks = tokens(text)
@@ -465,6 +451,8 @@ class Pseudonymiser:
                 continue
             if a.info.first and not (a.info.surname or a.info.place or a.index in d.soft):
                 continue
+            if a.sentence_start and a.info.common and not (a.info.surname or a.info.place or a.index in d.soft):
+                continue        # a heading in title case (Kylien Elinvoima), not a name
             out.append(Mention(d.index, a.start, b.end, "organisation", _org_key([a.text, b.text]), "pattern",
                                "a name in the genitive and a capitalised noun", 4, tok=a.index))
         return out
@@ -1022,15 +1010,6 @@ def _choose(found: list[Mention]) -> list[Mention]:
 def _looks_like_year_or_money(text: str, match: re.Match) -> bool:
     after = text[match.end():match.end() + 3].strip().lower()
     return after[:1] in ("€", "e") or after.startswith("eur") or after.startswith("%")
-
-
-def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
-    """Keep the strongest of overlapping candidates (patterns before names before NER)."""
-    chosen: list[Candidate] = []
-    for rep in sorted(found, key=lambda r: (_PRIORITY_KIND.get(r.kind, 9), r.start, -(r.end - r.start))):
-        if all(rep.end <= c.start or rep.start >= c.end for c in chosen):
-            chosen.append(rep)
-    return sorted(chosen, key=lambda r: r.start)
 
 
 def apply(text: str, replacements: list[Replacement]) -> str:
