@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from codesign.core.errors import InputError
-from codesign.core.yamlio import LineDict, load_yaml
+from codesign.core.yamlio import LineDict, load_yaml, require
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Goal:
     data_source: str | None = None
     frequency: str | None = None
     owner: str | None = None
-    lexicon: tuple[str, ...] = ()
+    lexicon: tuple[str, ...] = ()     # base forms, casefolded: the words that signal the goal in talk
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,7 @@ def _text(value: Any) -> str | None:
 
 
 def _need(mapping: LineDict, key: str, path: Path, what: str) -> Any:
-    if key not in mapping or _text(mapping[key]) is None:
-        raise InputError(path, f"{what} needs the key {key!r}", line=mapping.line,
-                         hint=f"add `{key}: …` there (see data/kolari/programme.yml)")
-    return mapping[key]
+    return require(mapping, key, path, what, example="data/kolari/programme.yml")
 
 
 def _number(mapping: LineDict, key: str, path: Path, what: str) -> float | None:
@@ -168,7 +165,8 @@ def load_programme(path: Path | str) -> Programme:
                 indicator=_text(_need(g, "indicator", path, what)), unit=_text(g.get("unit")),
                 baseline=_number(g, "baseline", path, what), target=_number(g, "target", path, what),
                 data_source=_text(g.get("data_source")), frequency=_text(g.get("frequency")),
-                owner=_text(g.get("owner")), lexicon=tuple(str(w) for w in g.get("lexicon") or ()), **years))
+                owner=_text(g.get("owner")),
+                lexicon=tuple(str(w).casefold() for w in g.get("lexicon") or ()), **years))
         actions = []
         for a in _list(item.get("actions"), path, item.line_of("actions"), f"actions of {theme_id}"):
             a = _mapping(a, path, item.line_of("actions"), f"each action of {theme_id}")
