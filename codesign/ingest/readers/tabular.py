@@ -62,7 +62,7 @@ def decode_text(path: Path, data: bytes, encoding: str = "auto") -> str:
     raise AssertionError("unreachable")
 
 
-def read_table(path: Path, options: dict | None = None) -> Table:
+def read_source_table(path: Path, options: dict | None = None) -> Table:
     """Read a CSV or XLSX file into a Table. Options: ``sheet``, ``encoding``, ``delimiter``."""
     options = options or {}
     if not path.is_file():
