@@ -11,8 +11,9 @@
 2. **The demo** (``data/kolari``; its answer key ``private/planted_identifiers.yml`` read at run time, since
    the demo is rewritten in parallel): recall of every occurrence of every planted identifier, misattributions
    (a planted third person given a participant code), and replaced spans that are neither a planted
-   identifier, nor a pattern (phone, e-mail …), nor a form of a register name (per 5,000 words; each one
-   listed, to be judged by a reader: the demo has no list of what must stay).
+   identifier, nor a pattern (phone, e-mail …), nor a form of a register name, nor a firm with a company
+   form the answer key does not list (per 5,000 words; each one listed, to be judged by a reader: the demo
+   has no list of what must stay).
 3. **Adding correct new transcripts to a project that built**: the demo ingested, then the four interviews
    and their register rows added (its keep list left as it was): the exit status of ``codesign ingest``
    (goal 0) and the same score on the added interviews.
@@ -74,9 +75,9 @@ def _summary(s) -> dict:
             "over_examples": [f"{p.source}:{p.line} {p.original!r} → {p.placeholder}" for p in s.over]}
 
 
-def demo() -> dict:
+def demo(source: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_demo(Path(tmp) / "kolari")
+        root = copy_demo(Path(tmp) / "kolari") if source is None else _copy(source, Path(tmp) / "kolari")
         project = load_project(root)
         register = load_register(project.register_path, project.groups)
         documents, _ = read_sources(project, register)
@@ -107,7 +108,7 @@ def demo() -> dict:
         if kind == "person" and any(r.kind == "participant" for r in reps):
             misattributed.append(f"{source}: {value!r} → {sorted({r.placeholder for r in reps})}")
     register_words = {p.code: {w for n in p.names for w in name_words(n)} for p in register}
-    over = []
+    over, unlisted = [], []
     for source, reps in done.replacements.items():
         inside = {i for o in occurrences if o[0] == source for i in range(o[1], o[2])}
         text = texts[source]
@@ -117,7 +118,9 @@ def demo() -> dict:
             if r.kind == "participant" and all(any(inflects(w, n) for n in register_words[r.placeholder])
                                                for w in re.findall(r"\w+", r.original)):
                 continue
-            over.append(f"{source}: {r.original!r} → {r.placeholder} ({r.why}: {r.detail})")
+            line = f"{source}: {r.original!r} → {r.placeholder} ({r.why}: {r.detail})"
+            # a firm with a company form identifies its owner whether or not the answer key lists it
+            (unlisted if r.kind == "organisation" and r.detail.startswith("company form") else over).append(line)
     n = len(occurrences)
     print("\n== demo (data/kolari, planted identifiers read at run time) ==")
     print(f"planted identifiers: {len(planted)} ({n} occurrences found in the sources; not found: {missing})")
@@ -129,16 +132,27 @@ def demo() -> dict:
         print(f"  misattr. {line}")
     for line in over:
         print(f"  over     {line}")
+    for line in unlisted:
+        print(f"  firm not in the answer key (not counted as over-redaction): {line}")
     return {"planted": len(planted), "occurrences": n, "recalled": recalled,
             "recall": round(recalled / n, 4) if n else 1.0, "leaks": len(leaks), "leak_examples": leaks,
             "misattributions": len(misattributed), "over_redacted": len(over), "words": words,
             "over_per_5000": round(len(over) * 5000 / words, 2), "over_examples": over,
+            "unlisted_firms": unlisted,
             "keep_warnings": len(done.warnings), "seconds": round(seconds, 1)}
 
 
-def add_to_built_demo() -> dict:
+def _copy(source: Path, target: Path) -> Path:
+    import shutil
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", "build.tmp", ".cache",
+                                                                  "pseudonym_keys.csv"))
+    return target
+
+
+def add_to_built_demo(source: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_demo(Path(tmp) / "kolari")
+        root = copy_demo(Path(tmp) / "kolari") if source is None else _copy(source, Path(tmp) / "kolari")
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             first = cli(["ingest", str(root)])
         add_material_to(root)
@@ -163,12 +177,13 @@ def add_to_built_demo() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-demo", action="store_true", help="only the independent material")
+    parser.add_argument("--demo", type=Path, help="another copy of the demo project (default data/kolari)")
     args = parser.parse_args()
     results = {"machine": {"python": platform.python_version(), "platform": platform.platform()},
                "goals": GOALS, "material": material()}
     if not args.no_demo:
-        results["demo"] = demo()
-        results["added_to_demo"] = add_to_built_demo()
+        results["demo"] = demo(args.demo)
+        results["added_to_demo"] = add_to_built_demo(args.demo)
     out = REPO / "benchmarks" / "results" / "pseudonymise.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -114,8 +114,10 @@ def foreign_institution_or_place(word: str) -> bool:
 
 
 def local_case(word: str) -> bool:
-    """An unknown word in an inner local case (-ssa, -sta): a place, never a person (``Lompolossa``)."""
-    return bool(re.search(r"(?:ssa|ssä|sta|stä)(?:kin|ki|han|hän)?$", word.casefold()))
+    """An unknown word in an inner local case (-ssa, -sta, an illative -Vn, -hVn): a place, never a person
+    (``Lompolossa``, ``Hetthaan``)."""
+    return bool(re.search(r"(?:ssa|ssä|sta|stä|([aeiouyäö])\1n|h[aeiouyäö]{1,2}n)(?:kin|ki|han|hän)?$",
+                          word.casefold()))
 
 
 def topographic_unknown(word: str) -> bool:
@@ -178,7 +180,8 @@ class WordInfo:
     known: bool                 # Voikko or the spoken-form mapping knows the word
     pronoun: bool
     spoken_common: bool         # read only as a name, but a spoken common word (mukkaan = mukaan, kotosin)
-    spoken_diphthong: bool      # … by a dropped diphthong i alone (Kotosin = kotoisin), not by a consonant
+    spoken_diphthong: bool      # … by a dropped diphthong i or a consonant spoken short (Kotosin, Talvela =
+                                # talvella), not by a long one spoken short (Sanna is no "sana")
     function_word: bool         # a reading as a verb, adverb, pronoun, conjunction … (Toivon = I hope)
     bases: frozenset[str]       # every base form, casefolded
 
@@ -222,23 +225,27 @@ def word_info(word: str) -> WordInfo:
         genitive=any(r.case == "omanto" for r in rs) or (not rs and lower.endswith("n") and ":" not in word),
         known=bool(rs) or spoken, pronoun=pronoun,
         spoken_common=bool(rs) and not common_readings and _spoken_common(lower),
-        spoken_diphthong=bool(rs) and not common_readings and _spoken_common(lower, consonants=False),
+        spoken_diphthong=bool(rs) and not common_readings and _spoken_common(lower, shortened=False),
         function_word=any(r.cls not in _CONTENT_CLASSES for r in common_readings) or pronoun,
         bases=frozenset(r.base.casefold() for r in rs) | ({lower} if not rs else set()),
     )
 
 
 @lru_cache(maxsize=50_000)
-def _spoken_common(word: str, consonants: bool = True) -> bool:
-    """A word Voikko reads only as a name that is a common word spoken: a consonant spoken long or short
-    (``mukkaan``), an ``i`` dropped from a diphthong (``hiljasta``, ``kotosin``, ``pohjoseen``)."""
+def _spoken_common(word: str, shortened: bool = True) -> bool:
+    """A word Voikko reads only as a name that is a common word spoken: a consonant spoken short (northern
+    ``talvela`` for *talvella*) or, with ``shortened``, long (``mukkaan``), an ``i`` dropped from a diphthong
+    (``hiljasta``, ``kotosin``, ``pohjoseen``)."""
     variants = set()
     for i in range(1, len(word) - 1):
         if word[i] in _VOWELS:
             if word[i] in "aoueäö" and word[i + 1] not in _VOWELS:
                 variants.add(word[:i + 1] + "i" + word[i + 1:])
-        elif consonants and word[i] == word[i + 1]:
-            variants.add(word[:i] + word[i + 1:])
+        elif word[i] == word[i + 1]:
+            if shortened:
+                variants.add(word[:i] + word[i + 1:])
+        elif word[i - 1] in _VOWELS and word[i + 1] in _VOWELS and word[i] in "lmnrstkp":
+            variants.add(word[:i] + word[i] + word[i:])
     return any(r.cls not in PROPER_CLASSES for v in variants for r in readings(v))
 
 
@@ -374,6 +381,9 @@ class KeepList:
             words = term.split()
             if len(words) == 1:
                 self.words.add(term.casefold())
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in dict.fromkeys(self.phrases):
+            self._by_first.setdefault(phrase[0].casefold(), []).append(phrase)
         self._stems: dict[str, str] = {}
         for word in self.words:
             for variant in {word, word.replace("ts", "tt"), word.replace("ts", "t")}:
@@ -405,10 +415,12 @@ class KeepList:
     def phrase_spans(self, toks: list[Token], text: str) -> list[tuple[int, int]]:
         """Token index ranges ``[i, j)`` of kept multi-word names (``Lapin ELY-keskuksen``)."""
         spans = []
-        for phrase in self.phrases:
-            n = len(phrase)
-            for i in range(len(toks) - n + 1):
+        for i, first in enumerate(toks):
+            for phrase in self._by_first.get(first.text.casefold(), ()):
+                n = len(phrase)
                 window = toks[i:i + n]
+                if len(window) < n:
+                    continue
                 if any(text[a.end:b.start].strip() for a, b in zip(window, window[1:])):
                     continue
                 last = window[-1].text

@@ -73,6 +73,9 @@ HETU = re.compile(r"\b(\d{6})([-+A-FU-Y])(\d{3})([0-9A-Y])\b")
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|(?<![@\w.])(?:[\w-]+\.)+(?:com|fi|se|no|net|org|eu|io|me)"
                  r"/[^\s<>\"')\]]*[\w/]")
+# an address read out in a recording: "anders piste kuoksu at pajala piste se"
+SPOKEN_EMAIL = re.compile(r"(?<![\w@])[^\W\d_][\w-]*(?:\s+(?:piste|viiva)\s+[\w-]+)*\s+(?:at|ät|miukumauku)\s+"
+                          r"[\w-]+(?:\s+(?:piste|viiva)\s+[\w-]+)+", re.I)
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]")
 # Names of businesses by their kind: "Hotelli Lumiaapa", "Teurajärven Kuituosuuskunta"
 BUSINESS = re.compile(r"\b(?:(?:Hotelli|Hotel|Ravintola|Kahvila|Majatalo|Lomakylä|Kauppa|Safarit?)\s+[A-ZÅÄÖ][\w-]*"
@@ -356,6 +359,7 @@ class Pseudonymiser:
             reps = [Replacement(m.start, m.end, m.kind, d.text[m.start:m.end], self._placeholder(m, d.text),
                                 m.why, m.detail) for m in chosen]
             out.append(reps)
+        self._matcher = None
         matcher = self.matcher()
         for d, reps in zip(state, out):
             reps += self._last_pass(d, reps, matcher)
@@ -364,8 +368,10 @@ class Pseudonymiser:
         return out
 
     def matcher(self) -> NameMatcher:
-        """The leak gate's matcher for this register, key table and keep list."""
-        return NameMatcher(forbidden_terms(self.register, self.keys, self.keep), self.keep)
+        """The leak gate's matcher for this register, key table and keep list (made once per run)."""
+        if getattr(self, "_matcher", None) is None:
+            self._matcher = NameMatcher(forbidden_terms(self.register, self.keys, self.keep), self.keep)
+        return self._matcher
 
     def _prepare(self, index: int, doc, group: str) -> _Doc:
         text = doc.text
@@ -384,6 +390,9 @@ class Pseudonymiser:
         text, out = d.text, []
         for m in EMAIL.finditer(text):
             out.append(Mention(d.index, m.start(), m.end(), "email", m.group().casefold(), "pattern", "e-mail", 0))
+        for m in SPOKEN_EMAIL.finditer(text):
+            out.append(Mention(d.index, m.start(), m.end(), "email", m.group().casefold(), "pattern",
+                               "e-mail address spoken out", 0))
         for m in URL.finditer(text):
             value = m.group()
             if "/" in value.split("//", 1)[-1] or any(s in value.casefold() for s in _SOCIAL):
@@ -446,9 +455,10 @@ class Pseudonymiser:
                 continue
             if not (a.capitalised and not a.all_caps and a.info.genitive and not a.info.pronoun):
                 continue
-            if not (b.capitalised and not b.all_caps and b.info.common and not b.info.pronoun
-                    and not b.info.first and b.index not in d.soft and not b.info.place):
-                continue
+            known_a = a.info.known or a.index in d.soft
+            if not (b.capitalised and not b.all_caps and (b.info.common or (known_a and not b.info.known))
+                    and not b.info.pronoun and not b.info.first and b.index not in d.soft and not b.info.place):
+                continue        # Vaattojärven Sora, Ylläsjärven Kaivuu
             if a.info.first and not (a.info.surname or a.info.place or a.index in d.soft):
                 continue
             if a.sentence_start and a.info.common and not (a.info.surname or a.info.place or a.index in d.soft):
@@ -533,8 +543,8 @@ class Pseudonymiser:
     def _genitive_surname(self, d: _Doc, t: Token) -> bool:
         if not t.info.genitive or t.info.pronoun or t.all_caps or t.index in d.hard:
             return False
-        if t.info.bases & RELATIONS:
-            return False            # "Naapurin Ulla-Maija": the neighbour's Ulla-Maija, not a surname
+        if t.info.bases & (RELATIONS | TIMES) or t.info.function_word:
+            return False            # "Naapurin Ulla-Maija", "Kerran Joonaksen …": not a surname
         if t.capitalised:
             return not (t.info.first and not t.info.surname and not t.info.common)
         return bool(t.info.surname) and not t.info.common     # hannulan
@@ -563,7 +573,7 @@ class Pseudonymiser:
         if t.info.first:
             # first in a sentence, a first name that is also a common word is the common word in an
             # adverbial case (Illalla, Varmaan), the name in the nominative or genitive (Kirsi hoitaa)
-            return not (t.sentence_start and t.info.common and not t.info.first_cases & {"nimento", "omanto"})
+            return not (t.sentence_start and t.info.common and "nimento" not in t.info.first_cases)
         if t.info.surname:
             return not t.info.common or (not t.sentence_start and not t.info.place)
         return False
@@ -586,14 +596,14 @@ class Pseudonymiser:
             if run:
                 start, end = run[0].start, run[-1].end
                 label = _label(d.ents, start, end)
-                if label in ("ORG", "PRODUCT", "WORK_OF_ART"):
-                    start, end = self._entity_extent(d, start, end)     # Kengis Naturresor
+                if label in ("ORG", "PRODUCT", "WORK_OF_ART", "PERSON"):
+                    start, end = self._entity_extent(d, start, end)     # Kengis Naturresor, Pirjitta Kero
                 if label not in _NOT_AN_IDENTIFIER:
                     kind = "person" if label == "PERSON" else "organisation"
-                    words = tuple(t.text for t in run)
+                    words = tuple(t.text for t in toks if start <= t.start < end)
                     out.append(Mention(d.index, start, end, kind, "" if kind == "person" else _org_key(list(words)),
                                        "NER", f"unknown word, NER {label or 'none'}", 5, words=words,
-                                       single=kind == "person" and len(run) == 1, tok=run[0].index))
+                                       single=kind == "person" and len(words) == 1, tok=run[0].index))
                 run.clear()
 
         for t in toks:
@@ -650,9 +660,11 @@ class Pseudonymiser:
         surfaces = {w for d in state for m in d.mentions if m.kind == "person" for w in m.words}
         self._canon = {w: _canonical(w, surfaces) for w in surfaces}
         self._third_sources: dict[str, set[str]] = {}
+        self._full_surfaces: dict[str, set[str]] = {}      # words as written in full names, per source
         for d in state:
             for m in d.mentions:
                 if m.kind == "person" and len(m.words) > 1:
+                    self._full_surfaces.setdefault(d.group, set()).update(w.casefold() for w in m.words)
                     code = self._participant_of(m.words)
                     if code:
                         m.kind, m.key, m.why, m.detail = "participant", code, "register", f"full name of {code}"
@@ -664,6 +676,12 @@ class Pseudonymiser:
                 elif m.kind == "email":
                     self._email_person(d, m, people)
         orgs = {m.key: m for d in state for m in d.mentions if m.kind == "organisation" and m.key}
+        self._org_first, self._org_own = _Parts(), _Parts()
+        for key in orgs:
+            words = key.split()
+            self._org_first.add(words[0], key)
+            if len(words) > 1 and not self.keep.word_kept(words[-1]):
+                self._org_own.add(words[-1], key)
         # a firm named by its distinctive word alone (Metsäaitassa for Teurajärven Metsäaitta Oy) is that firm
         longer: dict[str, set[str]] = {}
         for key in orgs:
@@ -707,61 +725,67 @@ class Pseudonymiser:
 
     def _recognise(self, d: _Doc, people: _Parts, orgs: dict[str, Mention]) -> list[Mention]:
         """Lone words of names learned elsewhere (``Kurkelan`` after ``Hanna-Leena Kurkela``; ``annikin``
-        after ``annikki hosio``), and learned firm names."""
-        covered = {k for m in d.mentions if m.kind != "person" or not m.single
-                   for k in range(len(d.toks)) if m.start <= d.toks[k].start < m.end}
-        covered |= {m.tok for m in d.mentions if m.single}
+        after ``annikki hosio``), and learned firm names, whole or by their own word (``Metsäaitassa``)."""
+        marked = bytearray(len(d.text) + 1)
+        for m in d.mentions:
+            if m.kind != "person" or not m.single:
+                marked[m.start:m.end] = b"\x01" * (m.end - m.start)
+        covered = {t.index for t in d.toks if marked[t.start]} | {m.tok for m in d.mentions if m.single}
         out = []
         for t in d.toks:
-            if t.index in covered or t.index in d.hard or t.index in d.soft or t.info.pronoun or t.all_caps \
-                    or _spoken(t):
+            if t.index in covered or t.index in d.hard or t.index in d.soft or t.all_caps or _spoken(t):
                 continue
             hits = people.lookup(t.text)
             if not hits:
                 continue
+            # a word that is also a common word or a pronoun, first in a sentence, is the name only as written
+            # in a full name of this source ("Jonne ehkä" after "Kivelän Jonne")
+            as_written = t.capitalised and t.text.casefold() in self._full_surfaces.get(d.group, set())
+            if t.info.pronoun and not as_written:
+                continue
             if t.capitalised:
-                if t.info.common and not t.info.compound and t.sentence_start:
+                if t.info.common and not t.info.compound and t.sentence_start and not as_written:
                     continue
             elif t.info.common or t.info.place:
                 continue
             out.append(Mention(d.index, t.start, t.end, "person", "", "context", "name learned from a full name",
                                5, words=(t.text,), single=True, tok=t.index))
-        for key in orgs:
-            words = key.split()
-            if len(words) > 1 and not self.keep.word_kept(words[-1]):
-                self._distinctive(d, key, words[-1], covered, out)
-            n = len(words)
-            for i in range(len(d.toks) - n + 1):
-                window = d.toks[i:i + n]
-                if window[0].index in covered or any(t.index in d.hard for t in window):
-                    continue
-                if any(d.text[a.end:b.start] != " " for a, b in zip(window, window[1:])):
-                    continue
-                if n == 1 and not window[0].capitalised:
-                    continue
-                if all(w in word_info(t.text).bases or inflects(t.text, w) for t, w in zip(window, words)):
-                    if n == 1 and window[0].info.common and window[0].sentence_start:
-                        continue
-                    out.append(Mention(d.index, window[0].start, window[-1].end, "organisation", key, "context",
-                                       "firm name found elsewhere", 5, tok=window[0].index))
+        taken = set(covered)
+        for t in d.toks:
+            if t.index in taken or t.index in d.hard:
+                continue
+            found = self._learned_firm(d, t)
+            if found:
+                key, n, detail = found
+                out.append(Mention(d.index, t.start, d.toks[t.index + n - 1].end, "organisation", key, "context",
+                                   detail, 5, tok=t.index))
+                taken.update(range(t.index, t.index + n))
         return out
 
-    def _distinctive(self, d: _Doc, key: str, word: str, covered: set[int], out: list[Mention]) -> None:
-        """A firm named by its own word alone, as the gate reads it (see ``names.MODES``)."""
-        mode = word_mode(word[:1].upper() + word[1:], self.keep)
-        for t in d.toks:
-            if t.index in covered or t.index in d.hard or any(m.start <= t.start < m.end for m in out):
+    def _learned_firm(self, d: _Doc, t: Token) -> tuple[str, int, str] | None:
+        """A firm found elsewhere, named here whole or by its own word alone (as the gate reads it)."""
+        for _, key in sorted(self._org_first.lookup(t.text)):
+            words = key.split()
+            window = d.toks[t.index:t.index + len(words)]
+            if len(window) < len(words) or any(w.index in d.hard for w in window) or \
+                    any(d.text[a.end:b.start] != " " for a, b in zip(window, window[1:])):
                 continue
-            if not (word in t.info.bases or inflects(t.text, word)):
+            if len(words) == 1 and (not t.capitalised or (t.info.common and t.sentence_start)):
                 continue
-            if mode == "free" and t.text[:1].islower() and t.info.common:
+            if all(w in x.info.bases or inflects(x.text, w) for x, w in zip(window[1:], words[1:])):
+                return key, len(words), "firm name found elsewhere"
+        for word, key in sorted(self._org_own.lookup(t.text)):
+            mode = word_mode(word[:1].upper() + word[1:], self.keep)
+            if mode == "free" and not t.capitalised and t.info.common:
                 continue
             if mode in ("proper", "inside") and not t.capitalised:
                 continue
             if mode == "inside" and t.sentence_start:
                 continue
-            out.append(Mention(d.index, t.start, t.end, "organisation", key, "context",
-                               "the firm's own word, the firm named in full elsewhere", 5, tok=t.index))
+            if t.sentence_start and t.info.common and any(r.number == "plural" for r in readings(t.text)):
+                continue        # "Tilausajoja …": the common word; a firm is named in the singular
+            return key, 1, "the firm's own word, the firm named in full elsewhere"
+        return None
 
     # -- pass 3: lone names resolved by context -------------------------------------------------------------
     def _resolve(self, state: list[_Doc], people: _Parts) -> None:
@@ -907,6 +931,11 @@ class Pseudonymiser:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
+
+#: Nouns of time: their genitive starts a sentence ("Kerran …", "Vuoden …"), it is no surname.
+TIMES = frozenset("""
+kerta aika hetki vuosi kuukausi viikko päivä ilta aamu yö kesä talvi kevät syksy tunti minuutti vuorokausi
+""".split())
 
 #: Nouns of kinship and acquaintance: in the genitive before a first name they are not a surname
 #: ("Naapurin Ulla-Maija", "Serkun Jouni").
