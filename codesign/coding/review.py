@@ -146,6 +146,11 @@ def review_queue(project: Project | str | None = None, n: int = 50, language: st
         if coder.lexicon_ is not None else None
     doubt = uncertainty(probabilities, coder.thresholds_, rule)
     candidates = (labels == UNLABELLED).all(axis=1)
+    codings_path = project.build_dir / "codings.parquet"
+    if codings_path.is_file():          # human codes that reached the codings some other way count too
+        codings = pd.read_parquet(codings_path, columns=["segment_id", "source"])
+        human = set(codings.loc[codings["source"] == "human", "segment_id"])
+        candidates &= ~np.array([u.segment_id in human for u in units], dtype=bool)
     groups = segments["group"].fillna("").astype(str).to_numpy()
     picked = select_for_review(review_scores(doubt), candidates,
                                [segments["source_id"].to_numpy(), segments["stage"].to_numpy(), groups], n)

@@ -267,6 +267,14 @@ LABELS: dict[str, dict[str, str]] = {
                         "en": "Codes are final codes: the human coding where there is one, the machine's "
                               "elsewhere."},
     "caption.empty": {"fi": "Valinnassa ei ole segmenttejä.", "en": "The selection has no segments."},
+    "nb00.review": {"fi": "Seuraavaksi koodattavat", "en": "What to code next"},
+    "nb00.review_caption": {"fi": "Näiden segmenttien koodaus auttaisi konetta eniten: niistä se on epävarmin tai "
+                                  "koodikirjan sanasto ja kone ovat eri mieltä. Tarkistustyökirja tehdään ja luetaan "
+                                  "takaisin codesignin review-toiminnolla; seuraava ajo oppii tarkistetuista "
+                                  "koodeista.",
+                            "en": "Coding these segments would help the machine most: it is least sure of them, or "
+                                  "the codebook's lexicon and the machine disagree. codesign review writes them as "
+                                  "a workbook and reads it back; the next run learns from the reviewed codes."},
     # what rests on machine codes (codesign.outputs.explore.machine_code_note)
     "machine.title": {"fi": "Koneen koodit", "en": "Machine codes"},
     "machine.share": {"fi": "{share} lopullisista koodeista on koneen antamia; ihminen on koodannut {human} "
