@@ -159,9 +159,11 @@ def curve_table(curve: pd.DataFrame, codes: list[str]) -> str:
 
 def verdicts(demo: Path, work: Path) -> dict:
     """Analyse the demo twice — full human coding, and the sample plus machine codes — and compare verdicts."""
-    from codesign import analyse, code, ingest
+    from codesign.analysis import analyse
     from codesign.coding.evaluate import evaluate_codings
     from codesign.coding.sample import sample_coding
+    from codesign.coding.step import code
+    from codesign.ingest.step import ingest
 
     full = _copy_project(demo, work / "full")
     ingest(full)
@@ -208,8 +210,8 @@ def verdicts(demo: Path, work: Path) -> dict:
 
 def independent(demo_full: Path | None, work: Path) -> dict:
     """The codebook-only coder and the demo-trained coder against the independent gold coding."""
-    from codesign import code, ingest
-    from codesign.coding.step import trained_coder
+    from codesign.coding.step import code, trained_coder
+    from codesign.ingest.step import ingest
 
     root = independent_project(work / "independent")
     ingest(root)
@@ -278,7 +280,7 @@ def main(argv: list[str] | None = None) -> dict:
                      "draws": args.draws}
     with tempfile.TemporaryDirectory(prefix="codesign-curve-") as tmp:
         work = Path(tmp)
-        from codesign import ingest
+        from codesign.ingest.step import ingest
 
         root = _copy_project(demo, work / "demo")
         ingest(root)

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMO, SHARED
-from scipy import sparse
 
 from codesign.cli import main
 from codesign.coding.codebook import from_qdc, load_codebook, to_qdc
@@ -351,3 +350,72 @@ def test_lexicon_pruning_drops_entries_that_rarely_carry_their_code(tmp_path, nl
     assert "matkailija" in kept.lemmas           # 1 hit: too few to judge, kept
     assert lexicon.counts([units[0]])[0, 0] == 0 and lexicon.counts([units[3]])[0, 0] == 1
 
+
+
+# --- samples, disagreements, the model cache ---------------------------------------------------------------
+
+def _segments_for_sampling():
+    rows = [{"segment_id": f"H{i}-{t:03d}", "source_id": f"H{i}", "stage": "interview"} for i in range(1, 6)
+            for t in range(2, 12, 2)]
+    rows += [{"segment_id": f"W1-{n:03d}", "source_id": "W1", "stage": "workshop1"} for n in range(1, 41)]
+    rows += [{"segment_id": f"C-{n:03d}", "source_id": "C", "stage": "comment"} for n in range(1, 21)]
+    return pd.DataFrame(rows)
+
+
+def test_sample_coding_is_whole_interviews_and_a_share_of_each_other_source():
+    from codesign.coding.sample import sample_coding
+
+    segments = _segments_for_sampling()
+    coding = pd.DataFrame({"segment_id": segments["segment_id"], "codes": "T1"})
+    sample = sample_coding(coding, segments, interviews=2, share=0.15, seed=3)
+    chosen = segments[segments["segment_id"].isin(sample["segment_id"])]
+    interviews = chosen[chosen["stage"] == "interview"]
+    assert interviews["source_id"].nunique() == 2 and len(interviews) == 10          # whole interviews
+    assert (chosen["source_id"] == "W1").sum() == 6 and (chosen["source_id"] == "C").sum() == 3
+    assert sample.equals(sample_coding(coding, segments, interviews=2, share=0.15, seed=3))   # reproducible
+    assert not sample.equals(sample_coding(coding, segments, interviews=2, share=0.15, seed=4))
+    with pytest.raises(ValueError):
+        sample_coding(coding, segments, share=1.5)
+
+
+def test_disagreements_list_the_codes_in_dispute(tmp_path, capsys):
+    from codesign.coding.agreement import disagreements
+
+    first = pd.DataFrame({"segment_id": ["a", "b", "c"], "codes": ["T1;HAASTE", "T2", ""]})
+    second = pd.DataFrame({"segment_id": ["a", "b", "d"], "codes": ["T1", "T2;T3", "T1"]})
+    table = disagreements(first, second, ["T1", "T2", "T3", "HAASTE"], {"a": "Teksti A"})
+    assert table[["segment_id", "code", "first", "second"]].values.tolist() == [
+        ["a", "HAASTE", True, False], ["b", "T3", False, True]]
+    assert table.loc[0, "text"] == "Teksti A" and table.loc[1, "second_codes"] == "T2;T3"
+    a, b, out = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "erot.csv"
+    first.to_csv(a, index=False)
+    second.to_csv(b, index=False)
+    assert main(["agreement", str(a), str(b), "--codes", "T1,T2,T3,HAASTE", "--disagreements", str(out),
+                 "--project", str(DEMO)]) == 0
+    assert "2 disagreements on 2 segments" in capsys.readouterr().out
+    assert pd.read_csv(out)["code"].tolist() == ["HAASTE", "T3"]
+    assert main(["agreement", str(a), str(b), "--disagreements"]) == 0               # printed
+    assert "HAASTE" in capsys.readouterr().out.split("disagreements")[-1]
+    assert main(["agreement", str(a), str(b), "--disagreements", str(tmp_path / "x.txt")]) == 2
+
+
+def test_cached_model_key_follows_the_coders_source(tmp_path, monkeypatch):
+    from codesign.coding import step
+    from codesign.core.project import load_project
+
+    project = load_project(DEMO)
+    key = step.model_key(project)
+    assert key == step.model_key(project)
+    monkeypatch.setattr(step, "coder_source_digest", lambda: "a changed coder")
+    assert step.model_key(project) != key
+
+
+def test_evaluation_coding_must_not_be_the_reference_coding(tiny_project):
+    from codesign.core.project import load_project
+
+    config = tiny_project / "project.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "reference_coding: koodaus.csv\n"
+                      "evaluation_coding: koodaus.csv\n", encoding="utf-8")
+    with pytest.raises(InputError, match="same file") as err:
+        load_project(tiny_project)
+    assert err.value.line is not None

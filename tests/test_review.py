@@ -231,3 +231,40 @@ def test_review_workbook_in_english_reads_back(uncoded_project, tmp_path):
     sheet.cell(2, col["Reviewer (initials)"], "JS")
     book.save(path)
     assert len(apply_review(project, path).added) == 1
+
+
+def test_evaluate_compares_the_machine_codes_with_the_evaluation_coding(uncoded_project, tmp_path, capsys):
+    from report_fixture import CODES
+
+    project = _copy(uncoded_project, tmp_path)
+    themes_and_statements = {k: [c for c in v if "." not in c] for k, v in CODES.items()}
+    pd.DataFrame({"segment_id": list(themes_and_statements),
+                  "codes": [";".join(v) for v in themes_and_statements.values()]}).to_csv(
+        project / "evaluation.csv", index=False)
+    with (project / "project.yml").open("a", encoding="utf-8") as handle:
+        handle.write("evaluation_coding: evaluation.csv\n")
+    assert main(["evaluate", str(project), "--codes", "T1,T2,T4"]) == 0
+    out = capsys.readouterr().out
+    assert f"final machine codes on {len(CODES)} segments without a human code" in out and "kappa" in out
+    assert "cross-fitted" not in out                          # no human codes: nothing cross-fitted
+    from codesign.coding.evaluate import evaluate_codings
+
+    result = evaluate_codings(project, codes=["T1", "T2"])
+    assert result.n_machine == len(CODES) and result.cross_fitted is None
+    assert list(result.final.index) == ["T1", "T2"] and result.final["n"].eq(len(CODES)).all()
+
+
+def test_reports_say_every_code_is_a_machine_code(uncoded_project, tmp_path):
+    import json
+
+    from codesign.analysis import analyse
+    from codesign.outputs.explore import machine_code_note
+
+    project = _copy(uncoded_project, tmp_path)
+    report = analyse(project).report["machine_codes"]
+    assert report["human_segments"] == 0 and report["machine_share"] == 1.0 and report["agreement"] is None
+    assert report["verdict_stability"] == {"compared": False}
+    assert pd.read_csv(project / "build" / "verdict_stability.csv").empty
+    note = machine_code_note(project, "fi")
+    assert "Kaikki koodit ovat koneen antamia" in note and "koodikirjasta" in note
+    assert json.loads((project / "build" / "analysis_report.json").read_text())["machine_codes"] == report

@@ -16,7 +16,6 @@ from codesign.analysis.columns import STABILITY_COLUMNS
 from codesign.analysis.inputs import AnalysisInputs
 from codesign.analysis.params import AnalysisParams
 
-
 #: The per-segment fields of ``AnalysisInputs`` beside ``segments`` (same order), sliced with it.
 PER_SEGMENT = ("lemmas", "lemma_sets", "lemma_seqs", "vectors", "questions", "topic_vectors")
 

@@ -193,6 +193,10 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
 
     doc.add_heading(text("method_heading"), level=1)
     doc.add_paragraph(text("method"))
+    if (project.build_dir / "codings.parquet").is_file():     # what rests on machine codes
+        from codesign.outputs.explore import machine_code_note
+
+        doc.add_paragraph(machine_code_note(project, language).replace("**", ""))
 
     out = Path(out) if out is not None else default_path(project, language)
     out.parent.mkdir(parents=True, exist_ok=True)
