@@ -138,6 +138,8 @@ def test_review_round_trip_from_the_command_line(uncoded_project, workbook, tmp_
     assert result.n_human == 4
     human = result.codings[result.codings["source"] == "human"]
     assert set(human.loc[human["segment_id"] == ids[changed], "code"]) == set(new_codes)
+    [(_, codes)] = codesign.classify(project, [("a", "Vuokra-asuntoja ei ole ja asunnot puuttuvat.")])   # few codes
+    assert "T2" in codes
 
 
 def test_review_from_python(uncoded_project, tmp_path):
@@ -231,6 +233,20 @@ def test_review_workbook_in_english_reads_back(uncoded_project, tmp_path):
     sheet.cell(2, col["Reviewer (initials)"], "JS")
     book.save(path)
     assert len(apply_review(project, path).added) == 1
+
+
+@pytest.mark.integration
+def test_a_project_with_no_human_codes_builds_end_to_end(uncoded_project, tmp_path):
+    from codesign.build.pipeline import build
+
+    project = _copy(uncoded_project, tmp_path)
+    result = build(project, reports_dir=tmp_path / "reports", quiet=True)
+    assert result.exit_code == 0 and result.complete, [(n.name, n.error) for n in result.notebooks]
+    steps = {s.name: s for s in result.steps}
+    assert steps["code"].status == "up_to_date" and steps["analyse"].status == "ran"
+    for name in ("00_explore", "04_interviews"):
+        html = (result.out_dir / f"{name}.html").read_text(encoding="utf-8")
+        assert "Kaikki koodit ovat koneen antamia" in html, name
 
 
 def test_evaluate_compares_the_machine_codes_with_the_evaluation_coding(uncoded_project, tmp_path, capsys):

@@ -109,7 +109,7 @@ def leave_one_interview_out(project: Project | str | None = None, seed: int = 0,
     ----------
     project : Project, path or None
     seed : int
-        Unused by the coder itself (deterministic); kept for callers that pass it.
+        Kept for callers that pass it: the coder is deterministic.
     methods : tuple of str
         Of ``METHODS``.
     codes : list of str, optional
@@ -194,7 +194,7 @@ def _the_coding(project: Project, coding) -> pd.DataFrame:
     path = project.evaluation_coding_path or project.reference_coding_path
     if path is None:
         raise CodesignError(f"{project.config_path}: no `evaluation_coding:` or `reference_coding:` to evaluate "
-                            "against", )
+                            "against")
     return read_coding(path)
 
 
@@ -260,8 +260,8 @@ def evaluate_codings(project: Project | str | None = None, against: Path | str |
     project = load_project(project)
     path = Path(against) if against is not None else project.evaluation_coding_path
     if path is None:
-        raise CodesignError(f"{project.config_path}: no `evaluation_coding:` to compare the machine codes with",
-                            )
+        raise CodesignError(f"{project.config_path}: no `evaluation_coding:` to compare the machine codes with; "
+                            "add one to project.yml or give --against FILE")
     evaluation = read_coding(path)
     codebook = load_codebook(project.codebook_path)
     codes = list(codes) if codes else coding_codes(codebook)
@@ -270,7 +270,8 @@ def evaluate_codings(project: Project | str | None = None, against: Path | str |
     if project.reference_coding_path is not None:
         human_ids |= set(read_coding(project.reference_coding_path)["segment_id"])
     participants = coded_segments(project)["segment_id"]
-    machine_ids = [s for s in participants if s not in human_ids and s in set(evaluation["segment_id"])]
+    evaluated = set(evaluation["segment_id"])
+    machine_ids = [s for s in participants if s not in human_ids and s in evaluated]
     final = codings[codings["final"] & (codings["source"] == "machine") & codings["code"].isin(codes)]
     final_table = None
     if machine_ids:

@@ -257,7 +257,7 @@ def machine_code_note(project: Project | str | None = None, language: str = "fi"
             total=summary["segments"]))
     agreement = summary.get("agreement")
     if agreement and agreement.get("mean_theme_kappa") is not None:
-        codebook = project_codebook(project)
+        codebook = project_codebook(project) if project.codebook_path and project.codebook_path.is_file() else None
         themes = codebook.themes if codebook else sorted(agreement["kappa"])
         per_theme = ", ".join(f"{c} {_decimal(agreement['kappa'][c], 2, language)}" for c in themes
                               if agreement["kappa"].get(c) is not None)
