@@ -6,7 +6,9 @@ results; each writes its documented artifacts into ``PROJECT/build/`` (docs/sche
     import codesign
     project = codesign.load_project("data/kolari")
     codesign.ingest(project)            # IngestResult: sources read, pseudonymised, leak-checked
-    codesign.code(project)              # CodingResult: build/codings.parquet
+    codesign.code(project)              # CodingResult: build/codings.parquet (from 0 human codes up)
+    codesign.review_queue(project)      # the segments whose human coding would help most (DataFrame)
+    codesign.apply_review(project, q)   # the filled queue (or workbook) into the reference coding
     codesign.analyse(project)           # AnalysisResult: the analysis tables
     codesign.build(project)             # BuildResult: all of the above as needed, then the reports
     project.segments()                  # tidy data back: one row per segment
@@ -31,6 +33,9 @@ _LAZY = {
     "ingest": "codesign.ingest.step", "IngestResult": "codesign.ingest.step",
     "code": "codesign.coding.step", "CodingResult": "codesign.coding.step",
     "classify": "codesign.coding.step",
+    "review_queue": "codesign.coding.review", "write_review": "codesign.coding.review",
+    "apply_review": "codesign.coding.review", "ReviewApplied": "codesign.coding.review",
+    "evaluate_codings": "codesign.coding.evaluate", "sample_coding": "codesign.coding.sample",
     "analyse": "codesign.analysis", "AnalysisResult": "codesign.analysis", "AnalysisParams": "codesign.analysis",
     "build": "codesign.build.pipeline", "BuildResult": "codesign.build.pipeline",
     "make_templates": "codesign.outputs.templates", "write_summary": "codesign.outputs.summary",
@@ -40,7 +45,8 @@ _LAZY = {
 
 __all__ = [
     "__version__", "CodesignError", "InputError", "LeakError", "SetupError", "Project", "load_project",
-    "ingest", "IngestResult", "code", "CodingResult", "classify", "analyse", "AnalysisResult", "AnalysisParams",
+    "ingest", "IngestResult", "code", "CodingResult", "classify", "review_queue", "write_review", "apply_review",
+    "ReviewApplied", "evaluate_codings", "sample_coding", "analyse", "AnalysisResult", "AnalysisParams",
     "build", "BuildResult", "make_templates", "write_summary", "export_qdpx", "import_qdpx", "QdpxImport",
 ]
 assert set(__all__) >= set(_LAZY)
@@ -48,6 +54,9 @@ assert set(__all__) >= set(_LAZY)
 if TYPE_CHECKING:   # for type checkers and IDEs: the same names, imported eagerly
     from codesign.analysis import AnalysisParams, AnalysisResult, analyse
     from codesign.build.pipeline import BuildResult, build
+    from codesign.coding.evaluate import evaluate_codings
+    from codesign.coding.review import ReviewApplied, apply_review, review_queue, write_review
+    from codesign.coding.sample import sample_coding
     from codesign.coding.step import CodingResult, classify, code
     from codesign.ingest.step import IngestResult, ingest
     from codesign.outputs.qdpx import QdpxImport, export_qdpx, import_qdpx

@@ -36,6 +36,16 @@ def default_path(project: Project, language: str) -> Path:
     return project.build_dir / ("committee_summary.docx" if language == "fi" else f"committee_summary_{language}.docx")
 
 
+def _has_machine_codes(project: Project) -> bool:
+    """Whether the analysis wrote what rests on machine codes (``analysis_report.json`` ``machine_codes``)."""
+    import json
+
+    from codesign.analysis import REPORT
+
+    path = project.build_dir / REPORT
+    return path.is_file() and "machine_codes" in json.loads(path.read_text(encoding="utf-8"))
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
@@ -191,6 +201,10 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
 
     doc.add_heading(text("method_heading"), level=1)
     doc.add_paragraph(text("method"))
+    if _has_machine_codes(project):     # what rests on machine codes
+        from codesign.outputs.explore import machine_code_note
+
+        doc.add_paragraph(machine_code_note(project, language).replace("**", ""))
 
     out = Path(out) if out is not None else default_path(project, language)
     out.parent.mkdir(parents=True, exist_ok=True)
