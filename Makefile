@@ -10,14 +10,24 @@ PROJECT ?= data/kolari
 # chromium (headless) opens an HTML report in the tests.
 APT_PACKAGES := libvoikko1 voikko-fi libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium
 
-.PHONY: report test env system-deps benchmark constraints clean
+.PHONY: report test test-fast lint env system-deps benchmark constraints clean
 
 # ingest, code and analyse as needed, then every notebook into reports/<project>/<timestamp>/
 report: env
 	$(BIN)/codesign build $(PROJECT)
 
-test: env
+# everything: unit tests, the demo built once, notebooks (nbval), LibreOffice and chromium (CI runs this)
+test: env lint
 	$(BIN)/python -m pytest
+
+# the unit tier for daily work: no demo build, no notebooks, no browser, no LibreOffice (under a minute)
+test-fast: env lint
+	$(BIN)/python -m pytest tests -m "not slow and not integration"
+
+# ruff over the code, tests and benchmarks; mypy over the public API (codesign/__init__.py and what it hands out)
+lint: env
+	$(BIN)/ruff check codesign tests benchmarks
+	$(BIN)/mypy codesign/__init__.py
 
 benchmark: env
 	$(BIN)/python benchmarks/bench_ingest.py $(PROJECT)
@@ -42,6 +52,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps -c requirements/constraints.txt bertopic
 	$(BIN)/python -m ipykernel install --sys-prefix --name codesign --display-name "codesign (Python 3)" >/dev/null
 	touch $(STAMP)
 

@@ -31,10 +31,10 @@ sys.path.insert(0, str(REPO))
 from codesign.analysis import _Timer, run_analyses  # noqa: E402
 from codesign.analysis.inputs import AnalysisInputs, add_nlp, read_inputs  # noqa: E402
 from codesign.analysis.params import resolve_params  # noqa: E402
-from codesign.coding import CODER_EXCLUDE  # noqa: E402
-from codesign.finnish import DocCache  # noqa: E402
-from codesign.nlp import load_pipeline  # noqa: E402
-from codesign.project import load_project  # noqa: E402
+from codesign.coding.step import CODER_EXCLUDE  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
+from codesign.nlp.finnish import DocCache  # noqa: E402
+from codesign.nlp.pipeline import load_pipeline  # noqa: E402
 
 PARTS = ["topics", "survey", "triangulation", "validation"]
 
@@ -128,7 +128,8 @@ def main() -> dict:
     print("|---|---|---|---|---|")
     for part in PARTS:
         d, b = results["demo"][part], results["large"][part]
-        print(f"| {part} | {d['seconds']:.1f} | {d.get('peak_mb', '–')} | {b['seconds']:.1f} | {b.get('peak_mb', '–')} |")
+        print(f"| {part} | {d['seconds']:.1f} | {d.get('peak_mb', '–')} | {b['seconds']:.1f} "
+              f"| {b.get('peak_mb', '–')} |")
     print(f"segments: {results['demo']['counts']['segments']} → {results['large']['counts']['segments']}; "
           f"NLP of the enlarged corpus {results['large']['nlp_s']:.0f} s; process max RSS {results['max_rss_mb']} MB")
     out = REPO / "benchmarks" / "results" / "analysis.json"

@@ -2,10 +2,10 @@
 
     .venv/bin/python benchmarks/bench_coder.py [PROJECT]
 
-1. Leave-one-interview-out evaluation (codesign.evaluate): the hybrid coder, each of its parts alone and
+1. Leave-one-interview-out evaluation (codesign.coding.evaluate): the hybrid coder, each of its parts alone and
    two baselines, against the reference coding, beside the double-coding agreement; printed as a Markdown
    table (the one in docs/coder.md).
-   Beside it the ranking ceiling of the hybrid (codesign.evaluate.ranking_ceiling): its ROC AUC on the
+   Beside it the ranking ceiling of the hybrid (codesign.coding.evaluate.ranking_ceiling): its ROC AUC on the
    held-out turns and the best κ any cut-off could give, chosen on the answers — an upper bound for
    threshold tuning, not a result.
 2. Coding the project cold (empty NLP cache, no trained model) and warm (cache filled), and the raw spaCy
@@ -24,11 +24,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.coding import CODER_EXCLUDE, code_project  # noqa: E402
-from codesign.coder import label_matrix  # noqa: E402
-from codesign.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
-from codesign.ingest import ingest, read_segments  # noqa: E402
-from codesign.nlp import load_pipeline  # noqa: E402
+from codesign.coding.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
+from codesign.coding.model import label_matrix  # noqa: E402
+from codesign.coding.step import CODER_EXCLUDE, code  # noqa: E402
+from codesign.ingest.step import ingest, read_segments  # noqa: E402
+from codesign.nlp.pipeline import load_pipeline  # noqa: E402
 
 THEMES = ["T1", "T2", "T3", "T4", "T5"]
 STATEMENTS = ["VAHVUUS", "HAASTE", "EHDOTUS", "TAVOITE"]
@@ -62,10 +62,10 @@ def main(project_dir: str | None) -> dict:
         ingest(root)
         load_pipeline(CODER_EXCLUDE)                      # loading the model is not the coder's cost
         t = time.perf_counter()
-        cold = code_project(root)
+        cold = code(root)
         cold_s = time.perf_counter() - t
         t = time.perf_counter()
-        code_project(root)
+        code(root)
         warm_s = time.perf_counter() - t
         segments = read_segments(root)
         texts = list(segments.loc[segments["speaker_role"] == "participant", "text"])
@@ -93,7 +93,7 @@ def main(project_dir: str | None) -> dict:
         "evaluation_s": round(evaluation_s, 1),
         "code_cold_s": round(cold_s, 1), "code_warm_s": round(warm_s, 1),
         "code_cold_breakdown": {k: round(v, 1) if isinstance(v, float) else v
-                                for k, v in cold.attrs["timings"].items()},
+                                for k, v in cold.timings.items()},
         "raw_spacy_participant_texts_s": round(raw_s, 1),
         "rows": table.round(4).to_dict(orient="records"),
     }

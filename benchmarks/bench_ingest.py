@@ -20,10 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.ingest import PSEUDONYMISE_EXCLUDE, ingest, read_sources  # noqa: E402
-from codesign.nlp import load_pipeline  # noqa: E402
-from codesign.project import load_project  # noqa: E402
-from codesign.register import load_register  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
+from codesign.core.register import load_register  # noqa: E402
+from codesign.ingest.step import PSEUDONYMISE_EXCLUDE, ingest, read_sources  # noqa: E402
+from codesign.nlp.pipeline import load_pipeline  # noqa: E402
 
 
 def main(project_dir: str | None) -> dict:

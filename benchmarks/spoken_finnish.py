@@ -4,7 +4,7 @@
 
 For the participants' turns of the verbatim (puhekieli) and the cleaned interviews: the share of word
 tokens Voikko cannot analyse as written, and the share still unresolved after codesign's spoken-form
-mapping (``codesign.finnish.written_forms``). Unknown words get no base form and no compound parts, so a
+mapping (``codesign.nlp.finnish.written_forms``). Unknown words get no base form and no compound parts, so a
 lexicon cannot match them.
 """
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.finnish import base_forms  # noqa: E402
-from codesign.ingest import read_sources  # noqa: E402
-from codesign.nlp import analyses, load_pipeline  # noqa: E402
-from codesign.project import load_project  # noqa: E402
-from codesign.register import load_register  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
+from codesign.core.register import load_register  # noqa: E402
+from codesign.ingest.step import read_sources  # noqa: E402
+from codesign.nlp.finnish import base_forms  # noqa: E402
+from codesign.nlp.pipeline import analyses, load_pipeline  # noqa: E402
 
 VERBATIM = {"H01", "H02", "H06", "H09", "H10", "H14"}
 

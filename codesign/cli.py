@@ -6,12 +6,12 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import CodesignError, InputError, LeakError, SetupError
+from codesign._version import __version__
+from codesign.core.errors import CodesignError, InputError, LeakError, SetupError
 
 
 def _cmd_ingest(args) -> int:
-    from .ingest import ingest
+    from codesign.ingest.step import ingest
 
     result = ingest(args.project)
     frame = result.segments
@@ -32,29 +32,24 @@ def _cmd_ingest(args) -> int:
 
 
 def _cmd_leak_check(args) -> int:
-    from .ingest import KEYS_FILE
-    from .leakcheck import check_outputs
-    from .project import load_project
-    from .pseudonymise import KeyTable
-    from .register import load_register
+    from codesign.core.project import load_project
+    from codesign.privacy.leakcheck import guard
 
     project = load_project(args.project)
-    register = load_register(project.register_path, project.groups)
-    keys = KeyTable.load(project.private_dir / KEYS_FILE)
     paths = [Path(p) for p in args.paths] or [project.build_dir]
-    check_outputs(paths, register, keys, project.keep_terms)
+    guard(project, paths, delete=False)      # the user's files: report, never delete
     if not args.quiet:
         print(f"leak check passed: {', '.join(str(p) for p in paths)}")
     return 0
 
 
 def _cmd_code(args) -> int:
-    from .coding import code_project
+    from codesign.coding.step import code
 
-    codings = code_project(args.project)
+    result = code(args.project)
     if not args.quiet:
-        final = codings[codings["final"]]
-        print(f"coded {codings.attrs['segments']} segments: {len(final)} final codes "
+        final = result.codings[result.codings["final"]]
+        print(f"coded {result.n_segments} segments: {len(final)} final codes "
               f"({(final['source'] == 'human').sum()} human, {(final['source'] == 'machine').sum()} machine) "
               f"→ build/codings.parquet")
         for code, count in final["code"].value_counts().sort_index().items():
@@ -88,8 +83,7 @@ def _read_classify_input(handle, name: str) -> list[tuple[str, str]]:
 def _cmd_classify(args) -> int:
     import io
 
-    from .coding import classify_texts
-    from .project import load_project
+    from codesign.coding.step import classify
 
     if args.file and args.file != "-":
         path = Path(args.file)
@@ -109,7 +103,7 @@ def _cmd_classify(args) -> int:
             items = _read_classify_input(stdin, "<stdin>")
         except UnicodeDecodeError:
             raise InputError("<stdin>", "input is not UTF-8 text", hint="send UTF-8 text") from None
-    results = classify_texts(load_project(args.project), items)
+    results = classify(args.project, items)
     out = sys.stdout
     for identifier, codes in results:
         out.write(f"{identifier}\t{','.join(codes)}\n")
@@ -118,7 +112,7 @@ def _cmd_classify(args) -> int:
 
 
 def _cmd_agreement(args) -> int:
-    from .agreement import agreement_table, read_coding
+    from codesign.coding.agreement import agreement_table, read_coding
 
     paths = [Path(args.a), Path(args.b)]
     first, second = (read_coding(p, project=args.project) for p in paths)
@@ -131,7 +125,7 @@ def _cmd_agreement(args) -> int:
 
 
 def _cmd_export_qdpx(args) -> int:
-    from .qdpx import export_qdpx
+    from codesign.outputs.qdpx import export_qdpx
 
     # One positional means OUT (the default project); two mean PROJECT OUT.
     project, out = (None, args.first) if args.second is None else (args.first, args.second)
@@ -142,23 +136,23 @@ def _cmd_export_qdpx(args) -> int:
 
 
 def _cmd_import_qdpx(args) -> int:
-    from .qdpx import coding_table, import_qdpx
+    from codesign.outputs.qdpx import import_qdpx
 
     imported = import_qdpx(args.file, args.project)
-    table = coding_table(imported)
+    table = imported.coding_table()
     if args.output:
         table.to_csv(args.output, index=False, encoding="utf-8")
     else:
         table.to_csv(sys.stdout, index=False)
     if not args.quiet:
-        print(f"imported {len(imported)} codings on {imported['segment_id'].nunique()} segments "
+        print(f"imported {len(imported.codings)} codings on {imported.codings['segment_id'].nunique()} segments "
               f"({len(table)} segments seen) from {args.file}" + (f" → {args.output}" if args.output else ""),
               file=sys.stderr)
     return 0
 
 
 def _cmd_templates(args) -> int:
-    from .templates import make_templates
+    from codesign.outputs.templates import make_templates
 
     result = make_templates(args.project, args.output)
     if not args.quiet:
@@ -172,7 +166,7 @@ def _cmd_templates(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .summary import write_summary
+    from codesign.outputs.summary import write_summary
 
     path = write_summary(args.project, args.output, language=args.language)
     if not args.quiet:
@@ -181,15 +175,14 @@ def _cmd_summary(args) -> int:
 
 
 def _cmd_analyse(args) -> int:
-    import json
 
-    from .analysis import REPORT, analyse
-    from .project import load_project
+    from codesign.analysis import REPORT, analyse
+    from codesign.core.project import load_project
 
     project = load_project(args.project)
-    tables = analyse(project, dict(args.param or []))
+    result = analyse(project, dict(args.param or []))
+    tables, report = result.tables, result.report
     if not args.quiet:
-        report = json.loads((project.build_dir / REPORT).read_text(encoding="utf-8"))
         print(f"analysed {report['counts']['segments']} participant segments → {project.build_dir} "
               f"({len(tables)} tables + {REPORT}, {report['durations']['total_seconds']:.0f} s)")
         topics = tables["topics"]
@@ -204,7 +197,7 @@ def _cmd_analyse(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .build import EXIT_BUSY, BuildBusy, build, parse_cli_params
+    from codesign.build.pipeline import EXIT_BUSY, BuildBusy, build, parse_cli_params
 
     quiet = args.quiet or args.build_quiet
     if quiet:

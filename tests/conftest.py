@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -132,12 +133,41 @@ def dedent():
     return lambda s: textwrap.dedent(s).lstrip("\n")
 
 
-@pytest.fixture(scope="session")
-def demo_copy(tmp_path_factory) -> Path:
-    """The demo project copied without build outputs, so tests never write into the repository."""
-    target = tmp_path_factory.mktemp("demo") / "kolari"
-    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("build", "build.tmp", "pseudonym_keys.csv"))
+def copy_demo(target: Path) -> Path:
+    """The demo project copied to ``target`` without build outputs or caches, so tests never write into the
+    repository."""
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("build", "build.tmp", ".cache",
+                                                                "pseudonym_keys.csv"))
     return target
+
+
+@dataclass
+class BuiltDemo:
+    """The demo project after one ``codesign build``: its folder and the build's result."""
+    root: Path
+    result: object          # codesign.build.pipeline.BuildResult
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> BuiltDemo:
+    """The demo built ONCE per session through the real pipeline (ingest, code, analyse, deliverables, every
+    notebook), shared by every test that reads the demo's outputs. Tests read it; none changes its build/."""
+    from codesign.build.pipeline import build
+
+    root = copy_demo(tmp_path_factory.mktemp("demo") / "kolari")
+    result = build(root, reports_dir=tmp_path_factory.mktemp("demo-reports"), quiet=True)
+    return BuiltDemo(root, result)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the built demo is in the slow tier, whatever file it is in."""
+    for item in items:
+        if "built_demo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 # --- nbval: `pytest` also runs notebooks/*.ipynb (--nbval-lax); their kernels need a built project ----------

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import DEMO, write_tiny_project
 
 W2_NOTES = """\
@@ -61,8 +60,8 @@ def write_codings(root: Path) -> None:
 def make_report_project(root: Path) -> Path:
     """The fixture project ingested (through the build pipeline), coded by hand and analysed (through the
     pipeline again, so a build finds every step up to date); returns its folder."""
-    from codesign.build import STEPS, run_pipeline
-    from codesign.project import load_project
+    from codesign.build.pipeline import STEPS, run_pipeline
+    from codesign.core.project import load_project
 
     write_report_project(root)
     runs = run_pipeline(load_project(root), steps=[s for s in STEPS if s.name == "ingest"])

@@ -7,11 +7,12 @@ import pytest
 
 from codesign.analysis import params as P
 from codesign.analysis import survey, topics, triangulation, validation
-from codesign.analysis.inputs import AnalysisInputs, Goal, ProgrammeTheme, signal_hits
-from codesign.codebook import Code, Codebook
+from codesign.analysis.inputs import AnalysisInputs, signal_hits
 from codesign.cli import main
-from codesign.errors import InputError
-from codesign.project import Alternative
+from codesign.coding.codebook import Code, Codebook
+from codesign.core.errors import InputError
+from codesign.core.programme import Goal, Theme
+from codesign.core.project import Alternative
 
 ALTS = [Alternative("A1", "Matkailu", "T1"), Alternative("A2", "Asuminen", "T2"), Alternative("A3", "Kaivos", None)]
 
@@ -98,9 +99,12 @@ def _inputs(rows, dim=8, seed=0):
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     far = np.zeros(dim)
     far[0] = 1.0
-    themes = [ProgrammeTheme("T1", "Matkailu", goals=[Goal("T1.G1", "T1", "Kaivos työllistää", ("kaivos",))]),
-              ProgrammeTheme("T2", "Asuminen", goals=[Goal("T2.G1", "T2", "Väkiluku kasvaa", ("väkiluku",))]),
-              ProgrammeTheme("T3", "Yrittäjyys")]
+    def goal(gid, text, word):
+        return Goal(gid, gid[:2], text, measurable=False, indicator=text, lexicon=(word,))
+
+    themes = [Theme("T1", "Matkailu", "", (goal("T1.G1", "Kaivos työllistää", "kaivos"),), ()),
+              Theme("T2", "Asuminen", "", (goal("T2.G1", "Väkiluku kasvaa", "väkiluku"),), ()),
+              Theme("T3", "Yrittäjyys", "", (), ())]
     return AnalysisInputs(seg, _codebook(), themes, ALTS, lemmas=[t.lower().split() for t in seg["text"]],
                           lemma_sets=[frozenset().union(*s) for s in seqs], lemma_seqs=seqs, vectors=vectors,
                           vectorise=lambda text: far)
@@ -214,7 +218,7 @@ def _emitted_reason_keys() -> set[str]:
 def test_every_reason_key_has_both_languages_with_the_same_values():
     import string
 
-    from codesign.i18n import LANGUAGES, REASONS
+    from codesign.core.i18n import LANGUAGES, REASONS
 
     emitted = _emitted_reason_keys()
     assert len(emitted) >= 15 and "coverage" in emitted and "goal_voices" in emitted
@@ -226,7 +230,7 @@ def test_every_reason_key_has_both_languages_with_the_same_values():
 
 
 def test_reasons_render_in_finnish_and_unknown_keys_are_named():
-    from codesign.i18n import reason, render_reasons
+    from codesign.core.i18n import reason, render_reasons
 
     reasons = [reason("coverage", n=9, of=14, share=np.float64(9 / 14)),
                reason("flag_perspective_tested", group="yrittäjä", n=np.int64(3), of=5, share_rest=0.2, p=0.0123),
@@ -249,8 +253,8 @@ def test_english_columns_are_the_english_rendering_of_the_structured_reasons():
     import json
 
     from codesign.analysis.columns import REASON_CODE_COLUMNS
-    from codesign.analysis_tables import reasons_text
-    from codesign.i18n import render_reasons
+    from codesign.analysis.tables import reasons_text
+    from codesign.core.i18n import render_reasons
 
     inputs, params = _corpus(), P.AnalysisParams()
     subcodes = validation.subcode_coverage(inputs, params)
@@ -325,6 +329,7 @@ def _topic_corpus():
     return inputs
 
 
+@pytest.mark.integration
 @pytest.mark.filterwarnings("ignore")
 def test_topics_are_deterministic_and_find_the_uncoded_cluster():
     inputs = _topic_corpus()
@@ -378,7 +383,7 @@ def test_params_from_report_and_command_line():
 
 
 def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
-    from codesign.yamlio import load_yaml
+    from codesign.core.yamlio import load_yaml
 
     path = tmp_path / "project.yml"
     path.write_text("name: x\nreport:\n  language: fi\n  min_coverag: 0.2\n  zzz_qqq: 1\n", encoding="utf-8")
@@ -394,9 +399,10 @@ def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):
 
 
 def test_deliverables_read_the_contract_columns_defined_once():
-    from codesign import analysis_tables, i18n
     from codesign.analysis import ARTIFACTS
+    from codesign.analysis import tables as analysis_tables
     from codesign.analysis.columns import CONTRACT
+    from codesign.core import i18n
 
     assert analysis_tables.COLUMNS is CONTRACT and set(CONTRACT) == set(ARTIFACTS)
     assert validation.GOAL_COLUMNS == CONTRACT["goal_validation"] == analysis_tables.COLUMNS["goal_validation"]
@@ -412,26 +418,16 @@ def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
 # --- the demo: the planted findings of data/kolari/DESIGN.md ----------------------------------------------
 
 @pytest.fixture(scope="module")
-def analysed_demo(demo_copy):
-    from codesign.analysis import analyse
-    from codesign.coding import code_project
-    from codesign.ingest import ingest
+def analysed_demo(built_demo):
+    from codesign.analysis import ARTIFACTS
+    from codesign.analysis.tables import read_tables
 
-    build = demo_copy / "build"
-    if not (build / "segments.parquet").is_file():
-        ingest(demo_copy)
-    if not (build / "codings.parquet").is_file():
-        code_project(demo_copy)
-    return analyse(demo_copy, {"bootstrap": 200})
+    return read_tables(built_demo.build_dir, list(ARTIFACTS))
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore")
-def test_demo_planted_findings(analysed_demo, demo_copy):
+def test_demo_planted_findings(analysed_demo, built_demo):
     t = analysed_demo
-    for name in ("topics", "survey_priorities", "theme_validation", "goal_validation", "evidence_ledger"):
-        assert (demo_copy / "build" / f"{name}.csv").is_file()
-    assert (demo_copy / "build" / "analysis_report.json").is_file()
+    assert (built_demo.build_dir / "analysis_report.json").is_file()
     # 1. group disagreement: entrepreneurs put A1 first and A4 low, decision-makers A4 first
     pri = t["survey_priorities"].set_index(["group", "alternative"])
     assert pri.loc[("yrittäjä", "A1"), "position"] == 1
@@ -445,7 +441,8 @@ def test_demo_planted_findings(analysed_demo, demo_copy):
     assert pri.loc[("luottamushenkilö", "A1"), "n_respondents"] == 7 and pri.loc[("luottamushenkilö", "A1"), "small_n"]
     persp = t["perspective"].set_index(["theme", "group"])
     assert persp.loc[("T1", "yrityksen edustaja"), "n_interviewees"] == 3
-    assert persp.loc[("T1", "yrityksen edustaja"), "test"] == "descriptive" and persp.loc[("T1", "yrityksen edustaja"), "small_n"]
+    company = persp.loc[("T1", "yrityksen edustaja")]
+    assert company["test"] == "descriptive" and company["small_n"]
     # 2. T5 too broad; multi-locality silent
     themes = t["theme_validation"].set_index("theme")
     assert themes.loc["T5", "verdict"] == "needs_refinement"

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
-
-from codesign import explore
-from codesign.build import build, build_lock, parse_cli_params, read_params_file, resolve_latest
-from codesign.cli import main
-from codesign.errors import InputError
-from codesign.i18n import LABELS, LANGUAGES
-from codesign.project import load_project
 from conftest import DEMO, REPO
+from nbformat.v4 import new_code_cell, new_notebook
 from report_fixture import CODES, make_report_project
+
+from codesign.build.pipeline import build, build_lock, parse_cli_params, read_params_file, resolve_latest
+from codesign.cli import main
+from codesign.core.errors import InputError
+from codesign.core.i18n import LABELS, LANGUAGES
+from codesign.core.project import load_project
+from codesign.outputs import explore
 
 NOTEBOOKS = REPO / "notebooks"
 
@@ -125,6 +125,7 @@ def test_every_label_has_both_languages_and_notebooks_use_known_labels():
 
 # --- a build on the fixture project -------------------------------------------------------------------------
 
+@pytest.mark.integration
 def test_first_build_runs_every_notebook(first_build):
     project, reports, result = first_build
     assert result.exit_code == 0 and result.complete, [(n.name, n.error) for n in result.notebooks]
@@ -155,6 +156,7 @@ def test_first_build_runs_every_notebook(first_build):
     assert "Vuokratalo kirkonkylään vuonna 2025” (W2-001)" in w2 and "Ensimmäiset toimenpiteet" in w2
 
 
+@pytest.mark.integration
 def test_no_change_rebuild_reruns_nothing(first_build):
     project, reports, first = first_build
     start = time.perf_counter()
@@ -169,6 +171,7 @@ def test_no_change_rebuild_reruns_nothing(first_build):
     assert "ennallaan" in (second.out_dir / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.integration
 def test_changing_a_parameter_reruns_the_notebooks_that_declare_it(first_build, capsys):
     project, reports, _ = first_build
     code = main(["build", str(project), "--reports", str(reports), "--quiet", "-p", "quotes_per_theme", "1"])
@@ -183,6 +186,7 @@ def test_changing_a_parameter_reruns_the_notebooks_that_declare_it(first_build, 
     assert params["01_workshop1"]["quotes_per_theme"] == 1 and "quotes_per_theme" not in params["00_explore"]
 
 
+@pytest.mark.integration
 def test_params_file_only_and_english(first_build, tmp_path, capsys):
     project, reports, _ = first_build
     params = tmp_path / "en.yml"
@@ -199,6 +203,7 @@ def test_params_file_only_and_english(first_build, tmp_path, capsys):
     assert (latest / "01_workshop1.html").is_file()
 
 
+@pytest.mark.integration
 def test_parameter_input_errors(tmp_path, report_project, capsys):
     with pytest.raises(InputError, match="not a valid name"):
         parse_cli_params([("bad-name", "1")])
@@ -214,6 +219,7 @@ def test_parameter_input_errors(tmp_path, report_project, capsys):
 
 # --- failure isolation, the leak gate, the lock -------------------------------------------------------------
 
+@pytest.mark.integration
 def test_failing_notebook_does_not_stop_the_others(report_project, tmp_path, capsys):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -243,6 +249,7 @@ def test_failing_notebook_does_not_stop_the_others(report_project, tmp_path, cap
     assert _statuses(latest) == {"01_good": "unchanged", "02_broken": "ok", "03_also_good": "unchanged"}
 
 
+@pytest.mark.integration
 def test_leak_in_a_report_fails_the_build_and_removes_the_file(report_project, tmp_path, capsys):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -257,6 +264,7 @@ def test_leak_in_a_report_fails_the_build_and_removes_the_file(report_project, t
     assert resolve_latest(reports / "tiny") is None
 
 
+@pytest.mark.integration
 def test_a_second_build_waits_then_gives_up_clearly(report_project, tmp_path, capsys):
     with build_lock(load_project(report_project)):
         start = time.perf_counter()
@@ -271,12 +279,10 @@ def test_a_second_build_waits_then_gives_up_clearly(report_project, tmp_path, ca
 # --- the demo project, once: the whole pipeline, then the report opened in headless chromium ----------------
 
 @pytest.fixture(scope="module")
-def demo_report(demo_copy, tmp_path_factory):
-    reports = tmp_path_factory.mktemp("demo-reports")
-    return build(demo_copy, reports_dir=reports, quiet=True)
+def demo_report(built_demo):
+    return built_demo.result
 
 
-@pytest.mark.slow
 def test_demo_build(demo_report):
     assert demo_report.exit_code == 0, [(n.name, n.error) for n in demo_report.notebooks]
     statuses = {s.name: s.status for s in demo_report.steps}
@@ -319,7 +325,6 @@ def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
 def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_path):
     import matplotlib.image
@@ -358,8 +363,9 @@ def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_p
         assert "Traceback (most recent call last)" not in dom, name
 
 
+@pytest.mark.integration
 def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_path):
-    from codesign.build import Step, StepFailed, run_pipeline
+    from codesign.build.pipeline import Step, StepFailed, run_pipeline
 
     project = load_project(report_project)
     marker = tmp_path / "input.txt"
@@ -394,8 +400,9 @@ def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_p
     assert runs[0].note == "the source is unreadable" and len(calls) == 4
 
 
+@pytest.mark.integration
 def test_leak_check_reads_copied_deliverables_as_files(report_project, tmp_path):
-    from codesign.build import _leak_check
+    from codesign.build.pipeline import _leak_check
 
     out = tmp_path / "out"
     out.mkdir()

@@ -8,16 +8,15 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEMO, SHARED
 from scipy import sparse
 
 from codesign.cli import main
-from codesign.codebook import from_qdc, load_codebook, to_qdc
-from codesign.coder import LexiconMatcher, Unit, label_matrix
-from codesign.errors import InputError
-from codesign.finnish import base_forms, words
-from codesign.nlp import load_pipeline
-
-from conftest import DEMO, SHARED
+from codesign.coding.codebook import from_qdc, load_codebook, to_qdc
+from codesign.coding.model import LexiconMatcher, Unit, label_matrix
+from codesign.core.errors import InputError
+from codesign.nlp.finnish import base_forms, words
+from codesign.nlp.pipeline import load_pipeline
 
 XSD = SHARED / "refi-qda" / "Codebook.xsd"
 
@@ -151,19 +150,21 @@ def test_label_matrix():
 
 
 def test_context_is_the_interviewers_question_even_when_only_participant_turns_are_coded():
-    from codesign.coder import context_texts
+    from codesign.coding.model import context_texts
 
     segments = pd.DataFrame({
         "segment_id": ["H1-1", "H1-2", "H1-3", "W-1"], "source_id": ["H1", "H1", "H1", "W"], "turn": [1, 2, 3, 1],
         "speaker_role": ["interviewer", "participant", "participant", "participant"],
         "prompt": [None, None, None, "Vahvuudet"], "text": ["Miten asuminen?", "Huono.", "Ja kallis.", "Luonto"]})
-    assert context_texts(segments).tolist() == ["", "Miten asuminen?", "", "Vahvuudet"]
+    # a participant's second turn in a row still answers the last question (one rule with the analytics:
+    # codesign.ingest.segments.interviewer_questions)
+    assert context_texts(segments).tolist() == ["", "Miten asuminen?", "Miten asuminen?", "Vahvuudet"]
     # the coder sees participant turns only: the question must come from the whole table (a past bug)
     assert context_texts(segments[segments["speaker_role"] == "participant"]).tolist() == ["", "", "Vahvuudet"]
 
 
 def test_supervised_regularisation_is_chosen_on_training_folds_only():
-    from codesign.coder import SupervisedModel
+    from codesign.coding.model import SupervisedModel
 
     rng = np.random.default_rng(1)
     target = rng.integers(0, 2, 300)
@@ -177,19 +178,13 @@ def test_supervised_regularisation_is_chosen_on_training_folds_only():
     assert SupervisedModel(["A"], C=0.5)._choose_C(sparse.csr_matrix(X), target)[0] == 0.5   # one candidate
 
 
-# --- the command-line contract, on the demo project (ingested once per session) ---------------------
+# --- the command-line contract, on the demo project (built once per session) ------------------------
 
 @pytest.fixture(scope="module")
-def coded_demo(demo_copy):
-    from codesign.coding import code_project
-    from codesign.ingest import ingest
-
-    if not (demo_copy / "build" / "segments.parquet").is_file():
-        ingest(demo_copy)
-    return demo_copy, code_project(demo_copy)
+def coded_demo(built_demo):
+    return built_demo.root, pd.read_parquet(built_demo.build_dir / "codings.parquet")
 
 
-@pytest.mark.slow
 def test_code_project_human_codes_win(coded_demo):
     root, codings = coded_demo
     assert list(codings.columns) == ["segment_id", "code", "source", "confidence", "evidence", "final"]
@@ -207,7 +202,6 @@ def test_code_project_human_codes_win(coded_demo):
     assert len(subcodes) and subcodes["final"].all()
 
 
-@pytest.mark.slow
 def test_classify_contract(coded_demo, capsys, tmp_path, monkeypatch):
     root, _ = coded_demo
     data = tmp_path / "in.tsv"
@@ -247,9 +241,8 @@ def test_agreement_command(capsys):
     assert "on 234 shared segments" in out and "kappa" in out
 
 
-@pytest.mark.slow
 def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
-    from codesign.evaluate import leave_one_interview_out
+    from codesign.coding.evaluate import leave_one_interview_out
 
     root, _ = coded_demo
     themes = ["T1", "T2", "T3", "T4", "T5"]
@@ -258,13 +251,15 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
     assert sorted(table["code"].unique()) == themes                      # the cheaper themes-only run
     held_out = table.attrs["predictions"]["lexicon"]
     assert len(held_out) == table.attrs["units"] and held_out["segment_id"].str.startswith("H").all()
-    themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method", values="f1")
+    themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method",
+                                                                             values="f1")
     assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
 
 
 def test_ranking_ceiling_is_the_best_kappa_over_all_cut_offs():
     import pandas as pd
-    from codesign.evaluate import ranking_ceiling
+
+    from codesign.coding.evaluate import ranking_ceiling
 
     truth = pd.DataFrame({"T1": [1, 1, 0, 0], "T2": [1, 0, 0, 0]})
     scores = pd.DataFrame({"T1": [0.9, 0.4, 0.6, 0.1], "T2": [0.8, 0.3, 0.2, 0.1]})

@@ -5,20 +5,20 @@ The full NLP ingest of the demo runs once per test session (``demo_build``).
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-
-from codesign.ingest import ingest, read_sources
-from codesign.leakcheck import planted_recall
-from codesign.project import load_project
-from codesign.readers import ReadContext
-from codesign.readers.survey import read_survey
-from codesign.register import load_register
-
 from conftest import DEMO
+
+from codesign.core.project import load_project
+from codesign.core.register import load_register
+from codesign.ingest.readers import ReadContext
+from codesign.ingest.readers.survey import read_survey
+from codesign.ingest.step import read_sources
+from codesign.privacy.leakcheck import planted_recall
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +31,10 @@ def demo_raw():
 
 
 @pytest.fixture(scope="module")
-def demo_build(demo_copy):
-    result = ingest(demo_copy)
-    assert result.ok, result.failures
-    return demo_copy, result
+def demo_build(built_demo):
+    report = json.loads((built_demo.build_dir / "ingest_report.json").read_text(encoding="utf-8"))
+    assert report["failures"] == []
+    return built_demo.root, report
 
 
 def _words(text: str) -> int:
@@ -124,7 +124,6 @@ def test_every_reference_coded_unit_exists(demo_raw):
     assert coded == participant_units                        # every unit coded, none twice or missing
 
 
-@pytest.mark.slow
 def test_demo_ingest_is_pseudonymised_and_traceable(demo_build):
     root, result = demo_build
     segments = pd.read_parquet(root / "build/segments.parquet")
@@ -136,7 +135,6 @@ def test_demo_ingest_is_pseudonymised_and_traceable(demo_build):
             assert text[row.start:row.end] == row.text
 
 
-@pytest.mark.slow
 def test_pseudonymiser_recall_on_planted_identifiers(demo_build):
     root, result = demo_build
     planted = yaml.safe_load((root / "private/planted_identifiers.yml").read_text(encoding="utf-8"))

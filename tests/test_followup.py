@@ -6,12 +6,12 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import DEMO
-from codesign.followup import FOLLOWUP_DIR, followup_workbook, indicator_progress
-from codesign.programme import project_programme
-from codesign.project import load_project
-from codesign.templates import read_monitoring
+
+from codesign.core.programme import project_programme
+from codesign.core.project import load_project
+from codesign.outputs.followup import FOLLOWUP_DIR, followup_workbook, indicator_progress
+from codesign.outputs.templates import read_monitoring
 
 
 @pytest.fixture(scope="module")

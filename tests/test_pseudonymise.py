@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from codesign.cli import main
-from codesign.errors import LeakError, SetupError
-from codesign.ingest import KEYS_FILE, ingest
-from codesign.leakcheck import check_outputs
-from codesign.nlp import explain_load_error, load_pipeline
-from codesign.project import load_project
-from codesign.pseudonymise import KeyTable, Pseudonymiser, apply, valid_hetu
-from codesign.register import load_register
+from codesign.core.errors import LeakError, SetupError
+from codesign.core.project import load_project
+from codesign.core.register import load_register
+from codesign.ingest.step import ingest
+from codesign.nlp.pipeline import explain_load_error, load_pipeline
+from codesign.privacy.leakcheck import KEYS_FILE, check_outputs
+from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, valid_hetu
 
 
 @pytest.fixture(scope="module")

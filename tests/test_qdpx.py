@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from codesign.agreement import read_coding
-from codesign.cli import main
-from codesign.errors import InputError, LeakError
-from codesign.project import load_project
-from codesign.qdpx import USERS, coding_table, export_qdpx, guid, import_qdpx, read_qdpx
-
 from conftest import DEMO, SHARED, write_tiny_project
+
+from codesign.cli import main
+from codesign.coding.agreement import read_coding
+from codesign.core.errors import InputError, LeakError
+from codesign.core.project import load_project
+from codesign.outputs.qdpx import USERS, export_qdpx, guid, import_qdpx, read_qdpx
 
 # Beside the checkout (CI, the main checkout); CODESIGN_SHARED points elsewhere (a git worktree).
 REFI = Path(os.environ.get("CODESIGN_SHARED") or SHARED) / "refi-qda"
@@ -36,7 +35,8 @@ W1 = "[W1-001] Ylläs vetää ympäri vuoden\n\n[W1-002] Ei vuokra-asuntoja olle
 
 def _segment(source_id, segment_id, text, fragment, participant, group, sector, role="participant"):
     start = text.index(fragment)
-    return {"segment_id": segment_id, "source_id": source_id, "stage": "interview" if source_id == "H01" else "workshop1",
+    return {"segment_id": segment_id, "source_id": source_id,
+            "stage": "interview" if source_id == "H01" else "workshop1",
             "participant": participant, "group": group, "sector": sector, "speaker_role": role,
             "text": fragment, "start": start, "end": start + len(fragment)}
 
@@ -60,7 +60,8 @@ CODINGS = [  # (segment, code, source, final)
 def write_coded_tiny(root: Path) -> Path:
     write_tiny_project(root)
     config = root / "project.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("language: fi\n", "language: fi\ncodebook: codebook.yml\n"),
+    config.write_text(config.read_text(encoding="utf-8").replace("language: fi\n",
+                                                                 "language: fi\ncodebook: codebook.yml\n"),
                       encoding="utf-8")
     shutil.copy(DEMO / "codebook.yml", root / "codebook.yml")
     build = root / "build"
@@ -84,9 +85,10 @@ def _final_pairs(root: Path) -> set[tuple[str, str, str]]:
     return set(zip(final["segment_id"], final["code"], final["source"]))
 
 
-def _imported_pairs(imported: pd.DataFrame) -> set[tuple[str, str, str]]:
+def _imported_pairs(imported) -> set[tuple[str, str, str]]:
     by_name = {name: key for key, name in USERS.items()}
-    return set(zip(imported["segment_id"], imported["code"], imported["user"].map(by_name)))
+    rows = imported.codings
+    return set(zip(rows["segment_id"], rows["code"], rows["user"].map(by_name)))
 
 
 def _validate(qdpx: Path) -> None:
@@ -148,23 +150,23 @@ def test_round_trip_keeps_every_coding(coded_tiny, tmp_path):
     out = export_qdpx(coded_tiny, tmp_path / "tiny.qdpx")
     imported = import_qdpx(out, coded_tiny)
     assert _imported_pairs(imported) == _final_pairs(coded_tiny)
-    table = coding_table(imported)
+    table = imported.coding_table()
     # Every participant segment of the exported sources is covered; uncoded ones with no codes.
     assert dict(zip(table["segment_id"], table["codes"])) == {
         "H01-002": "T1;T1.1;VAHVUUS", "H01-003": "HAASTE;T2", "W1-001": "T1", "W1-002": "HAASTE;T2", "W1-003": ""}
 
 
 def test_export_needs_a_coded_build(tiny_project, tmp_path):
-    from codesign.errors import CodesignError
+    from codesign.core.errors import CodesignError
 
     with pytest.raises(CodesignError, match="run `codesign ingest"):
         export_qdpx(tiny_project, tmp_path / "x.qdpx")
 
 
 def test_leak_check_reads_inside_qdpx(coded_tiny, tmp_path):
-    from codesign.leakcheck import check_outputs
-    from codesign.pseudonymise import KeyTable
-    from codesign.register import load_register
+    from codesign.core.register import load_register
+    from codesign.privacy.leakcheck import check_outputs
+    from codesign.privacy.pseudonymise import KeyTable
 
     project = load_project(coded_tiny)
     register = load_register(project.register_path, project.groups)
@@ -284,7 +286,8 @@ def test_import_errors_name_the_selection_code_and_source(coded_tiny, tmp_path):
             xml = xml.replace(f'<Code guid="{t1}"', f'<Code guid="{guid("foreign", "luonto")}"')
             xml = xml.replace(f'targetGUID="{t1}"', f'targetGUID="{guid("foreign", "luonto")}"')
             # W1 under another tool's name and GUID, with its text edited: nothing says which source it is.
-            xml = xml.replace(f'guid="{guid("source", "W1")}" name="W1"', f'guid="{guid("foreign", "W1")}" name="Muistilaput"')
+            xml = xml.replace(f'guid="{guid("source", "W1")}" name="W1"',
+                              f'guid="{guid("foreign", "W1")}" name="Muistilaput"')
             return name, xml.encode("utf-8")
         if name.endswith(guid("source", "W1") + ".txt"):
             return name, data.replace("Kylät elävät".encode(), "Kylät kuolevat".encode())
@@ -372,17 +375,10 @@ def test_cli_export_import_and_agreement_on_a_qdpx(coded_tiny, tmp_path, capsys)
 # --- the demo, built once (shared with the coder's tests when they ran first) ----------------------------
 
 @pytest.fixture(scope="module")
-def coded_demo_build(demo_copy):
-    from codesign.coding import code_project
-    from codesign.ingest import ingest
-
-    if not (demo_copy / "build" / "codings.parquet").is_file():
-        ingest(demo_copy)
-        code_project(demo_copy)
-    return demo_copy
+def coded_demo_build(built_demo):
+    return built_demo.root
 
 
-@pytest.mark.slow
 @needs_schema
 def test_demo_export_validates_round_trips_and_passes_the_leak_check(coded_demo_build, tmp_path):
     out = tmp_path / "kolari.qdpx"

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from codesign.errors import InputError
-from codesign.ingest import read_sources
-from codesign.project import load_project
-from codesign.readers import ReadContext
-from codesign.readers.survey import read_survey
-from codesign.readers.table import read_rows
-from codesign.readers.transcript import read_transcript
-from codesign.register import load_register
+from codesign.core.errors import InputError
+from codesign.core.project import load_project
+from codesign.core.register import load_register
+from codesign.ingest.readers import ReadContext
+from codesign.ingest.readers.survey import read_survey
+from codesign.ingest.readers.table import read_rows
+from codesign.ingest.readers.transcript import read_transcript
+from codesign.ingest.step import read_sources
 
 
 def _ctx(root):
@@ -59,8 +59,10 @@ def test_offsets_count_code_points_not_bytes(tiny_project):
 
 @pytest.mark.parametrize("text, message, line", [
     ("Haastattelija: Hei\n", "missing front matter", 1),
-    ("---\ninterview: H02\nparticipant: P02\n---\nHaastattelija: Hei\n\nMatti: Moi\n", "unknown speaker label 'Matti'", 7),
-    ("---\ninterview: H02\nparticipant: P02\n---\nHaastattelija: Hei\n\nPelkkää tekstiä ilman nimeä\n", "must start with `Label:`", 7),
+    ("---\ninterview: H02\nparticipant: P02\n---\nHaastattelija: Hei\n\nMatti: Moi\n",
+     "unknown speaker label 'Matti'", 7),
+    ("---\ninterview: H02\nparticipant: P02\n---\nHaastattelija: Hei\n\nPelkkää tekstiä ilman nimeä\n",
+     "must start with `Label:`", 7),
     ("---\ninterview: H02\nparticipant: P99\n---\nP99: Hei\n", "not in the register", 1),
     ("---\ninterview: H02\nparticipant: P02\ngroup: viranhaltija\n---\nP02: Hei\n", "disagrees with the register", 1),
     ("---\ninterview: H02\nparticipant: P02\n", "not closed", 1),
@@ -180,7 +182,8 @@ def test_table_errors(tiny_project):
     path.write_text("Nro;Kommentti\n1;Hyvä\n", encoding="utf-8")
     with pytest.raises(InputError, match="no column 'Kohta'"):
         read_rows(_spec(project, "C"), path, ctx)
-    path.write_text("Nro;Päivämäärä;Kommentoija;Taustaryhmä;Kohta;Kommentti\n1;1.1.2023;;;T1;\"auki\n", encoding="utf-8")
+    path.write_text("Nro;Päivämäärä;Kommentoija;Taustaryhmä;Kohta;Kommentti\n1;1.1.2023;;;T1;\"auki\n",
+                    encoding="utf-8")
     with pytest.raises(InputError, match="malformed CSV|expected 6 fields"):
         read_rows(_spec(project, "C"), path, ctx)
 

@@ -11,13 +11,12 @@ import subprocess
 import docx
 import pandas as pd
 import pytest
+from test_templates import make_project, register_names
 
 from codesign.cli import main
-from codesign.errors import InputError, LeakError
-from codesign.summary import write_summary
-from codesign.templates import make_templates
-
-from test_templates import make_project, register_names
+from codesign.core.errors import InputError, LeakError
+from codesign.outputs.summary import write_summary
+from codesign.outputs.templates import make_templates
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +140,7 @@ def test_cli_summary(tmp_path, capsys):
     assert "run `codesign analyse" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed: `make system-deps` installs "
                            "libreoffice-writer-nogui and libreoffice-calc-nogui")

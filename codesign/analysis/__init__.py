@@ -11,16 +11,18 @@ import json
 import platform
 import time
 import tracemalloc
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from ..project import Project, load_project
-from .inputs import AnalysisInputs, read_inputs
-from .params import AnalysisParams, resolve_params
+from codesign._version import __version__
+from codesign.analysis.inputs import AnalysisInputs, read_inputs
+from codesign.analysis.params import AnalysisParams, resolve_params
+from codesign.core.project import Project, load_project
 
-__all__ = ["analyse", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs", "ARTIFACTS", "REPORT"]
+__all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs",
+           "ARTIFACTS", "REPORT"]
 
 #: File name of every table ``analyse`` writes, in the order of docs/schema.md.
 ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "survey_priorities", "survey_likert",
@@ -53,7 +55,7 @@ class _Timer:
 def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: list[str],
                  timer: _Timer | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis on already-read inputs; returns the tables by artifact name (nothing is written)."""
-    from . import survey, topics, triangulation, validation
+    from codesign.analysis import survey, topics, triangulation, validation
 
     timer = timer or _Timer()
     out: dict[str, pd.DataFrame] = {}
@@ -93,18 +95,46 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
     return {name: out[name] for name in ARTIFACTS}
 
 
-def _sha(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+def _sha(path: Path | None) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else None
+
+
+@dataclass
+class AnalysisResult:
+    """What :func:`analyse` wrote: every table (``build/<name>.csv``) and ``analysis_report.json``.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        The artifacts by name (``theme_validation``, ``goal_validation``, ``topics`` …; docs/schema.md).
+    report : dict
+        The content of ``analysis_report.json``: parameters, inputs, counts, verdicts, durations.
+    """
+    tables: dict[str, pd.DataFrame]
+    report: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
 
 
 def analyse(project: Project | str | Path | None = None, params: AnalysisParams | dict | None = None,
-            measure_memory: bool = False) -> dict[str, pd.DataFrame]:
-    """Run the analytics on a coded project and write ``build/<artifact>.csv`` and ``analysis_report.json``.
+            measure_memory: bool = False) -> AnalysisResult:
+    """Run the analytics on a coded project; write ``build/<artifact>.csv`` and ``analysis_report.json``.
 
-    ``params``: an ``AnalysisParams`` (used as is) or a dict of overrides applied on top of project.yml's
-    ``report:`` settings.
+    Parameters
+    ----------
+    project : Project, path or None
+        A project that has been ingested and coded.
+    params : AnalysisParams or dict, optional
+        An ``AnalysisParams`` (used as is) or a dict of overrides on top of project.yml's ``report:``.
+    measure_memory : bool
+        Also trace peak memory per part (slower; for benchmarks).
+
+    Returns
+    -------
+    AnalysisResult
     """
-    project = project if isinstance(project, Project) else load_project(project)
+    project = load_project(project)
     if not isinstance(params, AnalysisParams):
         params = resolve_params(project.report, params or {}, where=str(project.config_path))
     timer = _Timer(memory=measure_memory)
@@ -115,20 +145,20 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
     for name, table in tables.items():
         table.to_csv(build / f"{name}.csv", index=False, encoding="utf-8")
     _leak_check(project, [build / f"{name}.csv" for name in tables])
-    versions = {"codesign": __version__, "python": platform.python_version()}
+    versions: dict[str, str | None] = {"codesign": __version__, "python": platform.python_version()}
     for module in ("pandas", "numpy", "scipy", "sklearn", "bertopic", "umap", "hdbscan", "spacy"):
         try:
             versions[module] = __import__(module).__version__
         except Exception:  # noqa: BLE001 - a version we cannot read is reported as unknown
             versions[module] = None
     themes = inputs.theme_ids
-    from .topics import theme_recovery
+    from codesign.analysis.topics import theme_recovery
     report = {
         "parameters": params.as_dict(),
         "inputs": {name: _sha(build / name) for name in ("segments.parquet", "codings.parquet",
                                                          "survey_rankings.parquet", "survey_likert.parquet",
                                                          "respondents.parquet")}
-        | {"codebook": _sha(project.codebook_path), "programme": _sha(project.programme_path)},
+        | {"codebook": _sha(project.codebook_path), "programme": _sha(project.validated_programme_path)},
         "versions": versions,
         "counts": {"segments": len(inputs.segments), **{name: len(t) for name, t in tables.items()},
                    "emergent": int(tables["topics"]["emergent"].astype(bool).sum()) if len(tables["topics"]) else 0},
@@ -139,18 +169,11 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         "durations": timer.parts | {"total_seconds": round(time.perf_counter() - t0, 3)},
     }
     (build / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    return tables
+    return AnalysisResult(tables, report)
 
 
 def _leak_check(project: Project, paths: list[Path]) -> None:
     """The tables quote pseudonymised segments only; check them like every other output."""
-    from ..ingest import KEYS_FILE
-    from ..leakcheck import check_outputs
-    from ..pseudonymise import KeyTable
-    from ..register import load_register
+    from codesign.privacy.leakcheck import guard
 
-    if not project.register_path.is_file():
-        return
-    register = load_register(project.register_path, project.groups)
-    keys = KeyTable.load(project.private_dir / KEYS_FILE)
-    check_outputs(paths, register, keys, project.keep_terms)
+    guard(project, paths, delete=False)

@@ -1,6 +1,6 @@
 """The analysis artifacts contract (docs/schema.md): the columns every table written to ``build/`` has,
 defined once. The analysis modules write these columns first (some tables add extra columns after them);
-the deliverables' readers (``codesign.analysis_tables``) check them."""
+the deliverables' readers (``codesign.analysis.tables``) check them."""
 from __future__ import annotations
 
 TOPIC_COLUMNS = ["topic_id", "label", "top_terms", "n_segments", "n_participants", "best_code", "best_code_overlap",
@@ -25,9 +25,10 @@ LEDGER_COLUMNS = ["subject", "subject_type", "verdict", "stance", "segment_id", 
                   "score", "quote"]
 
 #: The verdicts' reasons and flags (and the perspective notes) as structured data (JSON lists of
-#: ``codesign.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them after the contract columns; the English text
-#: columns are rendered from them (``codesign.i18n.render_reasons``). They are not required, so tables of an
-#: older build (text only) still read: ``codesign.analysis_tables.reasons_text`` falls back to the text.
+#: ``codesign.core.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them
+#: after the contract columns; the English text
+#: columns are rendered from them (``codesign.core.i18n.render_reasons``). They are not required, so tables of an
+#: older build (text only) still read: ``codesign.analysis.tables.reasons_text`` falls back to the text.
 REASON_CODE_COLUMNS: dict[str, dict[str, str]] = {
     "theme_validation": {"scope_flags": "scope_flag_codes", "perspective_flags": "perspective_flag_codes",
                          "reasons": "reason_codes"},
@@ -44,6 +45,13 @@ CONTRACT: dict[str, list[str]] = {
     "theme_validation": THEME_COLUMNS, "subcode_coverage": SUBCODE_COLUMNS, "perspective": PERSPECTIVE_COLUMNS,
     "goal_validation": GOAL_COLUMNS, "evidence_ledger": LEDGER_COLUMNS,
 }
+
+#: Columns that hold True/False (CSV writes them as text; ``codesign.analysis.tables.read_table`` gives them
+#: back as pandas' nullable "boolean").
+BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag"}
+#: Columns that hold ids or codes, read as strings even when they look like numbers.
+STRING_COLUMNS = {"segment_id", "participant", "goal_id", "theme", "subcode", "alternative", "group", "stage",
+                  "subject", "code", "best_code", "best_theme", "nearest_theme"}
 
 #: Verdict values. Themes: confirmed / needs_refinement / not_supported; goals may also be
 #: insufficient_evidence (too few participants spoke to the goal for any other verdict).

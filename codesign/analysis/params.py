@@ -8,10 +8,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
-from ..errors import InputError
+from codesign.core.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +176,10 @@ def _warn_unknown(name: str, values: dict, where: str, known: list[str]) -> None
 
 
 def _check(params: AnalysisParams) -> None:
-    for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share", "emergent_max_overlap", "emergent_min_coded", "confirm_coverage", "min_coverage", "goal_max_support_share",
-                 "goal_unsupported_question_share", "goal_refine_question_share", "goal_refine_share", "alpha"):
+    for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share",
+                 "emergent_max_overlap", "emergent_min_coded", "confirm_coverage", "min_coverage",
+                 "goal_max_support_share", "goal_unsupported_question_share", "goal_refine_question_share",
+                 "goal_refine_share", "alpha"):
         if not 0 <= getattr(params, name) <= 1:
             raise InputError("parameters", f"{name} must be between 0 and 1, not {getattr(params, name)}")
     if params.min_coverage > params.confirm_coverage:

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .params import AnalysisParams
+from codesign.analysis.columns import AGREEMENT_COLUMNS, CHOICE_COLUMNS, LIKERT_COLUMNS, PRIORITY_COLUMNS  # noqa: F401 (re-exported)
+from codesign.analysis.params import AnalysisParams
 
-from .columns import AGREEMENT_COLUMNS, CHOICE_COLUMNS, LIKERT_COLUMNS, PRIORITY_COLUMNS  # noqa: F401 (re-exported)
 ALL = "all"
 
 
@@ -163,7 +163,8 @@ def programme_choice(pri: pd.DataFrame) -> pd.DataFrame:
         supported = bool(in_top if is_chosen else not in_top)
         where = f"position {row['position']} of {len(overall)} overall (top {k} = as many as were chosen)"
         if is_chosen:
-            reason = f"chosen as {row['theme']}; {where}" + ("" if supported else "; ranked below an unchosen alternative")
+            reason = f"chosen as {row['theme']}; {where}" + (
+                "" if supported else "; ranked below an unchosen alternative")
         else:
             reason = f"not a theme; {where}" + ("" if supported else "; ranked above a chosen alternative")
         rows.append({"alternative": row["alternative"], "label": row["label"], "theme": row["theme"],

@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AnalysisInputs
-from .params import AnalysisParams
-
-from .columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
+from codesign.analysis.columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
+from codesign.analysis.inputs import AnalysisInputs
+from codesign.analysis.params import AnalysisParams
 
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
                  "n_interviewees", "stages", "no_theme_share", "coded_share"]
@@ -38,7 +37,14 @@ def scaled_sizes(n_docs: int, n_participants: int, params: AnalysisParams) -> di
 
 def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams, sizes: dict | None = None):
     """BERTopic on lemma strings with precomputed embeddings → (topic per doc, probability per doc, model)."""
-    from bertopic import BERTopic
+    try:
+        from bertopic import BERTopic
+    except ImportError as exc:
+        from codesign.core.errors import SetupError
+
+        raise SetupError(f"BERTopic is not installed ({exc}).\n  Install it without its unused torch stack: "
+                         "pip install --no-deps -c requirements/constraints.txt bertopic   "
+                         "(`make env` does it for you)") from exc
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
@@ -49,7 +55,8 @@ def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisPa
                       n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0, metric="cosine",
                       random_state=params.seed, init="random" if n < 50 else "spectral", n_jobs=1)
     hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_cluster_size"], min_samples=sizes["min_samples"],
-                            metric="euclidean", cluster_selection_method=params.cluster_selection, prediction_data=False)
+                            metric="euclidean", cluster_selection_method=params.cluster_selection,
+                            prediction_data=False)
     vectorizer = CountVectorizer(token_pattern=r"[^\s]+", stop_words=stop_words(params), min_df=1,
                                  lowercase=False)
     model = BERTopic(embedding_model=None, umap_model=umap_model, hdbscan_model=hdbscan_model,
@@ -65,7 +72,7 @@ def topic_units(inputs: AnalysisInputs, idx: np.ndarray, params: AnalysisParams
     """What is clustered: each segment, or for a long turn its sentence units (``unit_words``), so that a
     concern raised in passing in a long interview answer can meet the same concern in a short note.
     Returns (segment row of each unit, its content lemmas, its content vectors)."""
-    from .inputs import sentence_units
+    from codesign.analysis.inputs import sentence_units
 
     rows, lemmas, vectors = [], [], []
     split = {}

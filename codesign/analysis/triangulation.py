@@ -10,11 +10,10 @@ from itertools import combinations
 
 import pandas as pd
 
-from .inputs import AnalysisInputs
-from .params import AnalysisParams
-
-from .columns import COOCCURRENCE_COLUMNS, GROUP_COLUMNS, STAGE_COLUMNS
-from .columns import SUPPORT_COLUMNS as _SUPPORT_CONTRACT
+from codesign.analysis.columns import COOCCURRENCE_COLUMNS, GROUP_COLUMNS, STAGE_COLUMNS
+from codesign.analysis.columns import SUPPORT_COLUMNS as _SUPPORT_CONTRACT
+from codesign.analysis.inputs import AnalysisInputs
+from codesign.analysis.params import AnalysisParams
 
 SUPPORT_COLUMNS = _SUPPORT_CONTRACT + ["stages", "groups"]
 

@@ -33,11 +33,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..i18n import reason, render_reasons
-from .columns import (GOAL_COLUMNS, LEDGER_COLUMNS, PERSPECTIVE_COLUMNS, REASON_CODE_COLUMNS, SUBCODE_COLUMNS,
-                      THEME_COLUMNS)
-from .inputs import AnalysisInputs, signal_hits
-from .params import AnalysisParams
+from codesign.analysis.columns import (
+    GOAL_COLUMNS,
+    LEDGER_COLUMNS,
+    PERSPECTIVE_COLUMNS,
+    REASON_CODE_COLUMNS,
+    SUBCODE_COLUMNS,
+    THEME_COLUMNS,
+)
+from codesign.analysis.inputs import AnalysisInputs, signal_hits
+from codesign.analysis.params import AnalysisParams
+from codesign.core.i18n import reason, render_reasons
 
 THEME_CODES = list(REASON_CODE_COLUMNS["theme_validation"].values())
 GOAL_CODES = list(REASON_CODE_COLUMNS["goal_validation"].values())
@@ -212,7 +218,8 @@ def validate_themes(inputs: AnalysisInputs, params: AnalysisParams, topics: pd.D
         if near:
             reasons.append(reason("near_emergent", topics=near))
         # evidence: each interviewee's first segment on the theme, and every scope challenge
-        first = theme_seg[theme_seg["stage"] == "interview"].dropna(subset=["participant"]).groupby("participant").head(1)
+        interviews = theme_seg[theme_seg["stage"] == "interview"].dropna(subset=["participant"])
+        first = interviews.groupby("participant").head(1)
         for _, r in first.iterrows():
             ledger.add(theme, "theme", verdict, "support", r, 1.0)
         for i, hits in scope_rows:
@@ -277,15 +284,15 @@ def goal_evidence(inputs: AnalysisInputs, params: AnalysisParams, theme
                   ) -> dict[str, list[tuple[int, float, bool]]]:
     """The segments specific to each goal of a theme: (row, relevance, anchored) per goal id.
 
-    A segment naming goal ids ("T2.G3") is evidence on those goals. An interview answer is evidence on the
-    goal its interviewer's question presents (the nearest of the two preceding questions that has a goal word
-    — tavoite, mittari — and is specific to a goal as below, compared with every goal of the programme).
-    Otherwise it must be coded with the theme and TAVOITE (it speaks of a goal, target or measure) and be specific to one goal: it contains a
-    word of the goal's lexicon or its content vector is at least ``goal_similarity`` similar to the goal's
-    text and indicator; of the programme's goals it counts for the most relevant one only (relevance = lexicon
-    words found + similarity), so a segment on one goal is not counted on its siblings. Such a segment may
-    also speak of other things, so its stance words count only near the goal's words (``anchored``); a
-    segment naming the goal or answering a question about it speaks to the goal as a whole.
+    A segment naming goal ids ("T2.G3") is evidence on those goals. An interview answer is evidence on the goal its
+    interviewer's question presents (the nearest of the two preceding questions that has a goal word — tavoite,
+    mittari — and is specific to a goal as below, compared with every goal of the programme). Otherwise it must be
+    coded with the theme and TAVOITE (it speaks of a goal, target or measure) and be specific to one goal: it
+    contains a word of the goal's lexicon or its content vector is at least ``goal_similarity`` similar to the
+    goal's text and indicator; of the programme's goals it counts for the most relevant one only (relevance =
+    lexicon words found + similarity), so a segment on one goal is not counted on its siblings. Such a segment may
+    also speak of other things, so its stance words count only near the goal's words (``anchored``); a segment
+    naming the goal or answering a question about it speaks to the goal as a whole.
     """
     seg = inputs.segments
     goals = theme.goals

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a FICTIONAL filled-in monitoring workbook for the demo: ``followup/seuranta_2025.xlsx``.
 
-Writes the monitoring template with ``codesign.templates.write_monitoring`` (from programme.yml; without
+Writes the monitoring template with ``codesign.outputs.templates.write_monitoring`` (from programme.yml; without
 validation verdicts, so the file does not depend on a build) and fills in the years 2024 and 2025 as the
 goal owners would: each measurable indicator moves a fixed, invented fraction of the way from its baseline
 toward its target (one falls back, one stalls), qualitative goals are *osittain*, and the first actions
@@ -26,10 +26,10 @@ sys.path.insert(0, str(PROJECT.parent.parent))
 
 from openpyxl import load_workbook  # noqa: E402
 
-from codesign.followup import FOLLOWUP_DIR  # noqa: E402
-from codesign.programme import project_programme  # noqa: E402
-from codesign.project import load_project  # noqa: E402
-from codesign.templates import SHEET_ACTIONS, SHEET_INDICATORS, write_monitoring  # noqa: E402
+from codesign.outputs.followup import FOLLOWUP_DIR  # noqa: E402
+from codesign.core.programme import project_programme  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
+from codesign.outputs.templates import SHEET_ACTIONS, SHEET_INDICATORS, write_monitoring  # noqa: E402
 
 OUTPUT = PROJECT / FOLLOWUP_DIR / "seuranta_2025.xlsx"
 #: share of the way from baseline to target reached in 2024 and 2025, cycled over the measurable goals

@@ -1,0 +1,864 @@
+"""``codesign build``: bring a project's build up to date and regenerate its reports.
+
+1. Pipeline steps (``STEPS``: ingest → code → analyse → deliverables) run when their inputs changed since
+   they last ran (content hashes kept in ``build/pipeline_state.json``), or when their outputs are missing.
+2. Every notebook ``NN_*.ipynb`` of the notebooks folder runs with papermill into
+   ``REPORTS/<project>/<timestamp>/`` and is converted to standalone HTML with the code hidden. A notebook
+   whose key (the files it reads, the notebook itself, its parameters, the codesign version and source) equals
+   the key of its last successful run is not re-run: its outputs are carried over (hard link, else copy).
+3. ``index.html`` and ``build.json`` describe the run; the privacy leak check scans everything written;
+   ``REPORTS/<project>/latest`` then points at the build when every notebook succeeded.
+
+One lock per project (``PROJECT/.cache/build.lock``, fcntl) keeps overlapping runs (cron) apart.
+Adding a report is adding a notebook file: nothing here lists notebooks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import functools
+import hashlib
+import html
+import importlib
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from codesign._version import __version__
+from codesign.core.errors import CodesignError, InputError, LeakError, SetupError
+from codesign.core.project import Project, load_project
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_NOTEBOOKS = PACKAGE_ROOT / "notebooks"
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+STATE_FILE = "pipeline_state.json"
+BUILD_FILE = "build.json"
+CELL_TIMEOUT_S = 900
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_LEAK, EXIT_BUSY = 0, 1, 2, 3, 4
+
+
+class BuildBusy(CodesignError):
+    """Another build of the same project holds the lock."""
+
+
+# ---------------------------------------------------------------------------------------------- output
+class Reporter:
+    """Progress lines on stdout (unless quiet); errors always on stderr."""
+
+    def __init__(self, quiet: bool = False, out=None, err=None) -> None:
+        self.quiet = quiet
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+
+    def progress(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=self.out, flush=True)
+
+    def error(self, message: str) -> None:
+        print(f"error: {message}", file=self.err, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------- hashing
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_paths(paths: list[Path], root: Path) -> dict[str, str]:
+    """Relative path → sha256 (``missing`` for a file that is not there); folders are walked."""
+    out: dict[str, str] = {}
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            try:
+                name = str(file.resolve().relative_to(root.resolve()))
+            except ValueError:
+                name = str(file)
+            out[name] = file_digest(file) if file.is_file() else "missing"
+    return dict(sorted(out.items()))
+
+
+def digest_of(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """The codesign version plus a digest of the package's source, so that a changed coder, analysis or
+    figure re-runs the steps and reports it affects even when the version number did not change."""
+    package = Path(__file__).resolve().parents[1]
+    sources = {str(p.relative_to(package)): file_digest(p) for p in sorted(package.rglob("*.py"))}
+    return f"{__version__}+{digest_of(sources)[:12]}"
+
+
+# ---------------------------------------------------------------------------------------------- pipeline
+@dataclass(frozen=True)
+class Step:
+    """One pipeline step: what it reads, what it writes, how to run it, and when it cannot run."""
+    name: str
+    inputs: Callable[[Project], list[Path]]
+    outputs: Callable[[Project], list[Path]]
+    run: Callable[[Project, dict], str]             # returns a one-line summary
+    unavailable: Callable[[Project], str | None]    # a reason to skip, or None
+
+
+def _ingest_inputs(project: Project) -> list[Path]:
+    return [project.config_path, project.register_path] + [path for _, path in project.expand_sources()]
+
+
+def _run_ingest(project: Project, params: dict) -> str:
+    from codesign.ingest.step import ingest
+
+    result = ingest(project)
+    if result.failures:
+        # redacted: this text lands in index.html; the full messages are in private/ingest_errors.log
+        raise StepFailed(f"{len(result.failures)} source(s) could not be read: "
+                         + "; ".join(f"{f.path}: {f.redacted}" for f in result.failures)
+                         + " (details: private/ingest_errors.log)")
+    return f"{len(result.segments)} segments from {len(result.documents)} sources"
+
+
+def _code_inputs(project: Project) -> list[Path]:
+    return [project.build_dir / "segments.parquet", project.codebook_path, project.reference_coding_path]
+
+
+def _run_code(project: Project, params: dict) -> str:
+    from codesign.coding.step import code
+
+    result = code(project)
+    return f"{int(result.codings['final'].sum())} final codes on {result.n_segments} segments"
+
+
+def _code_unavailable(project: Project) -> str | None:
+    if project.codebook_path is None or project.reference_coding_path is None:
+        return "project.yml names no codebook or reference_coding; the codings present are used as they are"
+    return None
+
+
+def _analyse_inputs(project: Project) -> list[Path]:
+    build = project.build_dir
+    paths = [project.config_path, build / "segments.parquet", build / "codings.parquet",
+             build / "respondents.parquet", build / "survey_rankings.parquet", build / "survey_likert.parquet"]
+    return paths + [p for p in (project.codebook_path, project.validated_programme_path) if p is not None]
+
+
+def _analysis_module():
+    try:
+        if importlib.util.find_spec("codesign.analysis") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    module = importlib.import_module("codesign.analysis")
+    return module if hasattr(module, "analyse") else None
+
+
+def analysis_overrides(params: dict) -> dict:
+    """The ``--params``/``-p`` values the analytics knows (fields of its ``AnalysisParams``); the analytics
+    reads project.yml ``report:`` itself, and notebook-only names would be unknown to it."""
+    import dataclasses
+
+    module = _analysis_module()
+    kind = getattr(module, "AnalysisParams", None) if module is not None else None
+    if kind is None or not dataclasses.is_dataclass(kind):
+        return {}
+    names = {f.name for f in dataclasses.fields(kind)}
+    return {k: v for k, v in params.items() if k in names}
+
+
+def _run_analyse(project: Project, params: dict) -> str:
+    result = _analysis_module().analyse(project, params=params or None)
+    return f"{len(result.tables)} tables"
+
+
+def _analyse_unavailable(project: Project) -> str | None:
+    if _analysis_module() is None:
+        return "codesign.analysis is not available in this version of codesign (analytics not installed yet)"
+    if project.codebook_path is None or project.programme_path is None:
+        return "project.yml names no codebook or programme, which the analytics need"
+    return None
+
+
+#: What the deliverables step writes into build/ (docs/deliverables.md); each build copies them into its
+#: report folder and links them from index.html.
+DELIVERABLES = ("templates/seurantapohja.xlsx", "templates/viestintasuunnitelma.xlsx", "committee_summary.docx")
+#: The analysis tables the committee summary and the monitoring workbook read.
+DELIVERABLE_TABLES = ("theme_validation", "goal_validation", "survey_priorities", "triangulation_stage",
+                      "evidence_ledger")
+
+
+def _deliverables_inputs(project: Project) -> list[Path]:
+    build = project.build_dir
+    configured = [project.config_path, project.programme_path, project.programme_draft_path]
+    return ([p for p in configured if p is not None] + [build / "segments.parquet", build / "codings.parquet"]
+            + [build / f"{name}.csv" for name in DELIVERABLE_TABLES])
+
+
+def _run_deliverables(project: Project, params: dict) -> str:
+    from codesign.outputs.summary import write_summary
+    from codesign.outputs.templates import make_templates
+
+    make_templates(project)
+    write_summary(project)
+    return "monitoring and communication workbooks, committee summary"
+
+
+def _deliverables_unavailable(project: Project) -> str | None:
+    if project.programme_path is None:
+        return "project.yml names no programme, which the deliverables need"
+    missing = [n for n in DELIVERABLE_TABLES if not (project.build_dir / f"{n}.csv").is_file()]
+    if missing:
+        return f"the analysis tables are missing ({', '.join(missing)}); `codesign analyse` writes them"
+    return None
+
+
+STEPS: list[Step] = [
+    Step("ingest", _ingest_inputs, lambda p: [p.build_dir / "segments.parquet"], _run_ingest, lambda p: None),
+    Step("code", _code_inputs, lambda p: [p.build_dir / "codings.parquet"], _run_code, _code_unavailable),
+    Step("analyse", _analyse_inputs, lambda p: [p.build_dir / "analysis_report.json"], _run_analyse,
+         _analyse_unavailable),
+    Step("deliverables", _deliverables_inputs, lambda p: [p.build_dir / f for f in DELIVERABLES],
+         _run_deliverables, _deliverables_unavailable),
+]
+
+
+class StepFailed(CodesignError):
+    """A pipeline step ran but did not complete (e.g. a source could not be read)."""
+
+
+@dataclass
+class StepRun:
+    name: str
+    status: str             # ran, up_to_date, skipped, failed
+    note: str = ""
+    duration_s: float = 0.0
+
+
+def _step_key(step: Step, project: Project, params: dict) -> str:
+    inputs = [p for p in step.inputs(project) if p is not None]
+    return digest_of({"inputs": digest_paths(inputs, project.root), "params": params, "version": code_version()})
+
+
+def run_pipeline(project: Project, params: dict | None = None, force: bool = False,
+                 reporter: Reporter | None = None, steps: list[Step] | None = None) -> list[StepRun]:
+    """Run each step whose inputs changed (or outputs are missing); a failed step stops the later ones."""
+    reporter = reporter or Reporter(quiet=True)
+    state_path = project.build_dir / STATE_FILE
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
+    runs: list[StepRun] = []
+    failed = False
+    for step in steps if steps is not None else STEPS:
+        step_params = params if step.name == "analyse" else {}
+        if failed:
+            runs.append(StepRun(step.name, "skipped", "an earlier step failed"))
+            continue
+        reason = step.unavailable(project)
+        if reason:
+            reporter.progress(f"  {step.name:<8} skipped: {reason}")
+            runs.append(StepRun(step.name, "skipped", reason))
+            continue
+        key = _step_key(step, project, step_params)
+        outputs_present = all(p.is_file() for p in step.outputs(project))
+        if not force and outputs_present and state.get(step.name) == key:
+            reporter.progress(f"  {step.name:<8} up to date")
+            runs.append(StepRun(step.name, "up_to_date"))
+            continue
+        reporter.progress(f"  {step.name:<8} running …")
+        start = time.perf_counter()
+        try:
+            summary = step.run(project, step_params)
+        except (LeakError, SetupError):
+            raise           # leaks and missing system parts stop the build with their own exit status
+        except CodesignError as exc:
+            reporter.error(f"{step.name} failed: {exc}")
+            runs.append(StepRun(step.name, "failed", str(exc), time.perf_counter() - start))
+            failed = True
+            continue
+        duration = time.perf_counter() - start
+        reporter.progress(f"  {step.name:<8} done in {duration:.1f} s: {summary}")
+        runs.append(StepRun(step.name, "ran", summary, duration))
+        state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
+        state[step.name] = _step_key(step, project, step_params)   # inputs as they were when it succeeded
+        project.build_dir.mkdir(parents=True, exist_ok=True)
+        state_path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------- parameters
+def read_params_file(path: Path | str) -> dict:
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "parameters file not found", hint="give a YAML file of `name: value` lines")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                         line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise InputError(path, "the parameters file must be a mapping of `name: value`", line=1)
+    return {str(k): v for k, v in data.items()}
+
+
+def parse_cli_params(pairs: list[tuple[str, str]] | None) -> dict:
+    """``-p name value`` pairs; values are read as YAML scalars/lists (``0.5``, ``true``, ``[T1, T2]``)."""
+    import yaml
+
+    out = {}
+    for name, value in pairs or []:
+        if not name.isidentifier():
+            raise InputError("-p", f"parameter name {name!r} is not a valid name",
+                             hint="use letters, digits and _ (e.g. -p language en)")
+        try:
+            out[name] = yaml.safe_load(value) if value != "" else ""
+        except yaml.YAMLError:
+            out[name] = value
+    return out
+
+
+def merged_params(project: Project, params_file: Path | str | None = None, cli: dict | None = None) -> dict:
+    """project.yml ``report:``, then the ``--params`` file, then ``-p`` (later wins)."""
+    params = dict(project.report)
+    if params_file:
+        params.update(read_params_file(params_file))
+    params.update(cli or {})
+    return params
+
+
+# ---------------------------------------------------------------------------------------------- notebooks
+@dataclass
+class NotebookSpec:
+    name: str               # file stem, e.g. 01_workshop1
+    path: Path
+    title: str
+    reads: list[str]        # project-relative globs, or codebook/programme/reference_coding/project
+    declared: dict          # parameter name → default (from the parameters cell)
+
+
+def declared_parameters(path: Path, cells: list[dict]) -> dict:
+    """Names and default values assigned in the cell tagged ``parameters`` (empty when there is none)."""
+    import ast
+
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as exc:
+                raise InputError(path, f"the parameters cell is not valid Python: {exc.msg}",
+                                 line=exc.lineno, hint="fix the cell tagged `parameters`") from None
+            out = {}
+            for node in tree.body:
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            try:
+                                out[target.id] = ast.literal_eval(node.value) if node.value else None
+                            except ValueError:
+                                out[target.id] = ast.unparse(node.value)
+            return out
+    return {}
+
+
+def discover_notebooks(folder: Path) -> list[NotebookSpec]:
+    """Every ``NN_*.ipynb`` of ``folder`` with its metadata; read as plain JSON, so a build with nothing to
+    run never imports papermill or nbconvert (seconds of start-up)."""
+    specs = []
+    for path in sorted(folder.glob(NOTEBOOK_PATTERN)):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"not a notebook (invalid JSON: {exc})",
+                             hint="save it again from Jupyter") from None
+        meta = nb.get("metadata", {}).get("codesign", {})
+        specs.append(NotebookSpec(path.stem, path, meta.get("title", path.stem),
+                                  list(meta.get("reads", ["build"])), declared_parameters(path, nb.get("cells", []))))
+    return specs
+
+
+def _read_paths(project: Project, reads: list[str]) -> list[Path]:
+    named = {"codebook": project.codebook_path, "programme": project.programme_path,
+             "programme_draft": project.programme_draft_path,
+             "reference_coding": project.reference_coding_path, "project": project.config_path}
+    paths: list[Path] = []
+    for item in reads:
+        if item in named:
+            if named[item] is not None:
+                paths.append(named[item])
+        elif any(ch in item for ch in "*?["):
+            found = sorted(project.root.glob(item))
+            paths += found or [project.root / item]
+        else:
+            paths.append(project.root / item)
+    # the pipeline's own bookkeeping is not something a notebook reads
+    return [p for p in paths if p.name != STATE_FILE]
+
+
+def notebook_key(spec: NotebookSpec, project: Project, params: dict) -> tuple[str, str]:
+    """(key, inputs hash): the notebook re-runs when either changes."""
+    inputs = digest_paths(_read_paths(project, spec.reads), project.root)
+    inputs_hash = digest_of(inputs)
+    key = digest_of({"notebook": file_digest(spec.path), "inputs": inputs_hash, "params": params,
+                     "version": code_version()})
+    return key, inputs_hash
+
+
+@dataclass
+class NotebookRun:
+    name: str
+    title: str
+    status: str                 # ok, unchanged, failed, kept, missing
+    key: str = ""
+    inputs_hash: str = ""
+    params: dict = field(default_factory=dict)
+    duration_s: float = 0.0
+    error: str = ""
+    html: str | None = None
+    ipynb: str | None = None
+    built_in: str | None = None   # the build folder the outputs were made in (for carried-over ones)
+
+
+def pick_kernel() -> str:
+    """``codesign`` when registered and its interpreter exists, else this interpreter's ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        spec = manager.get_kernel_spec("codesign")
+        if spec.argv and (Path(spec.argv[0]).exists() or shutil.which(spec.argv[0])):
+            return "codesign"
+    except NoSuchKernel:
+        pass
+    return "python3"
+
+
+@contextmanager
+def _kernel_env():
+    """Kernels import the codesign this build runs (not another install on the path)."""
+    old = os.environ.get("PYTHONPATH")
+    parts = [str(PACKAGE_ROOT)] + ([old] if old else [])
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(parts))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
+@contextmanager
+def _captured_stderr():
+    """The kernel process inherits file descriptor 2 and logs start-up chatter there; keep it out of the
+    terminal (cron mails) and hand it back so a kernel that dies can be explained."""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        captured: list[str] = []
+        try:
+            yield captured
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured.append(sink.read().decode("utf-8", errors="replace"))
+
+
+def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: str) -> tuple[Path, str]:
+    """Run one notebook into ``out_dir``; returns (executed .ipynb, error text or "")."""
+    import logging
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    output = out_dir / f"{spec.name}.ipynb"
+    try:
+        with _kernel_env(), _captured_stderr() as stderr:
+            papermill.execute_notebook(str(spec.path), str(output), parameters=params, kernel_name=kernel,
+                                       progress_bar=False, log_output=False, cwd=str(spec.path.parent),
+                                       execution_timeout=CELL_TIMEOUT_S)
+    except PapermillExecutionError as exc:
+        return output, f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:    # a kernel that dies or cannot start fails this notebook only
+        tail = "\n".join("".join(stderr).strip().splitlines()[-15:])
+        return output, f"{type(exc).__name__}: {exc}" + (f"\n{tail}" if tail else "")
+    return output, ""
+
+
+def to_html(ipynb: Path, title: str) -> Path:
+    """Standalone HTML (images embedded) with the code and the prompts hidden."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)
+    exporter.mathjax_url = ""          # no network fetches: reports open offline
+    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
+                                          resources={"metadata": {"name": title}})
+    out = ipynb.with_suffix(".html")
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def _carry(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+# ---------------------------------------------------------------------------------------------- lock
+@contextmanager
+def build_lock(project: Project, wait_s: float = 10.0):
+    """An exclusive fcntl lock per project; waits ``wait_s`` seconds, then raises BuildBusy."""
+    import fcntl
+
+    path = project.cache_dir / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise BuildBusy(f"another `codesign build` of {project.name} is running ({holder}); "
+                                    f"waited {wait_s:.0f} s. Nothing was changed; run again when it "
+                                    f"has finished (lock: {path})") from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        yield path
+    finally:
+        handle.close()     # closing releases the lock
+
+
+# ---------------------------------------------------------------------------------------------- build
+@dataclass
+class BuildResult:
+    project: str
+    out_dir: Path
+    exit_code: int
+    steps: list[StepRun]
+    notebooks: list[NotebookRun]
+    duration_s: float
+    complete: bool
+    leaks: list[str] = field(default_factory=list)
+
+
+def project_reports_dir(project: Project, reports_dir: Path | str | None) -> Path:
+    base = Path(reports_dir) if reports_dir is not None else Path(os.environ.get("CODESIGN_REPORTS", "reports"))
+    return base / project.name
+
+
+def previous_build(project_dir: Path) -> dict | None:
+    """build.json of the newest finished build (failed notebooks included: their good siblings carry)."""
+    if not project_dir.is_dir():
+        return None
+    for folder in sorted((p for p in project_dir.iterdir() if p.is_dir() and not p.is_symlink()), reverse=True):
+        meta = folder / BUILD_FILE
+        if meta.is_file():
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            data["_dir"] = str(folder)
+            return data
+    return None
+
+
+def _new_build_dir(project_dir: Path) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    candidate, n = project_dir / stamp, 1
+    while candidate.exists():
+        n += 1
+        candidate = project_dir / f"{stamp}-{n}"
+    candidate.mkdir(parents=True)
+    return candidate
+
+
+def update_latest(project_dir: Path, build_dir: Path) -> None:
+    """Point ``latest`` at ``build_dir``: a relative symlink swapped in atomically, else a small text file."""
+    latest = project_dir / "latest"
+    tmp = project_dir / ".latest.tmp"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    try:
+        os.symlink(build_dir.name, tmp, target_is_directory=True)
+    except (OSError, NotImplementedError):
+        tmp.write_text(build_dir.name + "\n", encoding="utf-8")
+    if latest.is_dir() and not latest.is_symlink():
+        raise CodesignError(f"{latest} is a folder; remove it so codesign can keep the `latest` link there")
+    os.replace(tmp, latest)
+
+
+def resolve_latest(project_dir: Path) -> Path | None:
+    latest = project_dir / "latest"
+    if latest.is_symlink():
+        return (project_dir / os.readlink(latest)).resolve()
+    if latest.is_file():
+        return project_dir / latest.read_text(encoding="utf-8").strip()
+    return None
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"codesign": code_version(), "python": platform.python_version()}
+    for name in ("pandas", "seaborn", "matplotlib", "papermill", "nbconvert", "spacy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def select_notebooks(specs: list[NotebookSpec], only: list[str] | None) -> set[str]:
+    if not only:
+        return {s.name for s in specs}
+    chosen = set()
+    for pattern in only:
+        hits = {s.name for s in specs if s.name == pattern or s.name.startswith(pattern + "_")
+                or s.name.split("_", 1)[-1] == pattern or fnmatch.fnmatch(s.name, pattern)}
+        if not hits:
+            raise InputError("--only", f"no notebook matches {pattern!r}",
+                             hint=f"use one of: {', '.join(s.name for s in specs)}")
+        chosen |= hits
+    return chosen
+
+
+def build(project: Project | Path | str | None = None, *, reports_dir: Path | str | None = None,
+          notebooks_dir: Path | str | None = None, force: bool = False, params_file: Path | str | None = None,
+          params: dict | None = None, only: list[str] | None = None, quiet: bool = False,
+          lock_wait_s: float = 10.0, run_steps: bool = True, reporter: Reporter | None = None) -> BuildResult:
+    """Bring the project's build up to date and regenerate its reports; see the module docstring."""
+    project = load_project(project)
+    reporter = reporter or Reporter(quiet)
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else DEFAULT_NOTEBOOKS
+    if not notebooks_dir.is_dir():
+        raise InputError(notebooks_dir, "notebooks folder not found", hint="give --notebooks DIR")
+    overrides = merged_params(project, params_file, params)
+    project_dir = project_reports_dir(project, reports_dir)
+    started = time.perf_counter()
+    with build_lock(project, lock_wait_s):
+        reporter.progress(f"codesign build {project.name}: pipeline")
+        specs = discover_notebooks(notebooks_dir)
+        chosen = select_notebooks(specs, only)          # a wrong --only name fails before any work
+        explicit = {**(read_params_file(params_file) if params_file else {}), **(params or {})}
+        steps = run_pipeline(project, analysis_overrides(explicit), force, reporter) if run_steps else []
+        previous = previous_build(project_dir)
+        prev_runs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
+        out_dir = _new_build_dir(project_dir)
+        kernel = pick_kernel()
+        reporter.progress(f"codesign build {project.name}: {len(specs)} notebooks → {out_dir} (kernel {kernel})")
+        runs = []
+        for number, spec in enumerate(specs, start=1):
+            nb_params = {k: v for k, v in overrides.items() if k in spec.declared}
+            nb_params["project"] = str(project.root.resolve())
+            key, inputs_hash = notebook_key(spec, project, nb_params)
+            run = NotebookRun(spec.name, spec.title, "ok", key, inputs_hash, nb_params)
+            prefix = f"  [{number}/{len(specs)}] {spec.name:<24}"
+            prev = prev_runs.get(spec.name)
+            prev_dir = Path(previous["_dir"]) if previous else None
+            carry = prev is not None and prev["status"] in ("ok", "unchanged", "kept") and (
+                spec.name not in chosen or (not force and prev["key"] == key))
+            if carry and all((prev_dir / prev[f]).is_file() for f in ("html", "ipynb") if prev.get(f)):
+                for kind in ("ipynb", "html"):
+                    if prev.get(kind):
+                        _carry(prev_dir / prev[kind], out_dir / prev[kind])
+                run.status = "unchanged" if spec.name in chosen else "kept"
+                run.html, run.ipynb = prev.get("html"), prev.get("ipynb")
+                run.built_in = prev.get("built_in") or prev_dir.name
+                if run.status == "kept":
+                    run.key, run.inputs_hash, run.params = prev["key"], prev["inputs_hash"], prev["params"]
+                reporter.progress(f"{prefix} {run.status}")
+            elif spec.name not in chosen:
+                run.status = "missing"
+                reporter.progress(f"{prefix} not run (--only)")
+            else:
+                reporter.progress(f"{prefix} running …")
+                t0 = time.perf_counter()
+                ipynb, error = execute_notebook(spec, out_dir, nb_params, kernel)
+                run.ipynb = ipynb.name if ipynb.is_file() else None
+                if not error:
+                    try:
+                        run.html = to_html(ipynb, spec.title).name
+                    except Exception as exc:     # a conversion failure fails this notebook only
+                        error = f"HTML conversion failed: {type(exc).__name__}: {exc}"
+                run.duration_s = time.perf_counter() - t0
+                run.built_in = out_dir.name
+                if error:
+                    run.status, run.error = "failed", error
+                    reporter.error(f"notebook {spec.name} failed after {run.duration_s:.1f} s: {error}"
+                                   + (f" (executed notebook kept: {out_dir / run.ipynb})" if run.ipynb else ""))
+                else:
+                    reporter.progress(f"{prefix} ok ({run.duration_s:.1f} s)")
+            runs.append(run)
+
+        delivered = []
+        if any(s.name == "deliverables" and s.status in ("ran", "up_to_date") for s in steps):
+            for relative in DELIVERABLES:     # copies: the report folder keeps what this build delivered
+                if (project.build_dir / relative).is_file():
+                    shutil.copy2(project.build_dir / relative, out_dir / Path(relative).name)
+                    delivered.append(Path(relative).name)
+        duration = time.perf_counter() - started
+        failed = any(r.status == "failed" for r in runs) or any(s.status == "failed" for s in steps)
+        meta = _build_metadata(project, out_dir, steps, runs, overrides, kernel, duration, failed)
+        meta["deliverables"] = delivered
+        (out_dir / BUILD_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+        language = overrides.get("language", "fi") if overrides.get("language") in ("fi", "en") else "fi"
+        (out_dir / "index.html").write_text(render_index(meta, language), encoding="utf-8")
+
+        leaks = _leak_check(project, out_dir)
+        if leaks:
+            for line in leaks:
+                reporter.error(f"privacy leak: {line}")
+            reporter.error(f"the files above were deleted; the build {out_dir} is not complete and `latest` "
+                           "was not moved. Add the missing names to the register or project.yml "
+                           "pseudonymisation settings, then build again.")
+            return BuildResult(project.name, out_dir, EXIT_LEAK, steps, runs, duration, False, leaks)
+        duration = time.perf_counter() - started        # the leak check included
+        complete = not failed and all(r.status in ("ok", "unchanged", "kept") for r in runs)
+        if complete:
+            update_latest(project_dir, out_dir)
+        n_ran = sum(r.status == "ok" for r in runs)
+        n_same = sum(r.status in ("unchanged", "kept") for r in runs)
+        n_failed = sum(r.status == "failed" for r in runs)
+        summary = (f"build {'complete' if complete else 'INCOMPLETE'} in {duration:.1f} s: {n_ran} ran, "
+                   f"{n_same} unchanged, {n_failed} failed → {out_dir / 'index.html'}")
+        if complete:
+            reporter.progress(summary)
+        else:
+            reporter.error(summary)
+        return BuildResult(project.name, out_dir, EXIT_FAILED if failed else EXIT_OK, steps, runs, duration,
+                           complete)
+
+
+#: Embedded images (base64 in HTML and notebook JSON): no text to scan, only noise that is slow to scan.
+_EMBEDDED_IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=]+|"
+                             r'"image/(?:png|jpeg|gif)": "[A-Za-z0-9+/=\\n]+"')
+
+
+#: The deliverables copied into a report folder (zip files; the leak checker opens them itself).
+_OFFICE_FILES = (".docx", ".xlsx")
+
+
+def _leak_check(project: Project, out_dir: Path) -> list[str]:
+    """Scan everything this build wrote; delete files with findings; return redacted finding lines.
+
+    Files are scanned as text with embedded images cut out (the leak check skips images anyway;
+    figures are drawn from the scanned tables).
+    """
+    import tempfile
+
+    from codesign.privacy.leakcheck import scan
+
+    with tempfile.TemporaryDirectory(prefix="codesign-leak-") as tmp:
+        copies = {}
+        for file in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+            copy = Path(tmp) / file.relative_to(out_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if file.suffix in _OFFICE_FILES:      # the checker reads these part by part itself
+                shutil.copy2(file, copy)
+            else:
+                text = file.read_text(encoding="utf-8", errors="replace")
+                copy.write_text(_EMBEDDED_IMAGE.sub("[image]", text), encoding="utf-8")
+            copies[str(copy)] = file
+        findings = scan(project, [Path(tmp)])
+        originals = [(copies.get(f.path, Path(f.path)), f) for f in findings]
+    for path in {str(original) for original, _ in originals}:
+        Path(path).unlink(missing_ok=True)
+    # the value itself is personal data: say where and what, not the value
+    return [f"{original} ({f.where}): {f.what}" for original, f in originals]
+
+
+def _build_metadata(project, out_dir, steps, runs, params, kernel, duration, failed) -> dict:
+    tables = digest_paths([p for p in sorted(project.build_dir.glob("*")) if p.is_file()
+                           and p.name != STATE_FILE], project.root) if project.build_dir.is_dir() else {}
+    return {
+        "project": project.name, "title": project.title, "build": out_dir.name,
+        "finished": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "status": "failed" if failed else "ok", "duration_s": round(duration, 2), "kernel": kernel,
+        "inputs_hash": digest_of(tables), "inputs": tables, "parameters": params, "versions": versions(),
+        # durations rounded: a float's 16 decimals (20.0536154011999315) can read as a phone number
+        "steps": [{**asdict(s), "duration_s": round(s.duration_s, 2)} for s in steps],
+        "notebooks": [{**asdict(r), "duration_s": round(r.duration_s, 2)} for r in runs],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- index
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;color:#222}
+table{border-collapse:collapse;margin:0.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:0.3rem 0.6rem;
+text-align:left;vertical-align:top}th{background:#f2f2f2}.failed{color:#b00020;font-weight:bold}
+.ok{color:#1b5e20}.unchanged,.kept{color:#555}pre{white-space:pre-wrap;background:#fafafa;padding:0.5rem;
+border:1px solid #eee}code{font-size:0.9em}
+"""
+
+
+def render_index(meta: dict, language: str = "fi") -> str:
+    from codesign.core.i18n import t
+
+    esc = html.escape
+    rows = []
+    for nb in meta["notebooks"]:
+        links = " ".join(f'<a href="{esc(nb[k])}">{k}</a>' for k in ("html", "ipynb") if nb.get(k))
+        title = f'<a href="{esc(nb["html"])}">{esc(nb["title"])}</a>' if nb.get("html") else esc(nb["title"])
+        status = t(f"status.{nb['status']}", language)
+        if nb["status"] in ("unchanged", "kept") and nb.get("built_in"):
+            status += f" ({nb['built_in']})"       # the build that made these outputs
+        rows.append(f'<tr><td>{title}<br><code>{esc(nb["name"])}</code></td>'
+                    f'<td class="{esc(nb["status"])}">{esc(status)}</td><td>{nb["duration_s"]:.1f} s</td>'
+                    f'<td>{links}</td></tr>')
+    errors = "".join(f'<h3 class="failed">{esc(nb["name"])}</h3><pre>{esc(nb["error"])}</pre>'
+                     for nb in meta["notebooks"] if nb.get("error"))
+    steps = "".join(f'<tr><td>{esc(s["name"])}</td><td class="{esc(s["status"])}">{esc(s["status"])}</td>'
+                    f'<td>{s["duration_s"]:.1f} s</td><td>{esc(s["note"])}</td></tr>' for s in meta["steps"])
+    params = "".join(f"<tr><td><code>{esc(k)}</code></td><td><code>{esc(json.dumps(v, ensure_ascii=False))}"
+                     f"</code></td></tr>" for k, v in sorted(meta["parameters"].items()))
+    vers = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in meta["versions"].items())
+    deliverables = "".join(f'<li><a href="{esc(name)}">{esc(name)}</a></li>' for name in meta.get("deliverables", []))
+    return f"""<!DOCTYPE html>
+<html lang="{language}"><head><meta charset="utf-8"><title>{esc(meta['title'])}: {t('index.title', language)}</title>
+<style>{_CSS}</style></head><body>
+<h1>{esc(meta['title'])}</h1>
+<p>{t('index.title', language)} · <code>{esc(meta['build'])}</code> · {esc(meta['finished'])} ·
+<span class="{'failed' if meta['status'] == 'failed' else 'ok'}">{esc(meta['status'])}</span>
+· {meta['duration_s']:.1f} s</p>
+<table id="notebooks"><tr><th>{t('index.notebook', language)}</th><th>{t('index.status', language)}</th>
+<th>{t('index.duration', language)}</th><th>{t('index.files', language)}</th></tr>
+{''.join(rows)}</table>
+{f'<h2>{t("index.deliverables", language)}</h2><ul>{deliverables}</ul>' if deliverables else ''}
+{f'<h2>{t("index.errors", language)}</h2>{errors}' if errors else ''}
+<h2>{t('index.run', language)}</h2>
+<table><tr><th>project</th><td>{esc(meta['project'])}</td></tr>
+<tr><th>inputs sha256</th><td><code>{esc(meta['inputs_hash'])}</code></td></tr>
+<tr><th>kernel</th><td>{esc(meta['kernel'])}</td></tr></table>
+<h2>{t('index.steps', language)}</h2><table>{steps}</table>
+<h2>{t('index.parameters', language)}</h2><table>{params or '<tr><td>—</td></tr>'}</table>
+<h2>{t('index.versions', language)}</h2><table>{vers}</table>
+</body></html>
+"""

@@ -1,0 +1,230 @@
+"""The project description (``project.yml``): what a co-design project consists of and where it lives."""
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codesign.core.errors import InputError
+from codesign.core.yamlio import LineDict, load_yaml, require
+
+#: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
+CANONICAL_GROUPS = ("yrittäjä", "yrityksen edustaja", "viranhaltija", "luottamushenkilö")
+#: The stages of a co-design process codesign knows; a project lists those it has.
+KNOWN_STAGES = ("workshop1", "survey", "workshop2", "interview", "comment")
+SOURCE_FORMATS = ("transcript", "table", "survey")
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One alternative strategic focus area that the survey asks people to rank."""
+    id: str
+    label: str
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One entry of ``sources:``; its ``path`` may be a glob that expands to several files."""
+    stage: str
+    format: str
+    path: str
+    line: int
+    id: str | None = None
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class Project:
+    root: Path
+    name: str
+    title: str
+    language: str
+    register_path: Path
+    codebook_path: Path | None
+    programme_path: Path | None
+    programme_draft_path: Path | None
+    reference_coding_path: Path | None
+    second_coding_path: Path | None
+    stages: list[Stage]
+    groups: dict[str, str]          # any spelling (casefolded) -> canonical group
+    alternatives: list[Alternative]
+    sources: list[SourceSpec]
+    keep_terms: list[str]
+    interviewers: list[str]
+    report: dict
+    config_path: Path
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def private_dir(self) -> Path:
+        return self.root / "private"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Processed NLP docs (pseudonymised text only); safe to delete."""
+        return self.root / ".cache"
+
+    @property
+    def validated_programme_path(self) -> Path | None:
+        """The programme the material reacts to, whose themes and goals the analytics validate: the draft
+        (``programme_draft:``) when the project keeps one beside the approved ``programme:``, else that."""
+        return self.programme_draft_path or self.programme_path
+
+    # -- tidy data back from the build -----------------------------------------------------------------
+    def segments(self):
+        """The pseudonymised segment table of the last ingest (``build/segments.parquet``): one row per
+        segment, the columns of docs/schema.md."""
+        from codesign.ingest.step import read_segments
+
+        return read_segments(self)
+
+    def codings(self, final: bool = True):
+        """The codings of the last ``codesign code`` (``build/codings.parquet``): one row per (segment, code,
+        source); ``final=True`` keeps the rows that make the decision (human codes where they exist)."""
+        import pandas as pd
+
+        from codesign.core.errors import CodesignError
+
+        path = self.build_dir / "codings.parquet"
+        if not path.is_file():
+            raise CodesignError(f"{path} not found: run `codesign code {self.root}` first")
+        frame = pd.read_parquet(path)
+        return frame[frame["final"]].reset_index(drop=True) if final else frame
+
+    def table(self, name: str):
+        """An analysis table of the last ``codesign analyse`` (``build/<name>.csv``) with its documented
+        dtypes: booleans as booleans, ids as strings."""
+        from codesign.analysis.tables import read_table
+
+        return read_table(self.build_dir, name, str(self.root))
+
+    def canonical_group(self, value: Any) -> str | None:
+        """Map a group as written in a source to its canonical value; None if empty, KeyError if unknown."""
+        if value is None or (isinstance(value, float) and value != value):
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        return self.groups[text.casefold()]
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def expand_sources(self) -> list[tuple[SourceSpec, Path]]:
+        """Every (spec, file) pair in the order of ``sources:``, globs sorted by name.
+
+        A file matched by a glob and also listed explicitly later belongs to the explicit entry.
+        """
+        explicit = {(self.root / s.path).resolve() for s in self.sources if not glob.has_magic(s.path)}
+        pairs: list[tuple[SourceSpec, Path]] = []
+        for spec in self.sources:
+            if glob.has_magic(spec.path):
+                matches = sorted(Path(p) for p in glob.glob(str(self.root / spec.path)))
+                if not matches:
+                    raise InputError(self.config_path, f"source pattern {spec.path!r} matches no file",
+                                     line=spec.line, hint="check the path, relative to the project folder")
+                pairs += [(spec, p) for p in matches if p.resolve() not in explicit]
+            else:
+                pairs.append((spec, self.root / spec.path))
+        return pairs
+
+
+def default_project_dir() -> Path:
+    """The project used when none is named: $CODESIGN_PROJECT, else the bundled demo project."""
+    env = os.environ.get("CODESIGN_PROJECT")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data" / "kolari"
+
+
+def load_project(root: "Project | Path | str | None" = None) -> Project:
+    """Read and validate ``project.yml`` in the project folder ``root`` (a Project is returned as it is, so
+    every verb takes either; None: the default project, see ``default_project_dir``)."""
+    if isinstance(root, Project):
+        return root
+    root = Path(root) if root is not None else default_project_dir()
+    config_path = root / "project.yml"
+    if not root.is_dir():
+        raise InputError(root, "project folder not found",
+                         hint="give the folder that holds project.yml (e.g. data/kolari)")
+    if not config_path.is_file():
+        raise InputError(config_path, "project.yml not found in the project folder",
+                         hint="create project.yml (see docs/project.md and data/kolari/project.yml)")
+    raw = load_yaml(config_path)
+    if not isinstance(raw, LineDict):
+        raise InputError(config_path, "project.yml must be a mapping of keys (name:, stages:, sources: …)",
+                         line=1)
+    name = str(require(raw, "name", config_path, "the project"))
+    language = str(raw.get("language", "fi"))
+    if language != "fi":
+        raise InputError(config_path, f"language {language!r} is not supported yet; codesign reads Finnish",
+                         line=raw.line_of("language"), hint="use `language: fi`")
+
+    stages = []
+    for item in require(raw, "stages", config_path, "the project"):
+        sid = str(require(item, "id", config_path, "each stage"))
+        stages.append(Stage(sid, str(item.get("label", sid)),
+                            _iso(item.get("start")), _iso(item.get("end"))))
+    stage_ids = {s.id for s in stages}
+
+    groups: dict[str, str] = {g.casefold(): g for g in CANONICAL_GROUPS}
+    for canonical, spellings in (raw.get("groups") or {}).items():
+        groups[str(canonical).casefold()] = str(canonical)
+        for spelling in spellings or []:
+            groups[str(spelling).casefold()] = str(canonical)
+
+    alternatives = [Alternative(str(a["id"]), str(a["label"]), a.get("theme"))
+                    for a in (raw.get("alternatives") or [])]
+
+    sources = []
+    for item in require(raw, "sources", config_path, "the project"):
+        stage = str(require(item, "stage", config_path, "each source"))
+        if stage not in stage_ids:
+            raise InputError(config_path, f"source names stage {stage!r}, which is not under stages:",
+                             line=item.line_of("stage"), hint=f"use one of {sorted(stage_ids)}")
+        fmt = str(require(item, "format", config_path, "each source"))
+        if fmt not in SOURCE_FORMATS:
+            raise InputError(config_path, f"unknown source format {fmt!r}", line=item.line_of("format"),
+                             hint=f"use one of {', '.join(SOURCE_FORMATS)}")
+        path = str(require(item, "path", config_path, "each source"))
+        options = {k: v for k, v in item.items() if k not in ("id", "stage", "format", "path")}
+        sources.append(SourceSpec(stage, fmt, path, item.line, item.get("id"), options))
+
+    pseudo = raw.get("pseudonymisation") or {}
+    register = root / str(raw.get("register", "private/participants.csv"))
+    codebook = raw.get("codebook")
+    programme = raw.get("programme")
+    return Project(
+        root=root, name=name, title=str(raw.get("title", name)), language=language,
+        register_path=register,
+        codebook_path=root / codebook if codebook else None,
+        programme_path=root / programme if programme else None,
+        programme_draft_path=root / raw["programme_draft"] if raw.get("programme_draft") else None,
+        reference_coding_path=root / raw["reference_coding"] if raw.get("reference_coding") else None,
+        second_coding_path=root / raw["second_coding"] if raw.get("second_coding") else None,
+        stages=stages, groups=groups, alternatives=alternatives, sources=sources,
+        keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
+        interviewers=[str(c) for c in (raw.get("interviewers") or [])],
+        report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
+    )
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,215 @@
+"""Browsing the coded corpus: segments by theme, group and stage, phrase search by base form, why a code.
+
+Plain DataFrames in and out, so the explore notebook (and a designer at a prompt) only calls and shows.
+Every text here is already pseudonymised (``segments.parquet``); quotes always carry their segment id.
+"""
+from __future__ import annotations
+
+import json
+import random
+
+import pandas as pd
+
+from codesign.coding.codebook import Codebook, load_codebook
+from codesign.core.errors import InputError
+from codesign.core.project import Project, load_project
+
+CORPUS_COLUMNS = ["segment_id", "source_id", "stage", "participant", "group", "prompt", "text",
+                  "themes", "subcodes", "statements"]
+
+
+def read_codings(project: Project) -> pd.DataFrame:
+    path = project.build_dir / "codings.parquet"
+    if not path.is_file():
+        raise InputError(path, "the codings table is missing",
+                         hint=f"run `codesign code {project.root}` (or `codesign build`) first")
+    return pd.read_parquet(path)
+
+
+def project_codebook(project: Project) -> Codebook | None:
+    return load_codebook(project.codebook_path) if project.codebook_path else None
+
+
+def corpus(project: Project | str | None = None, codings: pd.DataFrame | None = None,
+           codebook: Codebook | None = None) -> pd.DataFrame:
+    """Participant segments with their final codes: ``themes``, ``subcodes``, ``statements`` as tuples."""
+    from codesign.ingest.step import read_segments
+
+    project = load_project(project)
+    codebook = codebook if codebook is not None else project_codebook(project)
+    codings = codings if codings is not None else read_codings(project)
+    segments = read_segments(project)
+    segments = segments[segments["speaker_role"] == "participant"]
+    # plain Python values (None for missing) so tuples and labels can be put in and compared
+    segments = segments.astype(object).where(segments.notna(), None)
+    final = codings[codings["final"]]
+    kind = {c.id: c.kind for c in codebook} if codebook is not None else {}
+
+    def kind_of(code: str) -> str:
+        if code in kind:
+            return kind[code]
+        return "subcode" if "." in code else ("theme" if code[:1] == "T" and code[1:].isdigit() else "statement")
+
+    by_kind = {k: final[final["code"].map(kind_of) == k].groupby("segment_id")["code"]
+               .apply(lambda c: tuple(sorted(c))) for k in ("theme", "subcode", "statement")}
+    for k, column in (("theme", "themes"), ("subcode", "subcodes"), ("statement", "statements")):
+        segments[column] = segments["segment_id"].map(by_kind[k]).apply(
+            lambda v: v if isinstance(v, tuple) else ())
+    return segments[CORPUS_COLUMNS].reset_index(drop=True)
+
+
+def select(frame: pd.DataFrame, themes=None, groups=None, stages=None) -> pd.DataFrame:
+    """Rows with any of ``themes`` (codes), in ``groups`` and ``stages``; None (or empty) means all.
+
+    The group ``"unknown"`` selects segments whose author's group is not known (anonymous notes).
+    """
+    keep = pd.Series(True, index=frame.index)
+    if themes:
+        wanted = set(themes)
+        keep &= frame["themes"].apply(lambda codes: bool(wanted & set(codes)))
+    if groups:
+        wanted = set(groups)
+        keep &= frame["group"].apply(lambda g: (g if isinstance(g, str) and g else "unknown") in wanted)
+    if stages:
+        keep &= frame["stage"].isin(list(stages))
+    return frame[keep]
+
+
+def theme_counts(frame: pd.DataFrame, by: str, themes: list[str] | None = None) -> pd.DataFrame:
+    """Segments per theme × ``by`` (one row per pair, tidy); a segment with two themes counts for both."""
+    exploded = frame[[by, "themes"]].explode("themes").dropna(subset=["themes"])
+    if themes:
+        exploded = exploded[exploded["themes"].isin(themes)]
+    exploded[by] = exploded[by].fillna("unknown")
+    counts = exploded.groupby(["themes", by]).size().reset_index(name="n_segments")
+    return counts.rename(columns={"themes": "theme"})
+
+
+def quotes(frame: pd.DataFrame, n: int = 5, seed: int = 0, max_chars: int = 280) -> pd.DataFrame:
+    """Up to ``n`` quotes drawn reproducibly (``seed``), each ``“text” (segment id)`` with who said it."""
+    rows = frame.to_dict("records")
+    if len(rows) > n:
+        rows = random.Random(seed).sample(rows, n)
+        rows.sort(key=lambda r: r["segment_id"])
+    out = []
+    for row in rows:
+        text = " ".join(str(row["text"]).split())
+        if len(text) > max_chars:
+            text = text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
+        out.append({"segment_id": row["segment_id"], "participant": row.get("participant"),
+                    "group": row.get("group"), "stage": row.get("stage"),
+                    "quote": f"“{text}” ({row['segment_id']})"})
+    return pd.DataFrame(out, columns=["segment_id", "participant", "group", "stage", "quote"])
+
+
+class PhraseFinder:
+    """Finds a phrase by base form: ``asunto`` finds *asuntoja*, *vuokra-asunnot*, *työsuhdeasuntoa*.
+
+    Each query word matches a segment word that shares a lemma (spaCy or Voikko, through the written
+    form of spoken Finnish) or has it as a compound part; a multiword query matches consecutive words.
+    """
+
+    def __init__(self, cache) -> None:
+        self.cache = cache
+
+    @classmethod
+    def for_project(cls, project: Project) -> "PhraseFinder":
+        from codesign.coding.step import doc_cache
+
+        return cls(doc_cache(project))
+
+    def query_words(self, phrase: str):
+        from codesign.nlp.finnish import words
+
+        doc = self.cache.process([phrase], remember=False)[0]
+        found = words(doc)
+        if not found:
+            raise ValueError(f"the phrase {phrase!r} has no words to search for")
+        return found
+
+    def find(self, frame: pd.DataFrame, phrase: str) -> pd.DataFrame:
+        """The rows of ``frame`` that contain ``phrase``, with the matched words in ``matched``."""
+        from codesign.nlp.finnish import words
+
+        query = [q.lemmas | {q.text.casefold()} for q in self.query_words(phrase)]
+        docs = self.cache.process(frame["text"].tolist())
+        matched = []
+        for doc in docs:
+            tokens = words(doc)
+            hits = []
+            for i in range(len(tokens) - len(query) + 1):
+                window = tokens[i:i + len(query)]
+                if all(q & (w.lemmas | w.parts | {w.text.casefold()}) for q, w in zip(query, window)):
+                    hits.append(" ".join(w.text for w in window))
+            matched.append(tuple(dict.fromkeys(hits)))
+        out = frame.assign(matched=matched)
+        return out[out["matched"].apply(bool)]
+
+
+def why_coded(codings: pd.DataFrame, segment_id: str, codebook: Codebook | None = None,
+              language: str = "fi") -> pd.DataFrame:
+    """One row per code given to ``segment_id``: who gave it, whether it decides, and the evidence."""
+    from codesign.core.i18n import code_label
+
+    rows = []
+    for row in codings[codings["segment_id"] == segment_id].itertuples(index=False):
+        evidence = json.loads(row.evidence) if isinstance(row.evidence, str) and row.evidence else {}
+        nearest = evidence.get("nearest") or []
+        rows.append({
+            "code": row.code, "label": code_label(codebook, row.code, language, with_id=False),
+            "source": row.source, "final": bool(row.final), "confidence": round(float(row.confidence), 3),
+            "score": evidence.get("score"), "threshold": evidence.get("threshold"),
+            "matched": ", ".join(map(str, evidence.get("matched") or [])),
+            "context_matched": ", ".join(map(str, evidence.get("context_matched") or [])),
+            "similarity": evidence.get("similarity"),
+            "nearest": ", ".join(str(n.get("segment_id", n)) if isinstance(n, dict) else str(n) for n in nearest),
+            "rule": evidence.get("rule") or evidence.get("coder"),
+        })
+    if not rows:
+        raise KeyError(f"segment {segment_id!r} has no codes (is it an interviewer turn or not in this project?)")
+    columns = list(rows[0])
+    return pd.DataFrame(rows, columns=columns).sort_values(["final", "source", "code"],
+                                                           ascending=[False, True, True]).reset_index(drop=True)
+
+
+def split_prompt(prompt: str | None) -> tuple[str, str]:
+    """A workshop canvas prompt ``"Theme label / Section"`` → (theme label, section); no section → ""."""
+    text = "" if prompt is None or prompt != prompt else str(prompt)
+    theme, _, section = text.partition(" / ")
+    return theme.strip(), section.strip()
+
+
+def canvas_theme(codebook: Codebook | None, label: str) -> str | None:
+    """The theme id whose Finnish or English label is the canvas heading ``label`` (None if none is)."""
+    if codebook is None:
+        return None
+    wanted = label.casefold().strip()
+    for code in codebook.of_kind("theme"):
+        if wanted in (code.label_fi.casefold(), (code.label_en or "").casefold()):
+            return code.id
+    return None
+
+
+def counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Segments per combination of ``by`` columns (tidy, ``n_segments``); an empty value is ``unknown``."""
+    data = frame[by].astype(object).where(frame[by].notna() & (frame[by].astype(str) != ""), "unknown")
+    return data.groupby(by).size().reset_index(name="n_segments")
+
+
+def with_canvas(frame: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
+    """Workshop canvas notes with ``canvas_label``, ``canvas_theme`` (theme id or None) and ``section``."""
+    parts = frame["prompt"].apply(split_prompt)
+    out = frame.assign(canvas_label=parts.str[0], section=parts.str[1])
+    return out.assign(canvas_theme=out["canvas_label"].apply(lambda label: canvas_theme(codebook, label)))
+
+
+def quote_lines(quoted: pd.DataFrame, language: str = "fi") -> str:
+    """Markdown bullet list of quotes: the quote, then the participant code and group when known."""
+    from codesign.core.i18n import group_label
+
+    lines = []
+    for row in quoted.itertuples(index=False):
+        who = [str(row.participant)] if isinstance(row.participant, str) and row.participant else []
+        who.append(group_label(row.group, language))
+        lines.append(f"- {row.quote} — {', '.join(who)}")
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+"""Follow-up of the programme: where a project keeps its filled-in monitoring workbooks, and how far each
+indicator has come from its baseline toward its target.
+
+Convention: the goal owners' filled-in copies of ``build/templates/seurantapohja.xlsx`` are saved as
+``PROJECT/followup/*.xlsx``; the last one by file name (e.g. ``seuranta_2025.xlsx``) is the current one,
+since each year's workbook carries the earlier years too. No folder or no workbook means no follow-up
+data yet, which is a normal state of a new programme, not an error.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from codesign.core.project import Project
+
+FOLLOWUP_DIR = "followup"
+PROGRESS_COLUMNS = ["goal_id", "theme", "year", "value", "baseline", "target", "target_year", "progress"]
+
+
+def followup_workbook(project: Project) -> Path | None:
+    """The current follow-up workbook of ``project`` (``followup/*.xlsx``, last by name), or None."""
+    folder = project.root / FOLLOWUP_DIR
+    books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
+    return books[-1] if books else None
+
+
+def indicator_progress(programme, follow_up: pd.DataFrame) -> pd.DataFrame:
+    """One row per (measurable goal, reported year): the value and ``progress``, the share of the way from
+    the baseline (0) to the target (1); negative when the indicator moved away from the target. Goals
+    without a numeric baseline and target have no progress and are left out."""
+    goals = {g.id: g for g in programme.goals}
+    rows = []
+    for row in follow_up[(follow_up["kind"] == "indicator") & follow_up["value"].notna()].itertuples():
+        goal = goals.get(row.id)
+        if goal is None or goal.baseline is None or goal.target is None or goal.target == goal.baseline:
+            continue
+        rows.append({"goal_id": goal.id, "theme": goal.theme, "year": int(row.year), "value": float(row.value),
+                     "baseline": goal.baseline, "target": goal.target, "target_year": goal.target_year,
+                     "progress": (float(row.value) - goal.baseline) / (goal.target - goal.baseline)})
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS).sort_values(["goal_id", "year"]).reset_index(drop=True)

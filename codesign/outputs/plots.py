@@ -1,0 +1,210 @@
+"""Figures a committee reads at a glance (seaborn); each takes tidy tables and returns a matplotlib Figure."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    return plt, sns
+
+
+def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "n_segments", *,
+                  title: str = "", xlabel: str = "", ylabel: str = "", index_order=None, column_order=None,
+                  cmap: str = "Blues"):
+    """Annotated heatmap of a tidy count table (one row per ``index`` × ``columns`` pair); zeros shown."""
+    plt, sns = _pyplot()
+    table = counts.pivot_table(index=index, columns=columns, values=value, aggfunc="sum", fill_value=0)
+    table = _ordered(table, index_order, column_order, fill_value=0)
+    width = min(14, 2.5 + 1.1 * max(1, table.shape[1]))
+    longest_column = max((len(str(c)) for c in table.columns), default=0)
+    height = min(14, 1.5 + 0.45 * max(1, table.shape[0]) + 0.06 * longest_column)   # room for slanted labels
+    fig, ax = plt.subplots(figsize=(width, height))
+    sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
+    return _finish_heatmap(fig, ax, title, xlabel, ylabel)
+
+
+def _ordered(table: pd.DataFrame, index_order, column_order, fill_value=None) -> pd.DataFrame:
+    """The pivot in the given row and column order (unknown names dropped; the table's own order if none match)."""
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=fill_value)
+    if column_order is not None:
+        table = table.reindex(columns=[c for c in column_order if c in table.columns] or table.columns,
+                              fill_value=fill_value)
+    return table
+
+
+def _finish_heatmap(fig, ax, title: str, xlabel: str, ylabel: str):
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelrotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    fig.tight_layout()
+    return fig
+
+
+def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_segments", *,
+                   title: str = "", xlabel: str = "", ylabel: str = "", legend_title: str | None = None,
+                   index_order=None, hue_order=None, palette=None):
+    """Horizontal stacked bars: ``value`` per ``index``, split by ``hue`` (e.g. notes per frame by group)."""
+    plt, sns = _pyplot()
+    table = counts.pivot_table(index=index, columns=hue, values=value, aggfunc="sum", fill_value=0)
+    if index_order is not None:
+        table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
+    if hue_order is not None:
+        table = table.reindex(columns=[h for h in hue_order if h in table.columns], fill_value=0)
+    table = table.iloc[::-1]   # first row on top
+    colors = list(palette)[: table.shape[1]] if palette is not None else sns.color_palette("colorblind", table.shape[1])
+    fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(1, len(table))))
+    table.plot.barh(stacked=True, ax=ax, color=colors, width=0.75)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def show(fig, dpi: int = 110) -> None:
+    """Display a figure in a notebook as an embedded PNG with its title as alternative text (works with any
+    matplotlib backend, and the HTML report stays one self-contained file), then close the figure."""
+    import base64
+    import html
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    alt = html.escape(titles[0] if titles else "figure", quote=True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display(HTML(f'<img alt="{alt}" style="max-width:100%" src="data:image/png;base64,{data}">'))
+
+
+def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
+    """Horizontal bars: the share of all respondents who ranked each alternative in their top three,
+    with its confidence interval (``survey_priorities.csv``, group ``all``)."""
+    import matplotlib
+
+    plt, sns = _pyplot()
+    data = priorities[priorities["group"] == "all"].sort_values("position")
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(data) + 1.2))
+    sns.barplot(data=data, y="label", x="top3_share", color="#4C78A8", ax=ax, orient="h")
+    ax.errorbar(data["top3_share"], range(len(data)),
+                xerr=[data["top3_share"] - data["top3_low"], data["top3_high"] - data["top3_share"]],
+                fmt="none", ecolor="black", capsize=3, linewidth=1)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def theme_stage_coverage(stage_table: pd.DataFrame, stage_labels: dict[str, str], title: str):
+    """Heatmap of the share of each stage's participants who voiced each theme (``triangulation_stage.csv``)."""
+    shares = stage_table.assign(stage=stage_table["stage"].map(lambda s: stage_labels.get(s, s)))
+    return share_heatmap(shares, "theme", "stage", "share_participants", title=title,
+                         column_order=list(stage_labels.values()))
+
+def share_heatmap(shares: pd.DataFrame, index: str, columns: str, value: str, *, title: str = "",
+                  xlabel: str = "", ylabel: str = "", index_order=None, column_order=None, cmap: str = "Blues"):
+    """Heatmap of shares (0–1) shown as percentages, e.g. the share of each group's interviewees who
+    discussed a theme (``perspective.csv``); a missing pair is left blank, not shown as 0 %."""
+    plt, sns = _pyplot()
+    table = _ordered(shares.pivot_table(index=index, columns=columns, values=value, aggfunc="mean"),
+                     index_order, column_order)
+    longest_column = max((len(str(c)) for c in table.columns), default=0)
+    fig, ax = plt.subplots(figsize=(min(14, 3 + 1.3 * max(1, table.shape[1])),
+                                    min(14, 1.5 + 0.5 * max(1, table.shape[0]) + 0.06 * longest_column)))
+    sns.heatmap(table, annot=True, fmt=".0%", cmap=cmap, vmin=0, vmax=1, cbar=False, ax=ax, linewidths=0.5)
+    return _finish_heatmap(fig, ax, title, xlabel, ylabel)
+
+
+def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: str = "", xlabel: str = ""):
+    """Dots with intervals: the share ranking each alternative in the top three, one colour per group
+    (``survey_priorities.csv``); ``group_names`` maps group ids to legend labels (e.g. "viranhaltija (n = 24)"),
+    alternatives ordered by their position among all respondents."""
+    import matplotlib
+
+    plt, sns = _pyplot()
+    order = (priorities[priorities["group"] == "all"].sort_values("position")["label"].tolist()
+             or sorted(priorities["label"].unique()))
+    groups = [g for g in group_names if g in set(priorities["group"])]
+    colors = sns.color_palette("colorblind", len(groups))
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(order) + 2.4))
+    step = 0.7 / max(1, len(groups))
+    for i, (group, color) in enumerate(zip(groups, colors)):
+        part = priorities[priorities["group"] == group].set_index("label").reindex(order)
+        y = [k - 0.35 + step * (i + 0.5) for k in range(len(order))]
+        ax.errorbar(part["top3_share"], y, xerr=[part["top3_share"] - part["top3_low"],
+                                                 part["top3_high"] - part["top3_share"]],
+                    fmt="o", color=color, ecolor=color, capsize=2, markersize=5, linewidth=1,
+                    label=group_names[group])
+    ax.set_yticks(range(len(order)), order)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    # the legend below the axes, so the plot keeps its width however long the group labels are
+    ax.legend(bbox_to_anchor=(0.5, -0.12), loc="upper center", ncol=min(3, max(1, len(groups))), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+#: Likert answers in plotting order and their colours: the scale red → blue, "don't know" and missing grey.
+LIKERT_ORDER = ["1", "2", "3", "4", "5", "dont_know", "missing"]
+LIKERT_COLORS = ["#ca0020", "#f4a582", "#e0e0e0", "#92c5de", "#0571b0", "#8c8c8c", "#d9d9d9"]
+
+
+def likert_distribution(likert: pd.DataFrame, answer_names: dict, *, title: str = "", xlabel: str = "",
+                        index_order=None):
+    """Stacked shares of each answer per alternative (``survey_likert.csv`` of one group, ``label`` column
+    added by the caller); "don't know" and missing answers are their own grey segments, never dropped."""
+    import matplotlib
+
+    data = likert.assign(answer=likert["answer"].astype(str))
+    present = [a for a in LIKERT_ORDER if a in set(data["answer"])]
+    data = data.assign(answer=data["answer"].map(lambda a: answer_names.get(a, a)))
+    fig = stacked_counts(data, "label", "answer", "share", title=title, xlabel=xlabel,
+                         index_order=index_order, hue_order=[answer_names.get(a, a) for a in present],
+                         palette=[LIKERT_COLORS[LIKERT_ORDER.index(a)] for a in present])
+    fig.axes[0].set_xlim(0, 1)
+    fig.axes[0].xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    return fig
+
+
+def progress_chart(progress: pd.DataFrame, *, title: str = "", xlabel: str = "", legend_title: str = ""):
+    """Bars: each indicator's way from its baseline (0 %) to its target (100 %, dashed), one bar per reported
+    year (``codesign.outputs.followup.indicator_progress``); a fall below the baseline shows as a negative bar."""
+    import matplotlib
+
+    plt, sns = _pyplot()
+    goals = sorted(progress["goal_id"].unique())
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * max(1, len(goals)) * max(1, progress["year"].nunique()) ** 0.5 + 1.6))
+    if len(progress):
+        sns.barplot(data=progress.assign(year=progress["year"].astype(str)), y="goal_id", x="progress", hue="year",
+                    order=goals, palette="Blues", ax=ax, orient="h")
+        ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
+    ax.axvline(0.0, color="grey", linewidth=0.8)
+    ax.set_xlim(min(-0.1, float(progress["progress"].min()) - 0.05) if len(progress) else -0.1,
+                max(1.05, float(progress["progress"].max()) + 0.05) if len(progress) else 1.05)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
