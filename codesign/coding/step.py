@@ -152,10 +152,17 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     is_coded = (y != UNLABELLED).all(axis=1)
     t1 = time.perf_counter()
 
-    rows = [{"segment_id": u.segment_id, "code": codes[k], "source": "human", "confidence": 1.0,
+    # every code of the human coding wins, subcodes included (the machine gives subcodes only where the human
+    # coding gave none: e.g. a reference coding with subcodes for the interviews alone)
+    human = human_coding(project)
+    known = {c.id for c in codebook}
+    given = {} if human is None else {row.segment_id: [c for c in str(row.codes).split(";") if c in known]
+                                      for row in human.itertuples()}
+    rows = [{"segment_id": u.segment_id, "code": code, "source": "human", "confidence": 1.0,
              "evidence": json.dumps({"coder": "reference"}), "final": True}
-            for i, u in enumerate(units) if is_coded[i] for k in np.flatnonzero(y[i] == 1)]
+            for i, u in enumerate(units) if is_coded[i] for code in given.get(u.segment_id, [])]
     tables = [pd.DataFrame(rows, columns=CODINGS_COLUMNS)]
+    human_subcoded = {sid for sid, cs in given.items() if any(codebook[c].kind == "subcode" for c in cs)}
     coded_idx = np.flatnonzero(is_coded)
     for test in cross_fit_folds(segments.loc[coded_idx, "source_id"].to_numpy(), folds, seed):
         held = y.copy()
@@ -164,7 +171,7 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     uncoded = np.flatnonzero(~is_coded)
     if len(uncoded):
         tables.append(_machine(signals, units, y, uncoded, seed, final=True))
-    tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True)))
+    tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True), human_subcoded))
     codings = pd.concat([t for t in tables if len(t)], ignore_index=True).reindex(columns=CODINGS_COLUMNS)
     codings["final"] = codings["final"].astype(bool)
     codings["confidence"] = codings["confidence"].astype(float)
@@ -198,7 +205,7 @@ def _machine(signals: CodebookSignals, units, y, test, seed, final):
     return table
 
 
-def _subcodes(codebook: Codebook, units, codings: pd.DataFrame) -> pd.DataFrame:
+def _subcodes(codebook: Codebook, units, codings: pd.DataFrame, skip: set[str] = frozenset()) -> pd.DataFrame:
     """Subcodes by their lexicon, within the themes a segment finally has (deductive, source machine).
 
     Subcodes say which parts of a theme's scope are voiced; they follow the final theme decision.
@@ -212,7 +219,7 @@ def _subcodes(codebook: Codebook, units, codings: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for unit in units:
         given = by_segment.get(unit.segment_id, set())
-        if not given:
+        if not given or unit.segment_id in skip:      # skip: segments whose human coding has its own subcodes
             continue
         for code, hits in zip(subcodes, matcher.matches(unit.words)):
             if hits and codebook[code].parent in given:
