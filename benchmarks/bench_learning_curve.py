@@ -161,11 +161,20 @@ def verdicts(demo: Path, work: Path) -> dict:
     """Analyse the demo twice — full human coding, and the sample plus machine codes — and compare verdicts."""
     from codesign.analysis import analyse
     from codesign.coding.evaluate import evaluate_codings
-    from codesign.coding.sample import sample_coding
     from codesign.coding.step import code
     from codesign.ingest.step import ingest
 
+    # the demo operates on a hand-coded sample (reference_coding) and keeps every unit's coding apart
+    # (evaluation_coding): "full" codes with all of it, "sample" is the demo as it is
     full = _copy_project(demo, work / "full")
+    demo_config = (full / "project.yml").read_text(encoding="utf-8")
+    full_project = load_project(full)
+    if full_project.evaluation_coding_path is None:
+        raise SystemExit("the demo has no evaluation_coding: to compare the sample with")
+    full_coding_name = full_project.evaluation_coding_path.name
+    (full / "project.yml").write_text("\n".join(
+        f"reference_coding: {full_coding_name}" if line.startswith("reference_coding:") else line
+        for line in demo_config.splitlines() if not line.startswith("evaluation_coding:")) + "\n", encoding="utf-8")
     ingest(full)
     code(full)
     started = time.perf_counter()
@@ -173,14 +182,8 @@ def verdicts(demo: Path, work: Path) -> dict:
     analyse_s = time.perf_counter() - started
     sample_root = work / "sample"
     shutil.copytree(full, sample_root, ignore=shutil.ignore_patterns("models"))
-    project = load_project(sample_root)
-    sample = sample_coding(read_coding(project.reference_coding_path), project.segments(), interviews=2,
-                           share=0.15, seed=0)
-    sample.to_csv(sample_root / "sample_coding.csv", index=False)
-    config = (sample_root / "project.yml").read_text(encoding="utf-8")
-    config = "\n".join("reference_coding: sample_coding.csv\nevaluation_coding: reference_coding.csv"
-                       if line.startswith("reference_coding:") else line for line in config.splitlines()) + "\n"
-    (sample_root / "project.yml").write_text(config, encoding="utf-8")
+    (sample_root / "project.yml").write_text(demo_config, encoding="utf-8")
+    sample = read_coding(load_project(sample_root).reference_coding_path)
     result = code(sample_root)
     sample_report = analyse(sample_root).report
     out = {"sample_units": len(sample), "coded_units": result.n_segments, "analyse_s": round(analyse_s, 1)}
@@ -194,7 +197,7 @@ def verdicts(demo: Path, work: Path) -> dict:
     segments = load_project(sample_root).segments()
     interview_ids = set(segments.loc[segments["stage"] == "interview", "segment_id"])
     codings = load_project(sample_root).codings(final=True)
-    full_coding = read_coding(sample_root / "reference_coding.csv")
+    full_coding = read_coding(sample_root / full_coding_name)
     human = set(sample["segment_id"])
     ids = [s for s in full_coding["segment_id"] if s in interview_ids and s not in human]
     given = codings[codings["code"].isin(THEMES)].groupby("segment_id")["code"].apply(";".join)

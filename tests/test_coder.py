@@ -309,10 +309,10 @@ def test_classify_rejects_malformed_lines(tmp_path, capsys):
 
 
 def test_agreement_command(capsys):
-    assert main(["agreement", str(DEMO / "reference_coding.csv"), str(DEMO / "reference_coding_second.csv"),
+    assert main(["agreement", str(DEMO / "evaluation_coding.csv"), str(DEMO / "second_coding.csv"),
                  "--codes", "T1,T2,T3,T4,T5"]) == 0
     out = capsys.readouterr().out
-    shared = len(pd.read_csv(DEMO / "reference_coding_second.csv"))     # the second coding is a sample of the first
+    shared = len(pd.read_csv(DEMO / "second_coding.csv"))     # the second coding is a sample of the full coding
     assert f"on {shared} shared segments" in out and "kappa" in out
 
 
