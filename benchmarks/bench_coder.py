@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO))
 from codesign.coding.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.coding.model import label_matrix  # noqa: E402
 from codesign.coding.step import CODER_EXCLUDE, code  # noqa: E402
-from codesign.ingest.step import ingest, read_segments  # noqa: E402
 from codesign.nlp.pipeline import load_pipeline  # noqa: E402
+from codesign.sources.ingest import ingest, read_segments  # noqa: E402
 
 THEMES = ["T1", "T2", "T3", "T4", "T5"]
 STATEMENTS = ["VAHVUUS", "HAASTE", "EHDOTUS", "TAVOITE"]

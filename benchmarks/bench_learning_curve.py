@@ -162,7 +162,7 @@ def verdicts(demo: Path, work: Path) -> dict:
     from codesign.analysis import analyse
     from codesign.coding.evaluate import evaluate_codings
     from codesign.coding.step import code
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     # the demo operates on a hand-coded sample (reference_coding) and keeps every unit's coding apart
     # (evaluation_coding): "full" codes with all of it, "sample" is the demo as it is
@@ -214,7 +214,7 @@ def verdicts(demo: Path, work: Path) -> dict:
 def independent(demo_full: Path | None, work: Path) -> dict:
     """The codebook-only coder and the demo-trained coder against the independent gold coding."""
     from codesign.coding.step import code, trained_coder
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     root = independent_project(work / "independent")
     ingest(root)
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> dict:
                      "draws": args.draws}
     with tempfile.TemporaryDirectory(prefix="codesign-curve-") as tmp:
         work = Path(tmp)
-        from codesign.ingest.step import ingest
+        from codesign.sources.ingest import ingest
 
         root = _copy_project(demo, work / "demo")
         ingest(root)

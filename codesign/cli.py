@@ -11,7 +11,7 @@ from codesign.core.errors import CodesignError, InputError, LeakError, SetupErro
 
 
 def _cmd_ingest(args) -> int:
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     result = ingest(args.project)
     frame = result.segments
@@ -295,7 +295,7 @@ def _cmd_analyse(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from codesign.build.pipeline import EXIT_BUSY, BuildBusy, build, parse_cli_params
+    from codesign.pipeline.build import EXIT_BUSY, BuildBusy, build, parse_cli_params
 
     quiet = args.quiet or args.build_quiet
     if quiet:

@@ -63,8 +63,8 @@ def make_report_project(root: Path) -> Path:
     returns its folder."""
     import dataclasses
 
-    from codesign.build.pipeline import STEPS, run_pipeline
     from codesign.core.project import load_project
+    from codesign.pipeline.build import STEPS, run_pipeline
 
     write_report_project(root)
     by_hand = dataclasses.replace(next(s for s in STEPS if s.name == "code"),

@@ -15,10 +15,10 @@ from conftest import DEMO
 
 from codesign.core.project import load_project
 from codesign.core.register import load_register
-from codesign.ingest.readers import ReadContext
-from codesign.ingest.readers.survey import read_survey
-from codesign.ingest.step import read_sources
 from codesign.privacy.leakcheck import planted_recall
+from codesign.sources.ingest import read_sources
+from codesign.sources.readers import ReadContext
+from codesign.sources.readers.survey import read_survey
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from codesign.core.errors import InputError
 def uncoded_project(tmp_path_factory):
     """The report fixture's raw files (tiny project, demo codebook and programme), ingested, with NO
     reference coding, and coded from the codebook alone."""
-    from codesign.build.pipeline import STEPS, run_pipeline
     from codesign.core.project import load_project
+    from codesign.pipeline.build import STEPS, run_pipeline
 
     root = write_report_project(tmp_path_factory.mktemp("uncoded") / "tiny")
     runs = run_pipeline(load_project(root), {}, steps=[s for s in STEPS if s.name in ("ingest", "code")])
@@ -237,7 +237,7 @@ def test_review_workbook_in_english_reads_back(uncoded_project, tmp_path):
 
 @pytest.mark.integration
 def test_a_project_with_no_human_codes_builds_end_to_end(uncoded_project, tmp_path):
-    from codesign.build.pipeline import build
+    from codesign.pipeline.build import build
 
     project = _copy(uncoded_project, tmp_path)
     result = build(project, reports_dir=tmp_path / "reports", quiet=True)

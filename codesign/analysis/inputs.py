@@ -13,7 +13,7 @@ from codesign.coding.step import final_code_sets
 from codesign.core.errors import InputError
 from codesign.core.programme import Theme, load_programme
 from codesign.core.project import Project
-from codesign.ingest.segments import interviewer_questions
+from codesign.sources.segments import interviewer_questions
 
 #: Parts of speech whose lemmas describe a topic.
 TOPIC_POS = {"NOUN", "PROPN", "ADJ", "VERB"}

@@ -29,8 +29,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from codesign.coding.codebook import Codebook
-from codesign.ingest.segments import interviewer_questions
 from codesign.nlp.finnish import Word, words
+from codesign.sources.segments import interviewer_questions
 
 #: Units that are coded: what participants said (interviewer turns are context, not data).
 CODED_ROLE = "participant"
@@ -58,7 +58,7 @@ def content_vector(doc) -> np.ndarray:
 
 def context_texts(segments: pd.DataFrame) -> pd.Series:
     """What each segment answers: the interviewer's question just before it (the one rule of
-    ``codesign.ingest.segments.interviewer_questions``), else its prompt (a frame, a survey question)."""
+    ``codesign.sources.segments.interviewer_questions``), else its prompt (a frame, a survey question)."""
     context = segments["prompt"].fillna("").astype(str).copy()
     for position, questions in enumerate(interviewer_questions(segments, depth=1)):
         if questions:

@@ -35,9 +35,9 @@ from codesign.coding.model import (
 )
 from codesign.core.errors import CodesignError
 from codesign.core.project import Project, load_project
-from codesign.ingest.step import read_segments
 from codesign.nlp.finnish import DocCache
 from codesign.nlp.pipeline import load_pipeline
+from codesign.sources.ingest import read_segments
 
 #: Components the coder needs: lemmas and morphology; no parser, no NER.
 CODER_EXCLUDE = ("parser", "ner")

@@ -90,7 +90,7 @@ class Project:
     def segments(self):
         """The pseudonymised segment table of the last ingest (``build/segments.parquet``): one row per
         segment, the columns of docs/schema.md."""
-        from codesign.ingest.step import read_segments
+        from codesign.sources.ingest import read_segments
 
         return read_segments(self)
 

@@ -34,7 +34,7 @@ def project_codebook(project: Project) -> Codebook | None:
 def corpus(project: Project | str | None = None, codings: pd.DataFrame | None = None,
            codebook: Codebook | None = None) -> pd.DataFrame:
     """Participant segments with their final codes: ``themes``, ``subcodes``, ``statements`` as tuples."""
-    from codesign.ingest.step import read_segments
+    from codesign.sources.ingest import read_segments
 
     project = load_project(project)
     codebook = codebook if codebook is not None else project_codebook(project)

@@ -120,7 +120,7 @@ def _ingest_inputs(project: Project) -> list[Path]:
 
 
 def _run_ingest(project: Project, params: dict) -> str:
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     result = ingest(project)
     if result.failures:
