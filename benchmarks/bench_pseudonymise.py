@@ -45,10 +45,10 @@ from privacy_material import add_material_to, describe, score, write_material_pr
 from codesign.cli import main as cli  # noqa: E402
 from codesign.core.project import load_project  # noqa: E402
 from codesign.core.register import load_register  # noqa: E402
-from codesign.ingest.step import REPORT_FILE, ingest, pseudonymise_sources, read_sources  # noqa: E402
 from codesign.privacy.leakcheck import keys_path  # noqa: E402
 from codesign.privacy.names import inflects  # noqa: E402
 from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, name_words  # noqa: E402
+from codesign.sources.ingest import REPORT_FILE, ingest, pseudonymise_sources, read_sources  # noqa: E402
 
 GOALS = {"recall": 1.0, "misattributions": 0, "leaks": 0, "over_per_5000": 1.0}
 PATTERN_KINDS = {"email", "phone", "hetu", "url", "handle"}

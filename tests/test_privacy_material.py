@@ -10,8 +10,8 @@ import pytest
 from privacy_material import add_material_to, describe, gold_spans, placed_replacements, score, write_material_project
 
 from codesign.cli import main
-from codesign.ingest.step import REPORT_COLUMNS, REPORT_FILE, ingest
 from codesign.privacy.pseudonymise import REASONS, UNRESOLVED
+from codesign.sources.ingest import REPORT_COLUMNS, REPORT_FILE, ingest
 
 
 @pytest.fixture(scope="module")

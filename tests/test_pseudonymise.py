@@ -12,10 +12,10 @@ from codesign.cli import main
 from codesign.core.errors import LeakError, SetupError
 from codesign.core.project import load_project
 from codesign.core.register import load_register
-from codesign.ingest.step import ingest
 from codesign.nlp.pipeline import explain_load_error, load_pipeline
 from codesign.privacy.leakcheck import KEYS_FILE, check_outputs
 from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, valid_hetu
+from codesign.sources.ingest import ingest
 
 
 @pytest.fixture(scope="module")

@@ -64,6 +64,8 @@ class Project:
     interviewers: list[str]
     report: dict
     config_path: Path
+    #: a full coding kept apart to measure the machine codes against (`codesign evaluate`), never learned from
+    evaluation_coding_path: Path | None = None
     replace_terms: list[tuple[str, str]] = field(default_factory=list)  # (name, kind): names to force
 
     @property
@@ -89,7 +91,7 @@ class Project:
     def segments(self):
         """The pseudonymised segment table of the last ingest (``build/segments.parquet``): one row per
         segment, the columns of docs/schema.md."""
-        from codesign.ingest.step import read_segments
+        from codesign.sources.ingest import read_segments
 
         return read_segments(self)
 
@@ -212,6 +214,12 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
     register = root / str(raw.get("register", "private/participants.csv"))
     codebook = raw.get("codebook")
     programme = raw.get("programme")
+    if raw.get("evaluation_coding") and raw.get("evaluation_coding") == raw.get("reference_coding"):
+        raise InputError(config_path, "`evaluation_coding:` names the same file as `reference_coding:`",
+                         line=raw.line_of("evaluation_coding"),
+                         hint="the evaluation coding measures the machine codes and must not train the coder: "
+                              "keep it in its own file (a sample of it can be the reference coding, see "
+                              "`codesign sample`)")
     return Project(
         root=root, name=name, title=str(raw.get("title", name)), language=language,
         register_path=register,
@@ -224,6 +232,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],
         report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
+        evaluation_coding_path=root / raw["evaluation_coding"] if raw.get("evaluation_coding") else None,
         replace_terms=_replace_terms(pseudo, config_path),
     )
 

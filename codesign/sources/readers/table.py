@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from codesign.core.errors import InputError
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import cell_text, parse_date, read_source_table
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.tabular import cell_text, parse_date, read_source_table
+from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 
 def read_rows(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from codesign.core.errors import InputError
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import cell_text, parse_date, parse_number, read_source_table
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.tabular import cell_text, parse_date, parse_number, read_source_table
+from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 LIKERT_ANSWERS = ("value", "dont_know", "missing")
 

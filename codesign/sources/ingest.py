@@ -22,11 +22,11 @@ from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError
 from codesign.core.project import Project, load_project
 from codesign.core.register import Register, load_register
-from codesign.ingest.readers import READERS, ReadContext
-from codesign.ingest.segments import SourceDocument, segments_frame
 from codesign.nlp.pipeline import load_pipeline
 from codesign.privacy.leakcheck import guard, keys_path
 from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, Replacement, apply, shift
+from codesign.sources.readers import READERS, ReadContext
+from codesign.sources.segments import SourceDocument, segments_frame
 
 log = logging.getLogger(__name__)
 ERRORS_LOG = "ingest_errors.log"

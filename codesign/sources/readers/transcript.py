@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from codesign.core.errors import InputError
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import decode_text, parse_date
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.tabular import decode_text, parse_date
+from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 INTERVIEWER_LABEL = "Haastattelija"
 _TURN = re.compile(r"^(?:\[(?P<ts>\d{1,2}:\d{2}:\d{2})\]\s*)?(?P<label>[^\s:][^:\n]{0,40}?):[ \t]*(?P<body>.*)\Z",
