@@ -22,6 +22,7 @@ def _cmd_ingest(args) -> int:
         for stage, count in frame["stage"].value_counts().sort_index().items():
             print(f"  {stage:<10} {count:>5} segments", file=out)
         print("  leak check: passed", file=out)
+    _print_pseudonymisation_notes(result)
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     if result.failures:
@@ -29,6 +30,17 @@ def _cmd_ingest(args) -> int:
               f"(see {result.project.build_dir / 'ingest_report.json'})", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_pseudonymisation_notes(result, limit: int = 20) -> None:
+    """The keep list's disagreements with the NER (file and line) and key-table notes, on stderr."""
+    for warning in result.warnings[:limit]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(result.warnings) > limit:
+        print(f"warning: … and {len(result.warnings) - limit} more (private/pseudonymisation_report.csv, "
+              "rows with why = keep)", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _cmd_leak_check(args) -> int:

@@ -120,15 +120,19 @@ def _ingest_inputs(project: Project) -> list[Path]:
 
 
 def _run_ingest(project: Project, params: dict) -> str:
+    from codesign.privacy.leakcheck import redactor
     from codesign.sources.ingest import ingest
 
     result = ingest(project)
     if result.failures:
         # redacted: this text lands in index.html; the full messages are in private/ingest_errors.log
+        redact = redactor(project)
         raise StepFailed(f"{len(result.failures)} source(s) could not be read: "
-                         + "; ".join(f"{f.path}: {f.redacted}" for f in result.failures)
+                         + "; ".join(redact(f"{f.path}: {f.redacted}") for f in result.failures)
                          + " (details: private/ingest_errors.log)")
-    return f"{len(result.segments)} segments from {len(result.documents)} sources"
+    kept = f"; the keep list overruled the NER {len(result.warnings)} time(s) (private/pseudonymisation_report.csv)" \
+        if result.warnings else ""
+    return f"{len(result.segments)} segments from {len(result.documents)} sources{kept}"
 
 
 def _code_inputs(project: Project) -> list[Path]:

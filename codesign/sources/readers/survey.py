@@ -104,7 +104,8 @@ def read_survey(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
                 segment_id=segment_id, source_id=spec.id, stage=spec.stage,
                 source_format=path.suffix.lower()[1:], participant=rid, group=group, sector=sector,
                 speaker_role="participant", turn=len(segments) + 1, text=text, start=start, end=end,
-                date=record.get("date"), prompt=table.header[c]))
+                date=record.get("date"), prompt=table.header[c],
+                line=table.line_numbers[i] or table.row_numbers[i]))
     tables = {
         "respondents": pd.DataFrame(respondents),
         "rankings": pd.DataFrame(rankings, columns=["respondent_id", "alternative", "rank"]).astype(

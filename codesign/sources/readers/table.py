@@ -73,7 +73,7 @@ def read_rows(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
             segment_id=segment_id, source_id=spec.id, stage=spec.stage, source_format=path.suffix.lower()[1:],
             participant=participant, group=group, sector=person.sector if person else None,
             speaker_role="participant", turn=len(segments) + 1, text=text, start=start, end=end,
-            date=day, prompt=prompt))
+            date=day, prompt=prompt, line=table.line_numbers[i] or table.row_numbers[i]))
     if not segments:
         raise InputError(path, f"no text in column {columns['text']!r}", hint="check the column mapping")
     return [SourceDocument(spec.id, spec.stage, "table", ctx.relative(path), builder.text(), segments)]
