@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codesign.core.errors import InputError
+from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, is_within, parse_limits
 from codesign.core.yamlio import LineDict, load_yaml
 
 #: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
@@ -63,6 +65,10 @@ class Project:
     interviewers: list[str]
     report: dict
     config_path: Path
+    #: size caps (``limits:``); see codesign.core.safety.Limits
+    limits: Limits = DEFAULT_LIMITS
+    #: whether sources may lie outside the project folder (``allow_outside_sources: true``)
+    allow_outside_sources: bool = False
 
     @property
     def build_dir(self) -> Path:
@@ -136,7 +142,17 @@ class Project:
                 pairs += [(spec, p) for p in matches if p.resolve() not in explicit]
             else:
                 pairs.append((spec, self.root / spec.path))
+        if not self.allow_outside_sources:
+            for spec, path in pairs:
+                # a link inside the project that leads out counts as outside too
+                if (path.exists() or path.is_symlink()) and not is_within(path, self.root):
+                    raise InputError(self.config_path, f"source {path} lies outside the project folder "
+                                                       f"(through a link)", line=spec.line, hint=OUTSIDE_HINT)
         return pairs
+
+
+OUTSIDE_HINT = ("copy the file into the project (e.g. under raw/), or set `allow_outside_sources: true` in "
+                "project.yml if reading it from there is intended")
 
 
 def _require(mapping: LineDict, key: str, path: Path, what: str) -> Any:
@@ -171,7 +187,14 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
     if not isinstance(raw, LineDict):
         raise InputError(config_path, "project.yml must be a mapping of keys (name:, stages:, sources: …)",
                          line=1)
-    name = str(_require(raw, "name", config_path, "the project"))
+    # the name is a folder name under reports/: an id, never a path
+    name = check_id(_require(raw, "name", config_path, "the project"), config_path, "project name",
+                    raw.line_of("name"))
+    limits = parse_limits(raw.get("limits"), config_path, raw.line_of("limits"))
+    allow_outside = raw.get("allow_outside_sources", False)
+    if not isinstance(allow_outside, bool):
+        raise InputError(config_path, f"allow_outside_sources must be true or false, not {allow_outside!r}",
+                         line=raw.line_of("allow_outside_sources"))
     language = str(raw.get("language", "fi"))
     if language != "fi":
         raise InputError(config_path, f"language {language!r} is not supported yet; codesign reads Finnish",
@@ -204,8 +227,14 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
             raise InputError(config_path, f"unknown source format {fmt!r}", line=item.line_of("format"),
                              hint=f"use one of {', '.join(SOURCE_FORMATS)}")
         path = str(_require(item, "path", config_path, "each source"))
+        if not allow_outside and _leaves(path):
+            raise InputError(config_path, f"source path {path!r} lies outside the project folder",
+                             line=item.line_of("path"), hint=OUTSIDE_HINT)
+        source_id = item.get("id")
+        if source_id is not None:
+            source_id = check_id(source_id, config_path, "source id", item.line_of("id"))
         options = {k: v for k, v in item.items() if k not in ("id", "stage", "format", "path")}
-        sources.append(SourceSpec(stage, fmt, path, item.line, item.get("id"), options))
+        sources.append(SourceSpec(stage, fmt, path, item.line, source_id, options))
 
     pseudo = raw.get("pseudonymisation") or {}
     register = root / str(raw.get("register", "private/participants.csv"))
@@ -222,7 +251,16 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],
         report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
+        limits=limits, allow_outside_sources=allow_outside,
     )
+
+
+def _leaves(path: str) -> bool:
+    """Whether a project-relative path (or glob) points out of the project: absolute, or ``..`` above the
+    project folder."""
+    if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
+        return True
+    return os.path.normpath(path).replace("\\", "/").split("/")[0] == ".."
 
 
 def _iso(value: Any) -> str | None:

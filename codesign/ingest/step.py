@@ -13,20 +13,23 @@ import logging
 import re
 import shutil
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError
 from codesign.core.project import Project, load_project
 from codesign.core.register import Register, load_register
+from codesign.core.safety import DEFAULT_LIMITS, Limits, check_file_size, inside
 from codesign.ingest.readers import READERS, ReadContext
 from codesign.ingest.segments import SourceDocument, segments_frame
 from codesign.nlp.pipeline import load_pipeline
 from codesign.privacy.leakcheck import guard, keys_path
-from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, shift
+from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, Replacement, apply, shift
 
 log = logging.getLogger(__name__)
 ERRORS_LOG = "ingest_errors.log"
@@ -34,12 +37,14 @@ INGEST_OUTPUTS = ("segments.parquet", "sources", "respondents.parquet", "survey_
                   "survey_likert.parquet", "ingest_report.json")
 # The parser is not needed for NER, lemmas or morphology; leaving it out roughly doubles the speed.
 PSEUDONYMISE_EXCLUDE = ("parser",)
+_EMPTY_TENSOR = np.zeros((0,), dtype="float32")
 
 
 @dataclass
 class SourceFailure:
     path: str
     error: str
+    trace: str = ""      # the traceback of an unexpected failure: private/ingest_errors.log only
 
     def __str__(self) -> str:
         return self.error
@@ -67,8 +72,28 @@ class IngestResult:
         return not self.failures
 
 
+def _unexpected(path: Path, relative: str, exc: BaseException, doing: str) -> SourceFailure:
+    """An error no reader foresaw, as that source's failure: named, never a traceback on the terminal."""
+    kind = type(exc).__name__
+    if isinstance(exc, MemoryError):
+        message = f"{path}: ran out of memory while {doing}"
+        hint = "split the file, or lower the limits in project.yml (docs/project.md, `limits:`)"
+    elif isinstance(exc, RecursionError):
+        message = f"{path}: nested too deeply to be {doing.split()[0]}"
+        hint = "export the file again"
+    else:
+        message = f"{path}: failed while {doing} ({kind}: {str(exc)[:300]})"
+        hint = "check the file; if it looks right, report this with private/ingest_errors.log"
+    return SourceFailure(relative, f"{message}\n  how to fix: {hint}",
+                         "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
 def read_sources(project: Project, register: Register) -> tuple[list[SourceDocument], list[SourceFailure]]:
-    """Read every source; a broken file is recorded as a failure and the others are still read."""
+    """Read every source; a broken file is recorded as a failure and the others are still read.
+
+    Speaker turns, notes or answers longer than ``limits.max_segment_chars`` are split into several segments
+    (``split_long_segments``), so no later step meets a text too long for it.
+    """
     ctx = ReadContext(project, register)
     documents, failures = [], []
     for spec, path in project.expand_sources():
@@ -77,11 +102,16 @@ def read_sources(project: Project, register: Register) -> tuple[list[SourceDocum
                 raise InputError(path, "source file not found",
                                  hint=f"fix `path:` on line {spec.line} of {project.config_path.name}, "
                                       "or add the file")
-            documents += READERS[spec.format](spec, path, ctx)
+            check_file_size(path, project.limits)
+            read = READERS[spec.format](spec, path, ctx)
+            documents += [split_long_segments(d, project.limits.max_segment_chars) for d in read]
+            log.debug("read %s: %d segments", ctx.relative(path), sum(len(d.segments) for d in read))
         except InputError as exc:
             failures.append(SourceFailure(ctx.relative(path), str(exc)))
         except OSError as exc:
-            failures.append(SourceFailure(ctx.relative(path), f"{path}: cannot be read ({exc.strerror})"))
+            failures.append(SourceFailure(ctx.relative(path), f"{path}: cannot be read ({exc.strerror or exc})"))
+        except Exception as exc:   # noqa: BLE001 - any other failure of one file is that file's error
+            failures.append(_unexpected(path, ctx.relative(path), exc, "reading it"))
     seen: dict[str, str] = {}
     kept = []
     for doc in documents:
@@ -95,25 +125,174 @@ def read_sources(project: Project, register: Register) -> tuple[list[SourceDocum
     return kept, failures
 
 
-def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseudonymiser,
-                           batch_size: int = 64) -> list[SourceDocument]:
-    """The same documents with personal data replaced in every segment and in the source text."""
-    nlp = load_pipeline(PSEUDONYMISE_EXCLUDE)
-    texts = [s.text for d in documents for s in d.segments]
-    found = iter(pseudonymiser.pseudonymise(list(nlp.pipe(texts, batch_size=batch_size))))
+#: Where a long text may be cut: after a sentence's end (and any closing quote or bracket).
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)\]]*\s+")
+
+
+def split_points(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text``, each at most ``max_chars`` long: cut after the last sentence end in
+    the second half of the allowed length, else at the last space there, else (one unbroken word) hard."""
+    pieces, pos = [], 0
+    while len(text) - pos > max_chars:
+        window = text[pos:pos + max_chars]
+        cut = None
+        for match in _SENTENCE_END.finditer(window, max_chars // 2):
+            cut = match.end()
+        if cut is None:
+            space = max(window.rfind(" "), window.rfind("\n"))
+            cut = space + 1 if space >= max_chars // 2 else max_chars
+        pieces.append((pos, pos + cut))
+        pos += cut
+    pieces.append((pos, len(text)))
     out = []
-    for document in documents:
-        all_reps = []
-        for segment in document.segments:
-            all_reps += [replace(r, start=r.start + segment.start, end=r.end + segment.start)
-                         for r in next(found)]
-        new_segments = document.segments
+    for start, end in pieces:       # no piece starts or ends with white space
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def split_long_segments(document: SourceDocument, max_chars: int) -> SourceDocument:
+    """The document with every segment longer than ``max_chars`` split into parts ``<segment_id>.1``,
+    ``.2`` … (the same turn, consecutive ranges of the same source text; docs/schema.md)."""
+    if all(s.end - s.start <= max_chars for s in document.segments):
+        return document
+    segments = []
+    for segment in document.segments:
+        if segment.end - segment.start <= max_chars:
+            segments.append(segment)
+            continue
+        pieces = split_points(segment.text, max_chars)
+        log.info("%s: segment %s is %d characters; split into %d parts of at most %d", document.path,
+                 segment.segment_id, segment.end - segment.start, len(pieces), max_chars)
+        for number, (start, end) in enumerate(pieces, start=1):
+            segments.append(replace(segment, segment_id=f"{segment.segment_id}.{number}",
+                                    text=segment.text[start:end], start=segment.start + start,
+                                    end=segment.start + end))
+    return replace(document, segments=segments)
+
+
+class _Progress:
+    """A line on the terminal every few seconds while a long step runs (logging, so ``-q`` silences it)."""
+
+    def __init__(self, what: str, total: int, every_s: float = 5.0) -> None:
+        self.what, self.total, self.every_s = what, total, every_s
+        self.started = self.last = time.perf_counter()
+
+    def update(self, done: int, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self.last >= self.every_s:
+            self.last = now
+            share = done / self.total if self.total else 1.0
+            log.info("  %s: %s of %s segments (%.0f %%), %.0f s", self.what, f"{done:,}", f"{self.total:,}",
+                     100 * share, now - self.started)
+
+
+def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseudonymiser,
+                           batch_size: int = 64, limits: Limits = DEFAULT_LIMITS,
+                           failures: list[SourceFailure] | None = None) -> list[SourceDocument]:
+    """The same documents with personal data replaced in every segment and in the source text.
+
+    Segments go through the Finnish pipeline (``nlp.pipe``) in chunks of about
+    ``limits.pseudonymise_chunk_chars`` characters, so memory stays bounded however large the material:
+    the pseudonymiser sees a chunk at once (a name it finds in one place is replaced everywhere in the
+    chunk), and when there is more than one chunk, every name replaced anywhere is then replaced in every
+    chunk (the leak gate's rule). A source whose text makes the pipeline fail is left out and recorded in
+    ``failures`` (when given; else the error is raised); the others are pseudonymised.
+    """
+    nlp = load_pipeline(PSEUDONYMISE_EXCLUDE)
+    keys_before = len(pseudonymiser.keys.rows)
+    found: list[list[list[Replacement]]] = [[[] for _ in d.segments] for d in documents]
+    failed: dict[int, SourceFailure] = {}
+    chunks = _chunks(documents, limits.pseudonymise_chunk_chars)
+    progress = _Progress("pseudonymising", sum(len(d.segments) for d in documents))
+    done = 0
+    for chunk in chunks:
+        try:
+            _pseudonymise_chunk(nlp, pseudonymiser, documents, chunk, found, batch_size)
+        except Exception as exc:       # noqa: BLE001 - isolate the source that fails, keep the others
+            if failures is None:
+                raise
+            for doc_index in dict.fromkeys(d for d, _ in chunk):
+                if doc_index in failed:
+                    continue
+                part = [(d, k) for d, k in chunk if d == doc_index]
+                try:
+                    _pseudonymise_chunk(nlp, pseudonymiser, documents, part, found, batch_size)
+                except Exception as single:   # noqa: BLE001
+                    document = documents[doc_index]
+                    failed[doc_index] = _unexpected(Path(document.path), document.path, single,
+                                                    "pseudonymising it")
+            if not failed:
+                raise exc from None
+        done += len(chunk)
+        progress.update(done)
+    if len(chunks) > 1:
+        _replace_everywhere(documents, found, pseudonymiser.keys.rows[keys_before:])
+    if len(chunks) > 1 or done > 5000:
+        progress.update(done, force=True)
+    if failures is not None:
+        failures += failed.values()
+    out = []
+    for doc_index, document in enumerate(documents):
+        if doc_index in failed:
+            continue
+        all_reps = [replace(r, start=r.start + segment.start, end=r.end + segment.start)
+                    for segment, reps in zip(document.segments, found[doc_index]) for r in reps]
         text = apply(document.text, all_reps)
         new_segments = [replace(s, text=text[shift(s.start, all_reps):shift(s.end, all_reps)],
                                 start=shift(s.start, all_reps), end=shift(s.end, all_reps))
-                        for s in new_segments]
+                        for s in document.segments]
         out.append(replace(document, text=text, segments=new_segments))
     return out
+
+
+def _chunks(documents: list[SourceDocument], max_chars: int) -> list[list[tuple[int, int]]]:
+    """(document, segment) index pairs in order, grouped into chunks of at most ``max_chars`` characters."""
+    chunks, current, size = [], [], 0
+    for d, document in enumerate(documents):
+        for k, segment in enumerate(document.segments):
+            length = len(segment.text)
+            if current and size + length > max_chars:
+                chunks.append(current)
+                current, size = [], 0
+            current.append((d, k))
+            size += length
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _pseudonymise_chunk(nlp, pseudonymiser: Pseudonymiser, documents, chunk, found, batch_size: int) -> None:
+    docs = []
+    for doc in nlp.pipe((documents[d].segments[k].text for d, k in chunk), batch_size=batch_size):
+        doc.tensor = _EMPTY_TENSOR     # the pseudonymiser reads tokens and entities; the tensor is 2/3 of a doc
+        docs.append(doc)
+    for (d, k), reps in zip(chunk, pseudonymiser.pseudonymise(docs)):
+        found[d][k] = reps
+
+
+def _replace_everywhere(documents, found, new_rows: list[dict]) -> None:
+    """Add a replacement wherever a person or firm replaced in any chunk of this run appears unreplaced."""
+    names = {}
+    for row in new_rows:
+        if row["kind"] in ("person", "organisation") and len(row["original"]) > 2:
+            names.setdefault(row["original"], row)
+    if not names:
+        return
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?!\w)")
+    for d, document in enumerate(documents):
+        for k, segment in enumerate(document.segments):
+            reps = found[d][k]
+            extra = [Replacement(m.start(), m.end(), names[m.group()]["kind"], m.group(),
+                                 names[m.group()]["placeholder"]) for m in pattern.finditer(segment.text)
+                     if all(m.end() <= r.start or m.start() >= r.end for r in reps)]
+            if extra:
+                found[d][k] = sorted(reps + extra, key=lambda r: r.start)
 
 
 def ingest(project: Project | Path | str | None = None, check_leaks: bool = True) -> IngestResult:
@@ -125,11 +304,12 @@ def ingest(project: Project | Path | str | None = None, check_leaks: bool = True
     t1 = time.perf_counter()
     keys = KeyTable.load(keys_path(project))
     pseudonymiser = Pseudonymiser(register, keys, project.keep_terms)
-    documents = pseudonymise_documents(documents, pseudonymiser)
+    documents = pseudonymise_documents(documents, pseudonymiser, limits=project.limits, failures=failures)
     t2 = time.perf_counter()
     keys.save(keys_path(project))
     errors_log = project.private_dir / ERRORS_LOG
-    errors_log.write_text("".join(f"{f}\n\n" for f in failures), encoding="utf-8")
+    errors_log.parent.mkdir(parents=True, exist_ok=True)
+    errors_log.write_text("".join(f"{f}\n{f.trace}\n" for f in failures), encoding="utf-8")
     result = IngestResult(project, documents, failures)
     result.segments = _write_build(project, documents, failures)
     t3 = time.perf_counter()
@@ -148,8 +328,8 @@ def _write_build(project: Project, documents: list[SourceDocument], failures: li
     (staging / "sources").mkdir(parents=True)
     frame = segments_frame(documents)
     frame.to_parquet(staging / "segments.parquet", index=False)
-    for doc in documents:
-        (staging / "sources" / f"{doc.source_id}.txt").write_text(doc.text, encoding="utf-8")
+    for doc in documents:       # ids are checked when read; inside() makes sure no name leads out of sources/
+        inside(staging / "sources", f"{doc.source_id}.txt").write_text(doc.text, encoding="utf-8")
     for name, file in (("respondents", "respondents"), ("rankings", "survey_rankings"),
                        ("likert", "survey_likert")):
         tables = [d.tables[name] for d in documents if name in d.tables]

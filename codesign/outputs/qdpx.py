@@ -33,6 +33,7 @@ from codesign._version import __version__
 from codesign.coding.codebook import _GUID_NS, Codebook, add_code_elements, add_kind_sets, load_codebook
 from codesign.core.errors import CodesignError, InputError
 from codesign.core.project import Project, load_project
+from codesign.core.safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from codesign.privacy.leakcheck import guard
 
 NS = "urn:QDA-XML:project:1.0"
@@ -211,25 +212,44 @@ _SOURCE_KINDS = {"TextSource": "text", "PDFSource": "pdf", "PictureSource": "pic
                  "VideoSource": "video"}
 
 
-def read_qdpx(path: Path | str) -> QdpxContent:
-    """Read a ``.qdpx`` (or a bare ``.qde``) from any REFI-QDA program into tidy tables."""
+#: Codes nested deeper than this are refused: real codebooks stay under ten levels, and each level's path
+#: repeats its parents' names (50,000 levels would be gigabytes of paths).
+MAX_CODE_DEPTH = 200
+
+
+def read_qdpx(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> QdpxContent:
+    """Read a ``.qdpx`` (or a bare ``.qde``) from any REFI-QDA program into tidy tables.
+
+    The archive's members are checked against ``limits`` (size, compression ratio, count) before anything is
+    inflated; a damaged archive, an unknown encoding or codes nested too deep are InputErrors.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found")
     members: dict[str, str] = {}
     archive = None
     if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
+        archive = open_zip(path, limits, "REFI-QDA project file")
         members = {n.casefold(): n for n in archive.namelist() if not n.endswith("/")}
         xml_name = _project_member(path, archive)
-        data = archive.read(xml_name)
+        data = read_member(archive, xml_name, path, limits)
     else:
+        if path.stat().st_size > limits.max_member_bytes:
+            raise InputError(path, f"the project XML is {path.stat().st_size / 2**20:,.0f} MB (at most "
+                                   f"{limits.max_member_mb:g} MB)", hint="raise limits.max_member_mb in project.yml")
         xml_name, data = path.name, path.read_bytes()
     try:
         root = ET.fromstring(data)   # bytes: the XML declaration and a BOM decide the encoding
     except ET.ParseError as exc:
         raise InputError(f"{path}:{xml_name}", f"not well-formed XML ({exc})", line=exc.position[0],
                          hint="export the project again as REFI-QDA (.qdpx)") from None
+    except LookupError as exc:
+        raise InputError(f"{path}:{xml_name}", f"the XML declares an encoding Python does not know ({exc})",
+                         line=1, hint="export the project again as REFI-QDA (.qdpx), in UTF-8") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path}:{xml_name}", f"the XML cannot be read ({type(exc).__name__}: {exc})",
+                         hint="export the project again as REFI-QDA (.qdpx)") from None
+    del data
     if not root.tag.endswith("Project"):
         raise InputError(f"{path}:{xml_name}", f"root element is {root.tag!r}, expected Project",
                          hint="this is not a REFI-QDA project file")
@@ -242,20 +262,23 @@ def read_qdpx(path: Path | str) -> QdpxContent:
              for u in root.iter(q("User"))]
     codes = []
 
-    def walk(el, parent_guid, parent_path, depth):
+    codebook_el = root.find(q("CodeBook"))
+    codes_el = codebook_el.find(q("Codes")) if codebook_el is not None else None
+    # depth first with an explicit stack (a recursion would fail on a deep hierarchy), in document order
+    stack = [(el, None, "", 0) for el in reversed(codes_el.findall(q("Code")) if codes_el is not None else [])]
+    while stack:
+        el, parent_guid, parent_path, depth = stack.pop()
+        if depth >= MAX_CODE_DEPTH:
+            raise InputError(f"{path}:{xml_name}", f"codes are nested more than {MAX_CODE_DEPTH} levels deep",
+                             hint="a REFI-QDA codebook this deep is not one a QDA program writes; export again")
         name = el.get("name") or ""
         code_path = f"{parent_path}/{name}" if parent_path else name
         desc = el.find(q("Description"))
-        codes.append({"guid": _norm_guid(el.get("guid")), "name": name, "parent_guid": parent_guid,
+        code_guid = _norm_guid(el.get("guid"))
+        codes.append({"guid": code_guid, "name": name, "parent_guid": parent_guid,
                       "path": code_path, "depth": depth, "is_codable": (el.get("isCodable") or "true") == "true",
                       "color": el.get("color"), "description": (desc.text or "").strip() if desc is not None else ""})
-        for child in el.findall(q("Code")):
-            walk(child, _norm_guid(el.get("guid")), code_path, depth + 1)
-
-    codebook_el = root.find(q("CodeBook"))
-    codes_el = codebook_el.find(q("Codes")) if codebook_el is not None else None
-    for el in (codes_el.findall(q("Code")) if codes_el is not None else []):
-        walk(el, None, "", 0)
+        stack += [(child, code_guid, code_path, depth + 1) for child in reversed(el.findall(q("Code")))]
 
     sources, selections, codings, texts = [], [], [], {}
     non_text = 0
@@ -277,7 +300,7 @@ def read_qdpx(path: Path | str) -> QdpxContent:
             else:
                 row["member"] = member
                 try:
-                    raw = archive.read(member).decode("utf-8")
+                    raw = read_member(archive, member, path, limits).decode("utf-8")
                     row["status"] = "read"
                 except UnicodeDecodeError:
                     row["status"] = "not_utf8"
@@ -427,7 +450,7 @@ def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -
     """
     project = load_project(project)
     path = Path(path)
-    content = read_qdpx(path)
+    content = read_qdpx(path, project.limits)
     if project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: no `codebook:` to map codes onto")
     codebook = load_codebook(project.codebook_path)
