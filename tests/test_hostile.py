@@ -122,6 +122,16 @@ def test_notebooks_show_material_only_through_the_escaping_helpers():
         assert "str(r.quote)" not in code and "{row['text']}" not in code, path.name
 
 
+def test_figure_labels_from_the_material_are_text_not_mathtext():
+    from codesign.outputs import plots
+
+    counts = pd.DataFrame({"prompt": ["Hinta $5 ja \\frac{$ paha", "<b>x</b>"], "theme": ["T1", "T2"],
+                           "n_segments": [2, 3]})
+    fig = plots.count_heatmap(counts, "prompt", "theme", title="<script>", xlabel="$x$", ylabel="")
+    fig.savefig(io.BytesIO(), format="png")          # mathtext would fail on the unbalanced \\frac{$
+    assert any("\\frac{$" in label.get_text() for label in fig.axes[0].get_yticklabels())
+
+
 def _fake_executed_notebook(path: Path) -> Path:
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -618,37 +628,34 @@ def _dom(page: Path, profile: Path) -> str:
 
 
 def _hostile_report_project(root: Path) -> Path:
-    """The report fixture with every sticky note, comment, survey answer and frame carrying a payload."""
-    from report_fixture import CODES, write_codings, write_report_project
+    """The report fixture with every sticky note, comment and open survey answer (and a frame) carrying a
+    payload, ingested, coded by hand and analysed."""
+    import csv
+
+    from report_fixture import write_codings, write_report_project
 
     from codesign.build.pipeline import STEPS, run_pipeline
 
     write_report_project(root)
-    for name in ("notes.csv", "comments.csv", "w2.csv"):
+    columns = {"notes.csv": ("Sticky note", ",", "utf-8"), "comments.csv": ("Kommentti", ";", "utf-8-sig"),
+               "w2.csv": ("Lappu", ",", "utf-8"), "survey.csv": ("Mitä pitäisi tehdä?", ";", "cp1252")}
+    for number, (name, (column, delimiter, encoding)) in enumerate(columns.items()):
         path = root / "raw" / name
-        text = path.read_text(encoding="utf-8-sig")
-        lines = text.split("\n")
-        payload = PAYLOADS[len(name) % len(PAYLOADS)].replace('"', "'")
-        out = [lines[0]]
-        for line in lines[1:]:
-            if line and not line.startswith("ollenkaan"):
-                # the payload at the end of the last field (quoted for the CSV)
-                field = line.rsplit(",", 1) if name != "comments.csv" else line.rsplit(";", 1)
-                sep = "," if name != "comments.csv" else ";"
-                last = field[1].strip('"')
-                line = f'{field[0]}{sep}"{last} {payload}"' if len(field) == 2 else line
-            out.append(line)
-        path.write_text("\n".join(out), encoding="utf-8")
-    notes = root / "raw" / "notes.csv"
-    notes.write_text(notes.read_text(encoding="utf-8").replace("1a Nykytila: vahvuudet",
-                                                               f'"1a Nykytila: {PAYLOADS[1]}"'.replace("'", "’")),
-                     encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(path.read_bytes().decode(encoding), newline=""), delimiter=delimiter))
+        at = rows[0].index(column)
+        for k, row in enumerate(rows[1:]):
+            if row and row[at]:
+                row[at] += " " + PAYLOADS[(number + k) % len(PAYLOADS)]
+        if name == "notes.csv":
+            rows[1][0] = "1a Nykytila: " + PAYLOADS[1]          # a frame: the prompt of the notes
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+        path.write_bytes(out.getvalue().encode(encoding))
     runs = run_pipeline(load_project(root), steps=[s for s in STEPS if s.name == "ingest"])
     assert [r.status for r in runs] == ["ran"], runs
     write_codings(root)
     runs = run_pipeline(load_project(root), {}, steps=[s for s in STEPS if s.name == "analyse"])
     assert [r.status for r in runs] == ["ran"], runs
-    assert CODES
     return root
 
 
@@ -690,26 +697,55 @@ def test_half_a_million_members_are_handled(tmp_path, tiny_project, capsys):
 
 
 @pytest.mark.integration
-def test_kill_9_during_a_build_keeps_latest_and_releases_the_lock(tmp_path):
-    """A build killed at a random moment: ``latest`` still names the last complete build, the lock is free,
-    and the next build completes."""
+def test_kill_9_during_a_build_keeps_latest_and_releases_the_lock(tmp_path, tiny_project):
+    """A build killed at any moment (starting, in the pipeline, in a notebook): ``latest`` still names the last
+    complete build, the lock is free, and the next build completes."""
     import os
     import signal
     import time
 
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
     from codesign.build.pipeline import build, build_lock, resolve_latest
 
-    root = _hostile_report_project(tmp_path / "tiny")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    cell = new_code_cell("project = None\npause = 0")
+    cell.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[cell, new_code_cell("import time\ntime.sleep(pause)\nprint('valmis')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["codesign"] = {"title": "tauko", "reads": ["project"]}
+    nbformat.write(nb, notebooks / "01_pause.ipynb")
     reports = tmp_path / "reports"
-    first = build(root, reports_dir=reports, quiet=True, only=["00"])
-    latest = resolve_latest(reports / "tiny")
-    assert first.out_dir.resolve() == latest
+    first = build(tiny_project, reports_dir=reports, notebooks_dir=notebooks, quiet=True, run_steps=False)
+    assert first.complete and resolve_latest(reports / "tiny") == first.out_dir.resolve()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-m", "codesign", "build", str(root), "--force", "--reports",
-                              str(reports)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(12)             # in the middle of the notebooks
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    assert resolve_latest(reports / "tiny") == latest
-    with build_lock(load_project(root), wait_s=1):
-        pass
+    for delay in (1.0, 4.0, 12.0):
+        child = subprocess.Popen([sys.executable, "-m", "codesign", "build", str(tiny_project), "--force", "-p",
+                                  "pause", "60", "--reports", str(reports), "--notebooks", str(notebooks)],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(child.pid, signal.SIGKILL)       # the build and its kernel
+        child.wait()
+        assert resolve_latest(reports / "tiny") == first.out_dir.resolve(), delay
+        with build_lock(load_project(tiny_project), wait_s=1):
+            pass
+    again = build(tiny_project, reports_dir=reports, notebooks_dir=notebooks, quiet=True, run_steps=False, force=True)
+    assert again.complete and resolve_latest(reports / "tiny") == again.out_dir.resolve()
+
+
+def test_many_positions_move_like_pseudonymise_shift():
+    import random
+
+    from codesign.ingest.step import _shifter
+    from codesign.privacy.pseudonymise import Replacement, shift
+
+    rng, reps, position = random.Random(1), [], 0
+    for i in range(300):
+        position += rng.randint(0, 20)
+        length = rng.randint(1, 8)
+        reps.append(Replacement(position, position + length, "person", "x" * length, f"[HENKILÖ-{i}]"))
+        position += length
+    moved = _shifter(reps)
+    assert all(moved(p) == shift(p, reps) for p in range(position + 30))

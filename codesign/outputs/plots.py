@@ -11,6 +11,8 @@ def _pyplot():
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook")
+    # labels come from the material (a frame "Hinta $5 ja $10"): text, never mathtext to parse
+    matplotlib.rcParams["text.parse_math"] = False
     return plt, sns
 
 
