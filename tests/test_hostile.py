@@ -392,17 +392,20 @@ def test_long_turns_are_split_at_sentence_ends():
 def test_names_replaced_in_one_chunk_are_replaced_in_every_chunk():
     from codesign.ingest.segments import Segment, SourceDocument
     from codesign.ingest.step import _replace_everywhere
+    from codesign.privacy.pseudonymise import Replacement
 
     def doc(source_id, text):
         return SourceDocument(source_id, "workshop1", "table", "x", text, [
             Segment(f"{source_id}-001", source_id, "workshop1", "csv", None, None, None, "participant", 1, text,
                     0, len(text))])
-    documents = [doc("A", "Soitin Mikko Raution kanssa."), doc("B", "Mikko Rautio tuli myöhemmin.")]
-    found = [[[]], [[]]]
-    _replace_everywhere(documents, found, [{"placeholder": "[HENKILÖ-1]", "kind": "person", "key": "mikko rautio",
-                                            "original": "Mikko Raution"}])
-    assert [(r.original, r.placeholder) for r in found[0][0]] == [("Mikko Raution", "[HENKILÖ-1]")]
-    assert found[1][0] == []              # "Mikko Rautio" was not replaced anywhere; the gate would say so
+    documents = [doc("A", "Soitin Mikko Raution kanssa."), doc("B", "Mikko Rautio tuli. Mikko Raution auto.")]
+    found = [[[]], [[Replacement(0, 12, "person", "Mikko Rautio", "[HENKILÖ-1]")]]]   # found in chunk 2 only
+    _replace_everywhere(documents, found)
+    assert found[0][0] == []              # "Mikko Raution" was replaced nowhere: the leak gate's business
+    assert [(r.start, r.original) for r in found[1][0]] == [(0, "Mikko Rautio")]
+    documents[0] = doc("A", "Soitin Mikko Rautio kanssa, ja Mikko Rautiolle.")
+    _replace_everywhere(documents, found)
+    assert [(r.start, r.end, r.placeholder) for r in found[0][0]] == [(7, 19, "[HENKILÖ-1]")]
 
 
 def test_an_unforeseen_failure_of_one_source_is_that_sources_error(tiny_project, monkeypatch):
@@ -534,6 +537,12 @@ def test_programme_text_never_becomes_a_formula_in_the_workbooks(tmp_path):
             assert not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in archive.namelist()
                            if n.startswith("xl/worksheets/"))
     assert any(c.value == evil for c in cells) and not any(c.data_type == "f" for c in cells)
+    # the committee summary: text runs only, no Word field that could carry a formula or a link
+    from codesign.outputs.summary import write_summary
+
+    with zipfile.ZipFile(write_summary(root)) as archive:
+        xml = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+    assert b"fldSimple" not in xml and b"instrText" not in xml
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -749,3 +758,30 @@ def test_many_positions_move_like_pseudonymise_shift():
         position += length
     moved = _shifter(reps)
     assert all(moved(p) == shift(p, reps) for p in range(position + 30))
+
+
+def test_pseudonymising_in_many_chunks_leaves_no_name_the_gate_knows(tiny_project):
+    """The tiny project pseudonymised in one chunk and in chunks of 200 characters: in both, no register name
+    and no name the key table replaced anywhere is left (the leak gate's rule), and the texts agree."""
+    from dataclasses import replace as with_changes
+
+    from codesign.core.safety import Limits
+    from codesign.ingest.step import pseudonymise_documents
+    from codesign.privacy.leakcheck import check_outputs
+    from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser
+
+    project = load_project(tiny_project)
+    register = load_register(project.register_path, project.groups)
+    documents, _ = read_sources(project, register)
+    texts = {}
+    for chunk in (Limits().pseudonymise_chunk_chars, 200):
+        keys = KeyTable()
+        done = pseudonymise_documents(documents, Pseudonymiser(register, keys, project.keep_terms),
+                                      limits=with_changes(Limits(), pseudonymise_chunk_chars=chunk), failures=[])
+        folder = tiny_project / f"out-{chunk}"
+        folder.mkdir()
+        for document in done:
+            (folder / f"{document.source_id}.txt").write_text(document.text, encoding="utf-8")
+        assert check_outputs([folder], register, keys, project.keep_terms, raise_on_leak=False) == []
+        texts[chunk] = {d.source_id: d.text for d in done}
+    assert texts[200] == texts[Limits().pseudonymise_chunk_chars]

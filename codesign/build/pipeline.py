@@ -36,6 +36,7 @@ from typing import Callable
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError, LeakError, SetupError
 from codesign.core.project import Project, load_project
+from codesign.core.safety import inside
 from codesign.outputs.markup import CSP_META, with_csp
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -574,7 +575,7 @@ class BuildResult:
 
 def project_reports_dir(project: Project, reports_dir: Path | str | None) -> Path:
     base = Path(reports_dir) if reports_dir is not None else Path(os.environ.get("CODESIGN_REPORTS", "reports"))
-    return base / project.name
+    return inside(base, project.name)       # the name is an id (project.yml); checked again where it is a path
 
 
 def previous_build(project_dir: Path) -> dict | None:

@@ -207,7 +207,6 @@ def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseud
     the others are pseudonymised.
     """
     nlp = load_pipeline(PSEUDONYMISE_EXCLUDE)
-    keys_before = len(pseudonymiser.keys.rows)
     found: list[list[list[Replacement]]] = [[[] for _ in d.segments] for d in documents]
     failed: dict[int, SourceFailure] = {}
     chunks = _chunks(documents, limits.pseudonymise_chunk_chars)
@@ -233,7 +232,7 @@ def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseud
         done += len(chunk)
         progress.update(done)
     if len(chunks) > 1:
-        _replace_everywhere(documents, found, pseudonymiser.keys.rows[keys_before:])
+        _replace_everywhere(documents, found)
     if len(chunks) > 1 or done > 5000:
         progress.update(done, force=True)
     if failures is not None:
@@ -292,12 +291,14 @@ def _pseudonymise_chunk(nlp, pseudonymiser: Pseudonymiser, documents, chunk, fou
         found[d][k] = reps
 
 
-def _replace_everywhere(documents, found, new_rows: list[dict]) -> None:
+def _replace_everywhere(documents, found) -> None:
     """Add a replacement wherever a person or firm replaced in any chunk of this run appears unreplaced."""
-    names = {}
-    for row in new_rows:
-        if row["kind"] in ("person", "organisation") and len(row["original"]) > 2:
-            names.setdefault(row["original"], row)
+    names: dict[str, Replacement] = {}
+    for per_document in found:
+        for reps in per_document:
+            for r in reps:
+                if r.kind in ("person", "organisation") and len(r.original) > 2:
+                    names.setdefault(r.original, r)
     if not names:
         return
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
@@ -305,8 +306,8 @@ def _replace_everywhere(documents, found, new_rows: list[dict]) -> None:
     for d, document in enumerate(documents):
         for k, segment in enumerate(document.segments):
             reps = found[d][k]
-            extra = [Replacement(m.start(), m.end(), names[m.group()]["kind"], m.group(),
-                                 names[m.group()]["placeholder"]) for m in pattern.finditer(segment.text)
+            extra = [Replacement(m.start(), m.end(), names[m.group()].kind, m.group(),
+                                 names[m.group()].placeholder) for m in pattern.finditer(segment.text)
                      if all(m.end() <= r.start or m.start() >= r.end for r in reps)]
             if extra:
                 found[d][k] = sorted(reps + extra, key=lambda r: r.start)
