@@ -1,5 +1,6 @@
 """Benchmark: large and hostile input — time and peak memory of ingesting a large transcript and a large
-sheet at two sizes each (is it linear? is memory bounded?), and of refusing a zip bomb.
+sheet at two sizes each (is it linear? is memory bounded?), of refusing a zip bomb, and of reading a large
+legitimate .qdpx at two sizes.
 
     .venv/bin/python benchmarks/bench_hostile.py                  # transcript 10 and 50 MB, sheet 20,000 and
                                                                   # 100,000 rows, the zip bomb (hours on 2 cores)
@@ -94,6 +95,34 @@ def write_bomb(path: Path, megabytes: int) -> None:
                 handle.write(block)
 
 
+def write_qdpx(path: Path, selections: int) -> int:
+    """A legitimate REFI-QDA project: one text source, 50 codes, ``selections`` coded selections (written as a
+    stream, so writing it does not raise the peak memory measured after)."""
+    import zipfile
+
+    user = "33333333-3333-3333-3333-333333333333"
+    size = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("project.qde", "w") as out:
+        def write(text: str) -> None:
+            nonlocal size
+            data = text.encode()
+            size += len(data)
+            out.write(data)
+        write('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="bench">'
+              "<CodeBook><Codes>")
+        for i in range(50):
+            write(f'<Code guid="00000000-0000-0000-0000-{i:012d}" name="koodi {i}" isCodable="true"/>')
+        write('</Codes></CodeBook><Sources><TextSource guid="11111111-1111-1111-1111-111111111111" name="H01">'
+              "<PlainTextContent>teksti</PlainTextContent>")
+        for i in range(selections):
+            write(f'<PlainTextSelection guid="22222222-2222-2222-2222-{i:012d}" name="valinta {i}" '
+                  f'startPosition="0" endPosition="5" creatingUser="{user}"><Coding '
+                  f'guid="44444444-4444-4444-4444-{i:012d}" creatingUser="{user}"><CodeRef '
+                  f'targetGUID="00000000-0000-0000-0000-{i % 50:012d}"/></Coding></PlainTextSelection>')
+        write("</TextSource></Sources></Project>")
+    return size
+
+
 def run_case(kind: str, size: float) -> dict:
     """One measurement, in this process (called in a child by ``main``)."""
     from codesign.cli import main as cli
@@ -104,7 +133,18 @@ def run_case(kind: str, size: float) -> dict:
         (root / "raw").mkdir()
         (root / "private" / "participants.csv").write_bytes((MATERIAL / "participants.csv").read_bytes())
         figures: dict = {"case": f"{kind}:{size:g}"}
-        if kind == "bomb":
+        if kind == "qdpx":
+            from codesign.outputs.qdpx import read_qdpx
+
+            path = root / "raw" / "big.qdpx"
+            figures["xml_mb"] = round(write_qdpx(path, int(size)) / 2**20, 1)
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            start = time.perf_counter()
+            content = read_qdpx(path)
+            figures["seconds"] = round(time.perf_counter() - start, 2)
+            figures["selections"] = len(content.selections)
+            figures["rss_before_mb"] = round(before)
+        elif kind == "bomb":
             bomb = root / "raw" / "bomb.qdpx"
             write_bomb(bomb, int(size))
             (root / "project.yml").write_text(PROJECT.format(sources=TRANSCRIPT_SOURCE), encoding="utf-8")
@@ -145,15 +185,18 @@ def run_case(kind: str, size: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (minutes, not hours)")
-    parser.add_argument("--case", action="append", help="kind:size, e.g. transcript:50, sheet:100000, bomb:1200")
+    parser.add_argument("--case", action="append", help="kind:size (MB, rows, MB, selections), e.g. transcript:50, "
+                                                        "sheet:100000, bomb:1200, qdpx:100000")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, size = args.child.split(":")
         print(json.dumps(run_case(kind, float(size))))
         return
-    cases = args.case or (["transcript:1", "transcript:5", "sheet:5000", "sheet:25000", "bomb:1200"] if args.quick
-                          else ["transcript:10", "transcript:50", "sheet:20000", "sheet:100000", "bomb:1200"])
+    cases = args.case or (["transcript:1", "transcript:5", "sheet:5000", "sheet:25000", "bomb:1200",
+                           "qdpx:20000", "qdpx:100000"] if args.quick
+                          else ["transcript:10", "transcript:50", "sheet:20000", "sheet:100000", "bomb:1200",
+                                "qdpx:20000", "qdpx:100000"])
     results = []
     for case in cases:
         print(f"running {case} …", file=sys.stderr, flush=True)
