@@ -178,7 +178,10 @@ def run_case(kind: str, size: float) -> dict:
             figures["failures"] = [f.error for f in result.failures]
             figures["timings_s"] = {k: round(v, 1) for k, v in result.timings.items()}
             figures["words_per_s"] = round(figures["words"] / figures["seconds"])
-        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        figures["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+        # CPU seconds of the whole child (model loading included): steadier than wall time on a shared machine
+        figures["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     return figures
 
 
