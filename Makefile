@@ -52,6 +52,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps -c requirements/constraints.txt bertopic
 	$(BIN)/python -m ipykernel install --sys-prefix --name codesign --display-name "codesign (Python 3)" >/dev/null
 	touch $(STAMP)
 

@@ -7,10 +7,11 @@ import pytest
 
 from codesign.analysis import params as P
 from codesign.analysis import survey, topics, triangulation, validation
-from codesign.analysis.inputs import AnalysisInputs, Goal, ProgrammeTheme, signal_hits
+from codesign.analysis.inputs import AnalysisInputs, signal_hits
 from codesign.cli import main
 from codesign.coding.codebook import Code, Codebook
 from codesign.core.errors import InputError
+from codesign.core.programme import Goal, Theme
 from codesign.core.project import Alternative
 
 ALTS = [Alternative("A1", "Matkailu", "T1"), Alternative("A2", "Asuminen", "T2"), Alternative("A3", "Kaivos", None)]
@@ -98,9 +99,12 @@ def _inputs(rows, dim=8, seed=0):
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     far = np.zeros(dim)
     far[0] = 1.0
-    themes = [ProgrammeTheme("T1", "Matkailu", goals=[Goal("T1.G1", "T1", "Kaivos työllistää", ("kaivos",))]),
-              ProgrammeTheme("T2", "Asuminen", goals=[Goal("T2.G1", "T2", "Väkiluku kasvaa", ("väkiluku",))]),
-              ProgrammeTheme("T3", "Yrittäjyys")]
+    def goal(gid, text, word):
+        return Goal(gid, gid[:2], text, measurable=False, indicator=text, lexicon=(word,))
+
+    themes = [Theme("T1", "Matkailu", "", (goal("T1.G1", "Kaivos työllistää", "kaivos"),), ()),
+              Theme("T2", "Asuminen", "", (goal("T2.G1", "Väkiluku kasvaa", "väkiluku"),), ()),
+              Theme("T3", "Yrittäjyys", "", (), ())]
     return AnalysisInputs(seg, _codebook(), themes, ALTS, lemmas=[t.lower().split() for t in seg["text"]],
                           lemma_sets=[frozenset().union(*s) for s in seqs], lemma_seqs=seqs, vectors=vectors,
                           vectorise=lambda text: far)

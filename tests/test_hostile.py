@@ -339,12 +339,12 @@ def test_corrupt_deflate_stream_unknown_encoding_and_deep_codes_are_clear_errors
 
 
 def test_xlsx_and_docx_members_are_checked_before_openpyxl_and_python_docx_inflate(tiny_project):
-    from codesign.ingest.readers.tabular import read_table
+    from codesign.ingest.readers.tabular import read_source_table
     from codesign.ingest.readers.transcript import _docx_blocks
 
     book = _bomb(tiny_project / "raw" / "bomb.xlsx", member="xl/sharedStrings.xml", size_mb=120)
     with pytest.raises(InputError, match="would inflate"):
-        read_table(book)
+        read_source_table(book)
     document = _bomb(tiny_project / "raw" / "bomb.docx", member="word/document.xml", size_mb=120)
     from codesign.core.safety import DEFAULT_LIMITS
     with pytest.raises(InputError, match="would inflate"):
@@ -563,18 +563,18 @@ def test_encodings_are_detected(tmp_path, data, expected):
 
 
 def test_utf16_csv_is_read_and_utf16_without_bom_refused_by_name(tmp_path):
-    from codesign.ingest.readers.tabular import decode_text, read_table
+    from codesign.ingest.readers.tabular import decode_text, read_source_table
 
     path = tmp_path / "notes.csv"
     path.write_bytes("Lappu;Kehys\nKylät elävät;Visio\nToinen;Nykytila\n".encode("utf-16"))
-    table = read_table(path)
+    table = read_source_table(path)
     assert table.header == ["Lappu", "Kehys"] and table.rows[1] == ["Toinen", "Nykytila"]
     with pytest.raises(InputError, match="UTF-16 without a byte-order mark"):
         decode_text(path, "Lappu;Kehys\n".encode("utf-16-le"))
     plain = path.with_name("plain.csv")
     plain.write_text("a\nb\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown encoding 'x-klingon'"):
-        read_table(plain, {"encoding": "x-klingon"})
+        read_source_table(plain, {"encoding": "x-klingon"})
 
 
 def test_xml_external_entities_and_entity_expansion_stay_harmless(tiny_project, tmp_path, capsys):

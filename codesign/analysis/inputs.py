@@ -3,16 +3,17 @@ programme's themes and goals, the survey tables, and each segment's lemmas and c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from codesign.coding.codebook import Codebook, load_codebook
+from codesign.coding.step import final_code_sets
 from codesign.core.errors import InputError
+from codesign.core.programme import Theme, load_programme
 from codesign.core.project import Project
-from codesign.core.yamlio import load_yaml
+from codesign.ingest.segments import interviewer_questions
 
 #: Parts of speech whose lemmas describe a topic.
 TOPIC_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
@@ -22,53 +23,11 @@ PLACEHOLDER_WORDS = {"henkilö", "yritys", "puhelin", "sähköposti", "hetu"}
 
 
 @dataclass
-class Goal:
-    id: str
-    theme: str
-    text: str
-    lexicon: tuple[str, ...] = ()
-    indicator: str = ""
-
-
-@dataclass
-class ProgrammeTheme:
-    id: str
-    title: str
-    description: str = ""
-    goals: list[Goal] = field(default_factory=list)
-
-
-def load_programme(path: Path) -> list[ProgrammeTheme]:
-    """The themes and goals of ``programme.yml`` (ids, texts, goal lexicons)."""
-    raw = load_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("themes"), list):
-        raise InputError(path, "the programme needs a `themes:` list", line=1,
-                         hint="see data/kolari/programme.yml for the format")
-    themes = []
-    for item in raw["themes"]:
-        theme_id = str(item.get("id") or "").strip()
-        if not theme_id:
-            raise InputError(path, "a theme has no id", line=getattr(item, "line", None),
-                             hint="give each theme the id of its codebook theme (T1 …)")
-        goals = []
-        for g in item.get("goals") or []:
-            if not g.get("id") or not g.get("text"):
-                raise InputError(path, f"a goal of theme {theme_id} lacks an id or text",
-                                 line=getattr(g, "line", None), hint="each goal needs `id:` and `text:`")
-            goals.append(Goal(str(g["id"]), theme_id, " ".join(str(g["text"]).split()),
-                              tuple(str(w).casefold() for w in g.get("lexicon") or []),
-                              " ".join(str(g.get("indicator") or "").split())))
-        themes.append(ProgrammeTheme(theme_id, str(item.get("title") or theme_id),
-                                     " ".join(str(item.get("description") or "").split()), goals))
-    return themes
-
-
-@dataclass
 class AnalysisInputs:
     """Plain data for every analysis step; ``segments`` holds only participants' segments."""
     segments: pd.DataFrame            # segments.parquet rows (participants) + `codes` (frozenset of final codes)
     codebook: Codebook
-    themes: list[ProgrammeTheme]
+    themes: list[Theme]               # the programme's themes with their goals (codesign.core.programme)
     alternatives: list
     rankings: pd.DataFrame | None = None
     likert: pd.DataFrame | None = None
@@ -89,11 +48,6 @@ class AnalysisInputs:
 
     def subcodes(self, theme: str) -> list:
         return [c for c in self.codebook.children(theme) if c.kind == "subcode"]
-
-
-def final_code_sets(codings: pd.DataFrame) -> dict[str, frozenset]:
-    final = codings[codings["final"]]
-    return {k: frozenset(v) for k, v in final.groupby("segment_id")["code"]}
 
 
 def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
@@ -118,7 +72,8 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
     for name in ("survey_rankings", "survey_likert", "respondents"):
         path = build / f"{name}.parquet"
         survey[name] = pd.read_parquet(path) if path.is_file() else None
-    inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), load_programme(project.programme_path),
+    programme = load_programme(project.validated_programme_path)
+    inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), programme.themes,
                             list(project.alternatives), survey["survey_rankings"], survey["survey_likert"],
                             survey["respondents"])
     if with_nlp:
@@ -220,24 +175,6 @@ def sentence_units(text: str, unit_words: int) -> list[str]:
 def _lemma_set(ws) -> frozenset:
     """Every lemma, Voikko base form and compound part of a text's words (what signals are matched on)."""
     return frozenset().union(*(w.lemmas | {w.lemma} for w in ws), *(w.parts for w in ws)) if ws else frozenset()
-
-
-def interviewer_questions(segments: pd.DataFrame, depth: int = 2) -> list[tuple[str, ...]]:
-    """Per segment: the texts of the interviewer's turns just before it in the same source, nearest first (at
-    most ``depth``). An interview answer is read in the light of the question it answers ("Is the goal of
-    250 mine jobs realistic?" — "No.")."""
-    out: list[tuple[str, ...]] = [()] * len(segments)
-    if "turn" not in segments.columns:
-        return out
-    order = segments.reset_index(drop=True).sort_values(["source_id", "turn"], kind="stable")
-    previous: dict[str, list[str]] = {}
-    for pos, source, role, text in zip(order.index, order["source_id"], order["speaker_role"], order["text"]):
-        if role == "interviewer":
-            previous.setdefault(source, []).insert(0, str(text))
-            del previous[source][depth:]
-        elif role == "participant":
-            out[pos] = tuple(previous.get(source, ()))
-    return out
 
 
 def topic_lemma(word) -> str | None:

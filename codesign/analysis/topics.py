@@ -37,7 +37,14 @@ def scaled_sizes(n_docs: int, n_participants: int, params: AnalysisParams) -> di
 
 def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams, sizes: dict | None = None):
     """BERTopic on lemma strings with precomputed embeddings → (topic per doc, probability per doc, model)."""
-    from bertopic import BERTopic
+    try:
+        from bertopic import BERTopic
+    except ImportError as exc:
+        from codesign.core.errors import SetupError
+
+        raise SetupError(f"BERTopic is not installed ({exc}).\n  Install it without its unused torch stack: "
+                         "pip install --no-deps -c requirements/constraints.txt bertopic   "
+                         "(`make env` does it for you)") from exc
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP

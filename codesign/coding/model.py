@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import sparse
 
 from codesign.coding.codebook import Codebook
+from codesign.ingest.segments import interviewer_questions
 from codesign.nlp.finnish import Word, words
 
 #: Units that are coded: what participants said (interviewer turns are context, not data).
@@ -49,13 +50,12 @@ def content_vector(doc) -> np.ndarray:
 
 
 def context_texts(segments: pd.DataFrame) -> pd.Series:
-    """What each segment answers: the interviewer's preceding turn, else the prompt (frame, question)."""
+    """What each segment answers: the interviewer's question just before it (the one rule of
+    ``codesign.ingest.segments.interviewer_questions``), else its prompt (a frame, a survey question)."""
     context = segments["prompt"].fillna("").astype(str).copy()
-    ordered = segments.sort_values(["source_id", "turn"])
-    previous_text = ordered.groupby("source_id")["text"].shift(1)
-    previous_role = ordered.groupby("source_id")["speaker_role"].shift(1)
-    asked = ordered.index[(ordered["speaker_role"] == "participant") & (previous_role == "interviewer")]
-    context.loc[asked] = previous_text.loc[asked].astype(str)
+    for position, questions in enumerate(interviewer_questions(segments, depth=1)):
+        if questions:
+            context.iloc[position] = questions[0]
     return context
 
 

@@ -179,10 +179,17 @@ def _write(project: Project, codings: pd.DataFrame) -> None:
     tmp.replace(path)
 
 
-def final_codes(codings: pd.DataFrame) -> pd.DataFrame:
-    """One row per segment: the ``;``-joined final codes (the decision downstream stages use)."""
+def final_code_sets(codings: pd.DataFrame) -> dict[str, frozenset]:
+    """Segment id → its final codes (the decision downstream stages use: human codes where a segment has
+    any, machine codes elsewhere)."""
     final = codings[codings["final"]]
-    return final.groupby("segment_id")["code"].apply(lambda c: ";".join(sorted(c))).reset_index(name="codes")
+    return {k: frozenset(v) for k, v in final.groupby("segment_id")["code"]}
+
+
+def final_codes(codings: pd.DataFrame) -> pd.DataFrame:
+    """One row per segment: its ``;``-joined final codes, the ``segment_id,codes`` form of a coding file."""
+    sets = final_code_sets(codings)
+    return pd.DataFrame({"segment_id": list(sets), "codes": [";".join(sorted(c)) for c in sets.values()]})
 
 
 def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0) -> ThemeCoder:

@@ -10,7 +10,7 @@ from typing import Any
 
 from codesign.core.errors import InputError
 from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, is_within, parse_limits
-from codesign.core.yamlio import LineDict, load_yaml
+from codesign.core.yamlio import LineDict, load_yaml, require
 
 #: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
 CANONICAL_GROUPS = ("yrittäjä", "yrityksen edustaja", "viranhaltija", "luottamushenkilö")
@@ -55,6 +55,7 @@ class Project:
     register_path: Path
     codebook_path: Path | None
     programme_path: Path | None
+    programme_draft_path: Path | None
     reference_coding_path: Path | None
     second_coding_path: Path | None
     stages: list[Stage]
@@ -82,6 +83,12 @@ class Project:
     def cache_dir(self) -> Path:
         """Processed NLP docs (pseudonymised text only); safe to delete."""
         return self.root / ".cache"
+
+    @property
+    def validated_programme_path(self) -> Path | None:
+        """The programme the material reacts to, whose themes and goals the analytics validate: the draft
+        (``programme_draft:``) when the project keeps one beside the approved ``programme:``, else that."""
+        return self.programme_draft_path or self.programme_path
 
     # -- tidy data back from the build -----------------------------------------------------------------
     def segments(self):
@@ -155,13 +162,6 @@ OUTSIDE_HINT = ("copy the file into the project (e.g. under raw/), or set `allow
                 "project.yml if reading it from there is intended")
 
 
-def _require(mapping: LineDict, key: str, path: Path, what: str) -> Any:
-    if key not in mapping or mapping[key] in (None, ""):
-        raise InputError(path, f"{what} needs the key {key!r}", line=mapping.line,
-                         hint=f"add `{key}: …` there (see docs/project.md)")
-    return mapping[key]
-
-
 def default_project_dir() -> Path:
     """The project used when none is named: $CODESIGN_PROJECT, else the bundled demo project."""
     env = os.environ.get("CODESIGN_PROJECT")
@@ -188,7 +188,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         raise InputError(config_path, "project.yml must be a mapping of keys (name:, stages:, sources: …)",
                          line=1)
     # the name is a folder name under reports/: an id, never a path
-    name = check_id(_require(raw, "name", config_path, "the project"), config_path, "project name",
+    name = check_id(require(raw, "name", config_path, "the project"), config_path, "project name",
                     raw.line_of("name"))
     limits = parse_limits(raw.get("limits"), config_path, raw.line_of("limits"))
     allow_outside = raw.get("allow_outside_sources", False)
@@ -201,8 +201,8 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
                          line=raw.line_of("language"), hint="use `language: fi`")
 
     stages = []
-    for item in _require(raw, "stages", config_path, "the project"):
-        sid = str(_require(item, "id", config_path, "each stage"))
+    for item in require(raw, "stages", config_path, "the project"):
+        sid = str(require(item, "id", config_path, "each stage"))
         stages.append(Stage(sid, str(item.get("label", sid)),
                             _iso(item.get("start")), _iso(item.get("end"))))
     stage_ids = {s.id for s in stages}
@@ -217,16 +217,16 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
                     for a in (raw.get("alternatives") or [])]
 
     sources = []
-    for item in _require(raw, "sources", config_path, "the project"):
-        stage = str(_require(item, "stage", config_path, "each source"))
+    for item in require(raw, "sources", config_path, "the project"):
+        stage = str(require(item, "stage", config_path, "each source"))
         if stage not in stage_ids:
             raise InputError(config_path, f"source names stage {stage!r}, which is not under stages:",
                              line=item.line_of("stage"), hint=f"use one of {sorted(stage_ids)}")
-        fmt = str(_require(item, "format", config_path, "each source"))
+        fmt = str(require(item, "format", config_path, "each source"))
         if fmt not in SOURCE_FORMATS:
             raise InputError(config_path, f"unknown source format {fmt!r}", line=item.line_of("format"),
                              hint=f"use one of {', '.join(SOURCE_FORMATS)}")
-        path = str(_require(item, "path", config_path, "each source"))
+        path = str(require(item, "path", config_path, "each source"))
         if not allow_outside and _leaves(path):
             raise InputError(config_path, f"source path {path!r} lies outside the project folder",
                              line=item.line_of("path"), hint=OUTSIDE_HINT)
@@ -245,6 +245,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         register_path=register,
         codebook_path=root / codebook if codebook else None,
         programme_path=root / programme if programme else None,
+        programme_draft_path=root / raw["programme_draft"] if raw.get("programme_draft") else None,
         reference_coding_path=root / raw["reference_coding"] if raw.get("reference_coding") else None,
         second_coding_path=root / raw["second_coding"] if raw.get("second_coding") else None,
         stages=stages, groups=groups, alternatives=alternatives, sources=sources,

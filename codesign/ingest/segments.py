@@ -87,3 +87,21 @@ def segments_frame(documents: list[SourceDocument]) -> pd.DataFrame:
     text_cols = [c for c in SEGMENT_COLUMNS if c not in ("turn", "start", "end")]
     frame[text_cols] = frame[text_cols].astype("string")
     return frame
+
+
+def interviewer_questions(segments: pd.DataFrame, depth: int = 2) -> list[tuple[str, ...]]:
+    """Per segment: the texts of the interviewer's turns just before it in the same source, nearest first (at
+    most ``depth``). An interview answer is read in the light of the question it answers ("Is the goal of
+    250 mine jobs realistic?" — "No.")."""
+    out: list[tuple[str, ...]] = [()] * len(segments)
+    if "turn" not in segments.columns:
+        return out
+    order = segments.reset_index(drop=True).sort_values(["source_id", "turn"], kind="stable")
+    previous: dict[str, list[str]] = {}
+    for pos, source, role, text in zip(order.index, order["source_id"], order["speaker_role"], order["text"]):
+        if role == "interviewer":
+            previous.setdefault(source, []).insert(0, str(text))
+            del previous[source][depth:]
+        elif role == "participant":
+            out[pos] = tuple(previous.get(source, ()))
+    return out

@@ -188,7 +188,7 @@ def likert_distribution(likert: pd.DataFrame, answer_names: dict, *, title: str 
     return fig
 
 
-def indicator_progress(progress: pd.DataFrame, *, title: str = "", xlabel: str = "", legend_title: str = ""):
+def progress_chart(progress: pd.DataFrame, *, title: str = "", xlabel: str = "", legend_title: str = ""):
     """Bars: each indicator's way from its baseline (0 %) to its target (100 %, dashed), one bar per reported
     year (``codesign.outputs.followup.indicator_progress``); a fall below the baseline shows as a negative bar."""
     import matplotlib

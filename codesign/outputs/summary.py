@@ -19,6 +19,8 @@ from codesign.analysis.tables import read_tables, with_reasons_in
 from codesign.core.errors import InputError
 from codesign.core.i18n import LANGUAGES, t, verdict_label
 from codesign.core.project import Project, load_project
+from codesign.core.text import excerpt
+from codesign.outputs.style import verdict_style
 from codesign.privacy.leakcheck import guard
 
 TABLES = ["theme_validation", "goal_validation", "survey_priorities", "triangulation_stage", "evidence_ledger"]
@@ -28,9 +30,6 @@ GOAL_TABLE = ("goal", "content", "verdict", "stances", "reasons")
 QUOTES_PER_THEME = 3
 QUOTE_CHARS = 300
 
-VERDICT_COLOURS = {"confirmed": RGBColor(0x2E, 0x7D, 0x32), "needs_refinement": RGBColor(0xB2, 0x6B, 0x00),
-                   "not_supported": RGBColor(0xC0, 0x00, 0x00),
-                   "insufficient_evidence": RGBColor(0x60, 0x60, 0x60)}
 
 
 def default_path(project: Project, language: str) -> Path:
@@ -83,7 +82,7 @@ def _table(doc: Document, header: list[str], rows: list[list], widths: list[floa
                     run.font.size = Pt(9)
                     if column == verdict_column and verdicts:
                         run.bold = True
-                        run.font.color.rgb = VERDICT_COLOURS.get(verdicts[index], RGBColor(0, 0, 0))
+                        run.font.color.rgb = RGBColor.from_string(verdict_style(verdicts[index]).text)
     # Word reads the cell widths, LibreOffice the grid columns: set both.
     table.autofit = False
     for column, width in zip(table.columns, widths):
@@ -182,8 +181,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
             doc.add_heading(text("quotes"), level=2)
             for q in quotes.itertuples():
                 quote = " ".join(str(q.quote).split())
-                if len(quote) > QUOTE_CHARS:
-                    quote = quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + " …"
+                quote = excerpt(quote, QUOTE_CHARS)
                 para = doc.add_paragraph(style="Quote")
                 para.add_run(f"”{redact(quote)}”")
                 group = _str(q.group) or text("unknown_group")

@@ -23,6 +23,7 @@ from codesign.core.i18n import verdict_label
 from codesign.core.programme import Programme, project_programme, redacted
 from codesign.core.project import Project, load_project
 from codesign.core.safety import open_zip
+from codesign.outputs.style import VERDICT_STYLES
 from codesign.privacy.leakcheck import guard
 
 MONITORING_FILE = "seurantapohja.xlsx"
@@ -56,10 +57,9 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")        # the cells a person fills in
 THEME_FILLS = [PatternFill("solid", fgColor=c) for c in ("EAF1FB", "FFFFFF")]
-VERDICT_FONTS = {"not_supported": Font(bold=True, color="C00000"),
-                 "needs_refinement": Font(bold=True, color="B26B00"),
-                 "confirmed": Font(color="2E7D32"),
-                 "insufficient_evidence": Font(italic=True, color="606060")}
+VERDICT_FONTS = {verdict: Font(bold=verdict in ("not_supported", "needs_refinement"),
+                              italic=verdict == "insufficient_evidence", color=style.text)
+                 for verdict, style in VERDICT_STYLES.items()}
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from codesign.core.errors import InputError
 from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import cell_text, parse_date, parse_number, read_table
+from codesign.ingest.readers.tabular import cell_text, parse_date, parse_number, read_source_table
 from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 LIKERT_ANSWERS = ("value", "dont_know", "missing")
@@ -29,7 +29,7 @@ def read_survey(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
         if key not in opts:
             raise InputError(ctx.project.config_path, f"the survey source needs `{key}:` (a column name)",
                              line=spec.line)
-    table = read_table(path, opts, ctx.project.limits)
+    table = read_source_table(path, opts, ctx.project.limits)
     col = {k: table.column(opts[k], k) for k in ("respondent_id", "group", "sector", "area", "started",
                                                     "duration") if opts.get(k)}
     alternatives = ctx.project.alternatives

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codesign.core.errors import InputError
 from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import cell_text, parse_date, read_table
+from codesign.ingest.readers.tabular import cell_text, parse_date, read_source_table
 from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 
@@ -22,7 +22,7 @@ def read_rows(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
     if "text" not in columns:
         raise InputError(ctx.project.config_path, "a table source needs `columns: {text: …}`", line=spec.line,
                          hint="name the column that holds the note or comment text")
-    table = read_table(path, spec.options, ctx.project.limits)
+    table = read_source_table(path, spec.options, ctx.project.limits)
     text_col = table.column(columns["text"], "the text")
     prompt_names = columns.get("prompt") or []
     prompt_cols = [table.column(c, "the prompt") for c in

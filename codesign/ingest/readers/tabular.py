@@ -91,7 +91,7 @@ def _utf16_like(data: bytes) -> bool:
     return max(even.count(0), odd.count(0)) > 0.3 * max(len(data) // 2, 1)
 
 
-def read_table(path: Path, options: dict | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+def read_source_table(path: Path, options: dict | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read a CSV or XLSX file into a Table. Options: ``sheet``, ``encoding``, ``delimiter``; ``limits`` caps
     the file's size, its rows and (XLSX) its zip members."""
     options = options or {}
