@@ -593,6 +593,20 @@ def test_xml_external_entities_and_entity_expansion_stay_harmless(tiny_project, 
         assert "not well-formed XML" in err and "SALAISUUS" not in err and "Traceback" not in err
 
 
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_not_expanded(tiny_project):
+    """Five known keys, each a list of 1,000 aliases of the one before: 10^15 strings if turned into text."""
+    keys = ["sector", "village", "date", "language", "group"]
+    lines = ["sector: &k0 [" + ", ".join(["x"] * 1000) + "]"]
+    lines += [f"{key}: &k{i} [" + ", ".join([f"*k{i - 1}"] * 1000) + "]" for i, key in enumerate(keys[1:], start=1)]
+    path = tiny_project / "raw/interviews/H02.txt"
+    path.write_text("---\ninterview: H02\nparticipant: P02\n" + "\n".join(lines) + "\n---\nP02: Hei.\n",
+                    encoding="utf-8")
+    project = load_project(tiny_project)
+    documents, failures = read_sources(project, load_register(project.register_path, project.groups))
+    (failure,) = failures
+    assert "H02.txt" in failure.error and "must be one value, not a list" in failure.error
+
+
 def test_yaml_tags_in_project_yml_are_refused(tiny_project, capsys, tmp_path):
     marker = tmp_path / "ran"
     config = tiny_project / "project.yml"

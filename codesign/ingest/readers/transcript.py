@@ -135,10 +135,13 @@ def _front_matter(path: Path, blocks: list[Block], unit: str) -> tuple[dict, lis
                          line=line) from None
     if not isinstance(meta, dict):
         raise InputError(path, "front matter must be `key: value` lines", line=blocks[0].line)
-    for key in meta:
+    for key, value in meta.items():
         if key not in _FRONT_KEYS:
             raise InputError(path, f"unknown front-matter key {key!r}", line=blocks[0].line,
                              hint=f"use only {', '.join(_FRONT_KEYS)}")
+        if isinstance(value, (list, dict)):   # a list of aliases of lists would expand when turned into text
+            raise InputError(path, f"front-matter key {key!r} must be one value, not a list or mapping",
+                             line=blocks[0].line, hint=f"write `{key}: value` on one line")
     body = blocks[end + 1:]
     if not body:
         raise InputError(path, "no speaker turns after the front matter", line=blocks[end].line)
