@@ -617,6 +617,15 @@ def test_yaml_tags_in_project_yml_are_refused(tiny_project, capsys, tmp_path):
     assert "invalid YAML" in err and "line 1" in err and not marker.exists()
 
 
+def test_a_glob_of_ten_thousand_files_expands(tmp_path):
+    root = _tiny(tmp_path)
+    folder = root / "raw" / "interviews"
+    for i in range(10_000):
+        (folder / f"X{i:05d}.txt").touch()
+    pairs = load_project(root).expand_sources()
+    assert sum(p.name.startswith("X") for _, p in pairs) == 10_000
+
+
 def test_zip_slip_member_names_are_never_paths(tiny_project, tmp_path, capsys):
     from codesign.outputs.qdpx import read_qdpx
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from codesign.core.errors import InputError
-from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, is_within, parse_limits
+from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, parse_limits
 from codesign.core.yamlio import LineDict, load_yaml, require
 
 #: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
@@ -138,7 +138,8 @@ class Project:
 
         A file matched by a glob and also listed explicitly later belongs to the explicit entry.
         """
-        explicit = {(self.root / s.path).resolve() for s in self.sources if not glob.has_magic(s.path)}
+        explicit = {os.path.realpath(self.root / s.path) for s in self.sources if not glob.has_magic(s.path)}
+        base = os.path.realpath(self.root)
         pairs: list[tuple[SourceSpec, Path]] = []
         for spec in self.sources:
             if glob.has_magic(spec.path):
@@ -146,15 +147,19 @@ class Project:
                 if not matches:
                     raise InputError(self.config_path, f"source pattern {spec.path!r} matches no file",
                                      line=spec.line, hint="check the path, relative to the project folder")
-                pairs += [(spec, p) for p in matches if p.resolve() not in explicit]
+                found = [(p, os.path.realpath(p)) for p in matches]
             else:
-                pairs.append((spec, self.root / spec.path))
-        if not self.allow_outside_sources:
-            for spec, path in pairs:
+                path = self.root / spec.path
+                found = [(path, os.path.realpath(path))]
+            for path, resolved in found:
+                if glob.has_magic(spec.path) and resolved in explicit:
+                    continue
                 # a link inside the project that leads out counts as outside too
-                if (path.exists() or path.is_symlink()) and not is_within(path, self.root):
+                outside = resolved != base and not resolved.startswith(base.rstrip(os.sep) + os.sep)
+                if outside and not self.allow_outside_sources and (path.exists() or path.is_symlink()):
                     raise InputError(self.config_path, f"source {path} lies outside the project folder "
                                                        f"(through a link)", line=spec.line, hint=OUTSIDE_HINT)
+                pairs.append((spec, path))
         return pairs
 
 

@@ -46,11 +46,11 @@ def inside(folder: Path, *parts: str) -> Path:
     return target
 
 
-def is_within(path: Path, folder: Path) -> bool:
+def is_within(path: Path, folder: Path | str) -> bool:
     """Whether ``path`` (links followed) lies in ``folder``."""
-    base = Path(os.path.realpath(folder))
-    resolved = Path(os.path.realpath(path))
-    return resolved == base or base in resolved.parents
+    base = os.path.realpath(folder)
+    resolved = os.path.realpath(path)
+    return resolved == base or resolved.startswith(base.rstrip(os.sep) + os.sep)
 
 
 # --- limits -------------------------------------------------------------------------------------------------
