@@ -59,17 +59,20 @@ def _turns() -> list[str]:
 
 
 def write_transcript(path: Path, megabytes: float) -> int:
+    """A canonical transcript of ``megabytes`` MB (written as a stream, so writing it does not raise the peak
+    memory measured after); returns the number of turns."""
     turns = _turns()
     target = int(megabytes * 1024 * 1024)
-    parts = ["---\ninterview: H01\nparticipant: P51\ndate: 2024-02-12\n---\n"]
-    size, n = len(parts[0].encode()), 0
-    while size < target:
-        label = "Haastattelija" if n % 2 == 0 else "P51"
-        chunk = f"{label}: {turns[n % len(turns)]}\n\n"
-        parts.append(chunk)
-        size += len(chunk.encode())
-        n += 1
-    path.write_text("".join(parts), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        head = "---\ninterview: H01\nparticipant: P51\ndate: 2024-02-12\n---\n"
+        out.write(head)
+        size, n = len(head.encode()), 0
+        while size < target:
+            label = "Haastattelija" if n % 2 == 0 else "P51"
+            chunk = f"{label}: {turns[n % len(turns)]}\n\n"
+            out.write(chunk)
+            size += len(chunk.encode())
+            n += 1
     return n
 
 
@@ -158,6 +161,26 @@ def run_case(kind: str, size: float) -> dict:
                 ("leak-check", ["-q", "leak-check", str(root), str(bomb)]))}
             figures["seconds"] = round(time.perf_counter() - start, 2)
             figures["rss_before_mb"] = round(before)
+        elif kind == "transcript-read":
+            # what ingest does besides the Finnish pipeline: read, split, build the segment table and write it
+            from codesign.core.project import load_project
+            from codesign.core.register import load_register
+            from codesign.ingest.segments import segments_frame
+            from codesign.ingest.step import read_sources
+
+            (root / "project.yml").write_text(PROJECT.format(sources=TRANSCRIPT_SOURCE), encoding="utf-8")
+            path = root / "raw" / "H01.txt"
+            figures["turns"] = write_transcript(path, size)
+            figures["input_mb"] = round(path.stat().st_size / 2**20, 2)
+            project = load_project(root)
+            start = time.perf_counter()
+            documents, failures = read_sources(project, load_register(project.register_path, project.groups))
+            frame = segments_frame(documents)
+            frame.to_parquet(root / "segments.parquet", index=False)
+            figures["seconds"] = round(time.perf_counter() - start, 1)
+            figures["segments"] = len(frame)
+            figures["words"] = int(frame["text"].str.split().str.len().sum())
+            figures["failures"] = [f.error for f in failures]
         else:
             source = TRANSCRIPT_SOURCE if kind == "transcript" else SHEET_SOURCE
             (root / "project.yml").write_text(PROJECT.format(sources=source), encoding="utf-8")
@@ -189,7 +212,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (minutes, not hours)")
     parser.add_argument("--case", action="append", help="kind:size (MB, rows, MB, selections), e.g. transcript:50, "
-                                                        "sheet:100000, bomb:1200, qdpx:100000")
+                                                        "sheet:100000, bomb:1200, qdpx:100000, transcript-read:50 "
+                                                        "(reading and the segment table only, no Finnish pipeline)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -60,8 +60,9 @@ class Limits:
     """Size caps (project.yml ``limits:``, docs/project.md); input over a cap is a clear error, never a
     machine out of memory."""
 
-    #: a source file larger than this is refused (that source fails; the others are ingested)
-    max_source_mb: float = 200.0
+    #: a source file larger than this is refused (that source fails; the others are ingested); reading a
+    #: transcript takes about 20 times its size in memory besides the Finnish pipeline
+    max_source_mb: float = 100.0
     #: rows of one sheet or CSV file
     max_rows: int = 200_000
     #: the uncompressed size of one member of a zip file (.qdpx, .xlsx, .docx)
@@ -93,7 +94,7 @@ def parse_limits(raw: Any, path: Path, line: int | None) -> Limits:
     if raw in (None, ""):
         return DEFAULT_LIMITS
     if not isinstance(raw, dict):
-        raise InputError(path, "`limits:` must be a mapping of caps (max_source_mb: 200, …)", line=line)
+        raise InputError(path, "`limits:` must be a mapping of caps (max_source_mb: 100, …)", line=line)
     known = {f.name: f.type for f in fields(Limits)}
     values = {}
     for key, value in raw.items():
