@@ -46,13 +46,6 @@ def inside(folder: Path, *parts: str) -> Path:
     return target
 
 
-def is_within(path: Path, folder: Path | str) -> bool:
-    """Whether ``path`` (links followed) lies in ``folder``."""
-    base = os.path.realpath(folder)
-    resolved = os.path.realpath(path)
-    return resolved == base or resolved.startswith(base.rstrip(os.sep) + os.sep)
-
-
 # --- limits -------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
