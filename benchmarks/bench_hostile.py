@@ -217,6 +217,9 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s")    # progress on stderr
         kind, size = args.child.split(":")
         print(json.dumps(run_case(kind, float(size))))
         return
@@ -227,9 +230,8 @@ def main() -> None:
     results = []
     for case in cases:
         print(f"running {case} …", file=sys.stderr, flush=True)
-        done = subprocess.run([sys.executable, __file__, "--child", case], capture_output=True, text=True)
+        done = subprocess.run([sys.executable, __file__, "--child", case], stdout=subprocess.PIPE, text=True)
         if done.returncode != 0:
-            print(done.stderr[-3000:], file=sys.stderr)
             raise SystemExit(f"{case} failed")
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         print(json.dumps(figures, ensure_ascii=False), flush=True)
