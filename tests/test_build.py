@@ -312,10 +312,15 @@ def test_demo_build(demo_report):
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Reports the image sizes the browser decoded, so the dumped DOM shows the figures really rendered.
+# The reports forbid scripts (Content-Security-Policy, issue 17): the probed copy leaves the policy out.
 PROBE = """<script>window.addEventListener("load", () => {
   const sizes = Array.from(document.images).map(i => i.naturalWidth + "x" + i.naturalHeight);
   document.body.setAttribute("data-probe", sizes.join(","));
 });</script></body>"""
+
+
+def _probed(html: str) -> str:
+    return re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html).replace("</body>", PROBE, 1)
 
 
 def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess:
@@ -331,7 +336,7 @@ def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_p
 
     report = demo_report.out_dir / "01_workshop1.html"
     probed = tmp_path / "probed.html"
-    probed.write_text(report.read_text(encoding="utf-8").replace("</body>", PROBE, 1), encoding="utf-8")
+    probed.write_text(_probed(report.read_text(encoding="utf-8")), encoding="utf-8")
     dom = _chromium("--dump-dom", probed.as_uri(), user_dir=tmp_path / "profile").stdout
     sizes = re.search(r'data-probe="([^"]*)"', dom).group(1).split(",")
     assert len(sizes) >= 4, sizes                           # the four figures of the workshop-1 report
@@ -355,7 +360,7 @@ def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_p
     for name in names:
         probed = tmp_path / f"probed_{name}.html"
         html = (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8")
-        probed.write_text(html.replace("</body>", PROBE, 1), encoding="utf-8")
+        probed.write_text(_probed(html), encoding="utf-8")
         dom = _chromium("--dump-dom", probed.as_uri(), user_dir=tmp_path / "profile").stdout
         sizes = [s for s in re.search(r'data-probe="([^"]*)"', dom).group(1).split(",") if s]
         assert len(sizes) >= (2 if name == "04_interviews" else 1), (name, sizes)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from codesign.analysis.columns import BOOLEAN_COLUMNS, CONTRACT, REASON_CODE_COLUMNS, STRING_COLUMNS
 from codesign.core.errors import InputError
+from codesign.core.safety import restore_cell, text_columns
 
 #: The columns of each table (the contract of docs/schema.md, defined once in codesign.analysis.columns;
 #: the tables may have more).
@@ -38,6 +39,8 @@ def read_table(build_dir: Path, name: str, project_label: str = "PROJECT", requi
     header = pd.read_csv(path, encoding="utf-8", nrows=0).columns
     frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True,
                         dtype={c: str for c in header if c in STRING_COLUMNS})
+    for column in text_columns(frame):      # text cells codesign wrote with a protective apostrophe
+        frame[column] = frame[column].map(restore_cell)
     for column in BOOLEAN_COLUMNS & set(frame.columns):
         values = frame[column].map(lambda v: v if isinstance(v, bool) or v != v else str(v) == "True")
         frame[column] = values.astype("boolean" if values.isna().any() else bool)

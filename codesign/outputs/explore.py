@@ -203,14 +203,16 @@ def with_canvas(frame: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
 
 
 def quote_lines(quoted: pd.DataFrame, language: str = "fi") -> str:
-    """Markdown bullet list of quotes: the quote, then the participant code and group when known."""
+    """Markdown bullet list of quotes: the quote, then the participant code and group when known. Every part
+    is escaped (``markup.md``): a note reading ``<img onerror=…>`` shows as that text, never as markup."""
     from codesign.core.i18n import group_label
+    from codesign.outputs.markup import md
 
     lines = []
     for row in quoted.itertuples(index=False):
         who = [str(row.participant)] if isinstance(row.participant, str) and row.participant else []
         who.append(group_label(row.group, language))
-        lines.append(f"- {row.quote} — {', '.join(who)}")
+        lines.append(f"- {md(row.quote)} — {md(', '.join(who))}")
     return "\n".join(lines)
 
 

@@ -11,6 +11,8 @@ def _pyplot():
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook")
+    # labels come from the material (a frame "Hinta $5 ja $10"): text, never mathtext to parse
+    matplotlib.rcParams["text.parse_math"] = False
     return plt, sns
 
 
@@ -25,7 +27,12 @@ def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "
     longest_column = max((len(str(c)) for c in table.columns), default=0)
     height = min(14, 1.5 + 0.45 * max(1, table.shape[0]) + 0.06 * longest_column)   # room for slanted labels
     fig, ax = plt.subplots(figsize=(width, height))
-    sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
+    if table.size == 0:         # nothing coded yet (a new project): an empty frame, not seaborn's error
+        ax.text(0.5, 0.5, "–", ha="center", va="center", fontsize=20, color="0.5", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    else:
+        sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
     return _finish_heatmap(fig, ax, title, xlabel, ylabel)
 
 

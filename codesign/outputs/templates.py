@@ -22,6 +22,7 @@ from codesign.core.errors import InputError
 from codesign.core.i18n import verdict_label
 from codesign.core.programme import Programme, project_programme, redacted
 from codesign.core.project import Project, load_project
+from codesign.core.safety import open_zip
 from codesign.outputs.style import VERDICT_STYLES
 from codesign.privacy.leakcheck import guard
 
@@ -124,6 +125,16 @@ def _body_cell(sheet, row: int, column: int, value, fill: PatternFill):
     cell = sheet.cell(row=row, column=column, value=value)
     cell.alignment, cell.border, cell.fill = WRAP, BORDER, fill
     return cell
+
+
+def _as_text(sheet) -> None:
+    """Every text cell stored as text: openpyxl makes a string that begins with ``=`` a formula, and text
+    from the programme or the material (an owner ``=HYPERLINK(…)``) must never run when the file is opened.
+    The workbooks hold no formulas of their own (drop-down lists are data validations)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def _verdict_text(verdict: tuple | None, missing: str) -> str:
@@ -258,6 +269,7 @@ def write_monitoring(project: Project, programme: Programme, path: Path) -> bool
 
 def _save(wb: Workbook, path: Path) -> None:
     for sheet in wb.worksheets:
+        _as_text(sheet)
         if sheet.sheet_state == "visible":
             _fit_rows(sheet)
             _print_setup(sheet)
@@ -490,6 +502,8 @@ def read_monitoring(path: Path | str, project: Project | Path | str | None = Non
     programme = project_programme(project)
     goals = {g.id: g for g in programme.goals}
     actions = {a.id: a for a in programme.actions}
+    if path.is_file():
+        open_zip(path, project.limits, ".xlsx workbook").close()   # sizes checked before openpyxl inflates
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except FileNotFoundError:

@@ -36,6 +36,8 @@ from typing import Callable
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError, LeakError, SetupError
 from codesign.core.project import Project, load_project
+from codesign.core.safety import inside
+from codesign.outputs.markup import CSP_META, with_csp
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOKS = PACKAGE_ROOT / "notebooks"
@@ -520,7 +522,8 @@ def to_html(ipynb: Path, title: str) -> Path:
     body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
                                           resources={"metadata": {"name": title}})
     out = ipynb.with_suffix(".html")
-    out.write_text(body, encoding="utf-8")
+    # the reports are shared: no script runs in them, whatever a notebook displayed (docs/security.md)
+    out.write_text(with_csp(body), encoding="utf-8")
     return out
 
 
@@ -578,7 +581,7 @@ class BuildResult:
 
 def project_reports_dir(project: Project, reports_dir: Path | str | None) -> Path:
     base = Path(reports_dir) if reports_dir is not None else Path(os.environ.get("CODESIGN_REPORTS", "reports"))
-    return base / project.name
+    return inside(base, project.name)       # the name is an id (project.yml); checked again where it is a path
 
 
 def previous_build(project_dir: Path) -> dict | None:
@@ -846,7 +849,9 @@ def render_index(meta: dict, language: str = "fi") -> str:
     vers = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in meta["versions"].items())
     deliverables = "".join(f'<li><a href="{esc(name)}">{esc(name)}</a></li>' for name in meta.get("deliverables", []))
     return f"""<!DOCTYPE html>
-<html lang="{language}"><head><meta charset="utf-8"><title>{esc(meta['title'])}: {t('index.title', language)}</title>
+<html lang="{language}"><head><meta charset="utf-8">
+{CSP_META}
+<title>{esc(meta['title'])}: {t('index.title', language)}</title>
 <style>{_CSS}</style></head><body>
 <h1>{esc(meta['title'])}</h1>
 <p>{t('index.title', language)} · <code>{esc(meta['build'])}</code> · {esc(meta['finished'])} ·
