@@ -72,9 +72,10 @@ def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_s
     return fig
 
 
-def show(fig, dpi: int = 110) -> None:
-    """Display a figure in a notebook as an embedded PNG with its title as alternative text (works with any
-    matplotlib backend, and the HTML report stays one self-contained file), then close the figure."""
+def show(fig, dpi: int = 110, alt: str | None = None) -> None:
+    """Display a figure in a notebook as an embedded PNG (works with any matplotlib backend, and the HTML report
+    stays one self-contained file), then close the figure. ``alt`` is the alternative text: what the figure
+    shows, stated as a finding; without it, the title."""
     import base64
     import html
     import io
@@ -83,7 +84,7 @@ def show(fig, dpi: int = 110) -> None:
     from IPython.display import HTML, display
 
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    alt = html.escape(titles[0] if titles else "figure", quote=True)
+    alt = html.escape(alt or (titles[0] if titles else "figure"), quote=True)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
@@ -112,9 +113,18 @@ def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
     return fig
 
 
+def known_shares(table: pd.DataFrame, by: str, value: str = "share_participants") -> pd.DataFrame:
+    """``table`` (``triangulation_stage.csv`` or ``_group.csv``) with ``value`` missing where the stage or group
+    has no known participant (anonymous workshop notes): a share without a denominator is not 0 %."""
+    known = table.groupby(by)["n_participants"].transform("max") > 0
+    return table.assign(**{value: table[value].where(known)})
+
+
 def theme_stage_coverage(stage_table: pd.DataFrame, stage_labels: dict[str, str], title: str):
-    """Heatmap of the share of each stage's participants who voiced each theme (``triangulation_stage.csv``)."""
-    shares = stage_table.assign(stage=stage_table["stage"].map(lambda s: stage_labels.get(s, s)))
+    """Heatmap of the share of each stage's participants who voiced each theme (``triangulation_stage.csv``);
+    a stage whose participants are not known (anonymous notes) is left blank, not shown as 0 %."""
+    shares = known_shares(stage_table, "stage")
+    shares = shares.assign(stage=shares["stage"].map(lambda s: stage_labels.get(s, s)))
     return share_heatmap(shares, "theme", "stage", "share_participants", title=title,
                          column_order=list(stage_labels.values()))
 
@@ -128,7 +138,9 @@ def share_heatmap(shares: pd.DataFrame, index: str, columns: str, value: str, *,
     longest_column = max((len(str(c)) for c in table.columns), default=0)
     fig, ax = plt.subplots(figsize=(min(14, 3 + 1.3 * max(1, table.shape[1])),
                                     min(14, 1.5 + 0.5 * max(1, table.shape[0]) + 0.06 * longest_column)))
-    sns.heatmap(table, annot=True, fmt=".0%", cmap=cmap, vmin=0, vmax=1, cbar=False, ax=ax, linewidths=0.5)
+    labels = table.map(lambda v: "–" if v != v else f"{v:.0%}".replace("%", " %"))
+    sns.heatmap(table, annot=labels, fmt="", cmap=cmap, vmin=0, vmax=1, cbar=False, ax=ax, linewidths=0.5)
+    ax.set_facecolor("#f0f0f0")       # a blank (unknown) cell reads as missing, not as a light 0 %
     return _finish_heatmap(fig, ax, title, xlabel, ylabel)
 
 
@@ -160,6 +172,73 @@ def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: s
     ax.set_title(title)
     # the legend below the axes, so the plot keeps its width however long the group labels are
     ax.legend(bbox_to_anchor=(0.5, -0.12), loc="upper center", ncol=min(3, max(1, len(groups))), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def rank_heatmap(priorities: pd.DataFrame, group_names: dict, *, title: str = "", xlabel: str = "",
+                 highlight: str | None = None):
+    """The survey's group split at a glance: each alternative's position (1 = most important) in each group
+    (``survey_priorities.csv``), alternatives in the order of all respondents; the darker, the higher. A
+    diverging single-hue scale and the number in every cell, so colour never carries the rank alone."""
+    plt, sns = _pyplot()
+    order = priorities[priorities["group"] == "all"].sort_values("position")["label"].tolist()
+    groups = [g for g in group_names if g in set(priorities["group"])]
+    table = (priorities[priorities["group"].isin(groups)]
+             .pivot_table(index="label", columns="group", values="position", aggfunc="first")
+             .reindex(index=order, columns=groups))
+    table.columns = [group_names[g] for g in groups]
+    fig, ax = plt.subplots(figsize=(min(14, 3.5 + 1.35 * len(groups)), 0.5 * len(order) + 2.2))
+    sns.heatmap(table, annot=True, fmt=".0f", cmap="Blues_r", vmin=1, vmax=max(len(order), 2) + 2, cbar=False,
+                ax=ax, linewidths=0.5)
+    if highlight in order:
+        row = order.index(highlight)
+        ax.add_patch(matplotlib_rectangle((0, row), len(groups), 1))
+    fig = _finish_heatmap(fig, ax, title, xlabel, "")
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    for label in ax.get_xticklabels():
+        label.set_rotation(0)
+        label.set_horizontalalignment("center")
+    fig.tight_layout()
+    return fig
+
+
+def matplotlib_rectangle(xy, width, height):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, width, height, fill=False, edgecolor="#D55E00", linewidth=2.5)
+
+
+def rank_slope(priorities: pd.DataFrame, group_a: str, group_b: str, group_names: dict, *, title: str = "",
+               highlight: str | None = None):
+    """A slope chart of two groups' rankings (``survey_priorities.csv``): each alternative's position for
+    ``group_a`` on the left and ``group_b`` on the right, joined by a line; the alternative that moves most
+    (or ``highlight``) drawn thick in orange, the others thin grey, every end labelled with its position."""
+    plt, sns = _pyplot()
+    a = priorities[priorities["group"] == group_a].set_index("label")["position"]
+    b = priorities[priorities["group"] == group_b].set_index("label")["position"]
+    labels = [label for label in a.index if label in b.index]
+    gaps = {label: abs(a[label] - b[label]) for label in labels}
+    highlight = highlight if highlight in labels else max(gaps, key=gaps.get, default=None)
+    n = int(max(a.max(), b.max())) if labels else 1
+    fig, ax = plt.subplots(figsize=(8.5, 0.42 * n + 1.8))
+    for label in labels:
+        strong = label == highlight
+        ax.plot([0, 1], [a[label], b[label]], color="#D55E00" if strong else "#9a9a9a",
+                linewidth=3 if strong else 1.2, marker="o", zorder=3 if strong else 2)
+        weight = "bold" if strong else "normal"
+        ax.text(-0.04, a[label], f"{label}  {int(a[label])}", ha="right", va="center", fontsize=9, fontweight=weight)
+        ax.text(1.04, b[label], f"{int(b[label])}  {label}", ha="left", va="center", fontsize=9, fontweight=weight)
+    ax.set_xlim(-0.9, 1.9)
+    ax.set_ylim(n + 0.7, 0.3)
+    ax.set_xticks([0, 1], [group_names.get(group_a, group_a), group_names.get(group_b, group_b)])
+    ax.xaxis.tick_top()
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("left", "right", "bottom", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, pad=28)
     fig.tight_layout()
     return fig
 
