@@ -449,17 +449,21 @@ def pick_kernel() -> str:
 
 @contextmanager
 def _kernel_env():
-    """Kernels import the codesign this build runs (not another install on the path)."""
+    """Kernels import the codesign this build runs (not another install on the path), and know that a build
+    runs them (``CODESIGN_BUILD``: interactive views render as static HTML)."""
     old = os.environ.get("PYTHONPATH")
+    old_build = os.environ.get("CODESIGN_BUILD")
     parts = [str(PACKAGE_ROOT)] + ([old] if old else [])
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(parts))
+    os.environ["CODESIGN_BUILD"] = "1"
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = old
+        for name, value in (("PYTHONPATH", old), ("CODESIGN_BUILD", old_build)):
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager
@@ -505,16 +509,29 @@ def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: st
     return output, ""
 
 
-def to_html(ipynb: Path, title: str) -> Path:
-    """Standalone HTML (images embedded) with the code and the prompts hidden."""
+#: Interactive widget outputs: the static report shows the same views as HTML (codesign.outputs.explorer).
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: Scripts nbconvert's template would fetch from the network (require.js, MathJax): reports open offline.
+_REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*')
+
+
+def to_html(ipynb: Path, title: str, language: str = "fi") -> Path:
+    """Standalone HTML (images embedded) with the code and the prompts hidden, in ``language`` (``<html
+    lang>``), without widget outputs (their static version is in the report) and without remote scripts."""
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     exporter.mathjax_url = ""          # no network fetches: reports open offline
-    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
-                                          resources={"metadata": {"name": title}})
+    nb = nbformat.read(ipynb, as_version=4)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if _WIDGET_MIME not in o.get("data", {})]
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = body.replace('<html lang="en">', f'<html lang="{html.escape(language)}">', 1)
+    body = _REMOTE_SCRIPT.sub("", body)
     out = ipynb.with_suffix(".html")
     out.write_text(body, encoding="utf-8")
     return out
@@ -705,7 +722,11 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                 run.ipynb = ipynb.name if ipynb.is_file() else None
                 if not error:
                     try:
-                        run.html = to_html(ipynb, spec.title).name
+                        from codesign.outputs.report import report_title
+
+                        title = report_title(spec.name, nb_params.get("language", "fi")
+                                             if nb_params.get("language") in ("fi", "en") else "fi", spec.title)
+                        run.html = to_html(ipynb, title, nb_params.get("language", "fi")).name
                     except Exception as exc:     # a conversion failure fails this notebook only
                         error = f"HTML conversion failed: {type(exc).__name__}: {exc}"
                 run.duration_s = time.perf_counter() - t0

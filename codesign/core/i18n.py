@@ -158,9 +158,9 @@ LABELS: dict[str, dict[str, str]] = {
                        "en": "share of respondents ranking it in their top three"},
     "nb02.by_group": {"fi": "Tärkeysjärjestys sidosryhmittäin", "en": "Priorities by stakeholder group"},
     "nb02.small_n": {"fi": "Pienen ryhmän (alle {n} vastaajaa) tulos on suuntaa antava; se on merkitty "
-                           "\"pieni n\".",
+                           "”pieni ryhmä”. Oranssi kehys: vaihtoehto, jonka ryhmät asettivat kauimmas toisistaan.",
                      "en": "A small group's result (under {n} respondents) is indicative only; it is marked "
-                           "\"small n\"."},
+                           "”small group”. Orange frame: the alternative the groups rank furthest apart."},
     "nb02.likert": {"fi": "Tärkeysarviot 1–5", "en": "Importance ratings 1–5"},
     "nb02.likert_axis": {"fi": "osuus vastaajista", "en": "share of respondents"},
     "nb02.likert_caption": {"fi": "1 = ei lainkaan tärkeä, 5 = erittäin tärkeä. \"En osaa sanoa\" ja puuttuvat "
@@ -259,6 +259,102 @@ LABELS: dict[str, dict[str, str]] = {
                                    "en": "The communication plan template (codesign templates) orders the themes "
                                          "for each group by this; the example segments give the group's own "
                                          "words."},
+    # the key-findings box of each report (codesign.outputs.findings)
+    "kf.notes": {"fi": "{n} muistilappua {frames} kehyksessä tai osiossa.", "en": "{n} notes in {frames} frames or "
+                                                                                  "sections."},
+    "kf.top_frame": {"fi": "Eniten lappuja: ”{frame}” ({n}).", "en": "Most notes: ”{frame}” ({n})."},
+    "kf.top_theme": {"fi": "Useimmin esillä oli teema {theme}: {n} lappua ({share}).",
+                     "en": "The theme most often raised: {theme}, {n} notes ({share})."},
+    "kf.anonymous": {"fi": "{n} lappua ({share}) on nimettömiä, joten kirjoittajan ryhmä ei ole tiedossa.",
+                     "en": "{n} notes ({share}) are anonymous, so the writer's group is unknown."},
+    "kf.survey_top": {"fi": "{n} vastaajaa. Useimmin kolmen tärkeimmän joukossa: {top}.",
+                      "en": "{n} respondents. Most often among the top three: {top}."},
+    "kf.survey_least_alike": {"fi": "Vähiten samanlaiset painotukset: {a} ja {b} (järjestysten korrelaatio {value}).",
+                              "en": "Least alike: {a} and {b} (rank correlation {value})."},
+    "kf.stages": {"fi": "Kustakin teemasta puhuttiin {low}–{high} vaiheessa {of}:stä.",
+                  "en": "Each theme was voiced in {low}–{high} of the {of} stages."},
+    "kf.anonymous_stage": {"fi": "Vaiheen ”{stage}” muistilaput ovat nimettömiä: osallistujaosuuksia ei voi laskea, "
+                                 "joten ne jätetään tyhjiksi.",
+                           "en": "The notes of ”{stage}” are anonymous: there are no participant shares to compute, "
+                                 "so they are left blank."},
+    "kf.goal_followup": {"fi": "Seurantatiedot vuosilta {years}: {n} mittaria raportoitu, {ahead} niistä edennyt "
+                               "vähintään aikataulun mukaan.",
+                         "en": "Follow-up for {years}: {n} indicators reported, {ahead} of them at least on track."},
+    "kf.no_followup": {"fi": "Seurantatietoja ei ole vielä.", "en": "No follow-up data yet."},
+    "kf.communication": {"fi": "Kunkin ryhmän eniten puhuttu teema: {top}.",
+                         "en": "Each group's most discussed theme: {top}."},
+    "kf.corpus": {"fi": "{n} pseudonymisoitua puheenvuoroa, muistilappua tai vastausta {stages} vaiheesta.",
+                  "en": "{n} pseudonymised turns, notes or answers from {stages} stages."},
+    "kf.phrase": {"fi": "Haku ”{phrase}” löytää {n} kohtaa perusmuodon mukaan (esim. {forms}).",
+                  "en": "The search ”{phrase}” finds {n} segments by base form (e.g. {forms})."},
+    # report views (codesign.outputs.views)
+    "nb02.ranked_alt": {"fi": "Kolmen tärkeimmän joukkoon nostettiin useimmin: {top}.",
+                        "en": "Most often ranked among the top three: {top}."},
+    "nb02.rank_heatmap": {"fi": "Vaihtoehtojen sijat sidosryhmittäin (1 = tärkein)",
+                          "en": "Each group's ranking of the alternatives (1 = most important)"},
+    "nb02.slope": {"fi": "Eniten eri mieltä olevien ryhmien järjestys", "en": "The rankings of the two groups that "
+                                                                              "disagree most"},
+    "nb02.likert_alt": {"fi": "Erittäin tärkeäksi (5) arvioitiin useimmin {label}: {share} vastaajista.",
+                        "en": "Most often rated very important (5): {label}, by {share} of the respondents."},
+    "nb02.choice_reason_chosen": {"fi": "valittiin teemaksi {theme}; sija {position}/{of} kaikkien vastaajien "
+                                        "järjestyksessä",
+                                  "en": "chosen as theme {theme}; position {position} of {of} among all "
+                                        "respondents"},
+    "nb02.choice_reason_not": {"fi": "ei valittu teemaksi; sija {position}/{of} kaikkien vastaajien järjestyksessä",
+                               "en": "not chosen as a theme; position {position} of {of} among all respondents"},
+    "col.n_a": {"fi": "vastaajia A", "en": "respondents A"},
+    "col.n_b": {"fi": "vastaajia B", "en": "respondents B"},
+    "statistic.kendall_w": {"fi": "yksimielisyys ryhmän sisällä (Kendallin W)",
+                            "en": "agreement within the group (Kendall's W)"},
+    "statistic.spearman": {"fi": "ryhmien järjestysten samankaltaisuus (Spearman)",
+                           "en": "how alike the groups' rankings are (Spearman)"},
+    "nb04.stale": {"fi": "Osa pyydetyistä raja-arvoista poikkeaa analyysissa käytetyistä: arviot on laskettu "
+                         "Menetelmä-osion arvoilla. Aja analyysi uudelleen (codesign build), niin pyydetyt arvot "
+                         "tulevat käyttöön.",
+                   "en": "Some requested thresholds differ from those the analysis used: the verdicts were computed "
+                         "with the values of the Method section. Build again (codesign build) to apply them."},
+    "nb04.coverage_alt": {"fi": "Pienin osuus: ryhmästä {group} teemasta {theme} puhui {share}.",
+                          "en": "Lowest share: {share} of {group} discussed {theme}."},
+    "nb04.goal_alt": {"fi": "Eniten kyseenalaistettu tavoite: {goal}, {n} kyseenalaistavaa ääntä ({verdict}).",
+                      "en": "The most questioned goal: {goal}, {n} questioning voices ({verdict})."},
+    "col.part": {"fi": "osa-alue", "en": "part"},
+    "col.voices": {"fi": "osallistujia (ääniä)", "en": "participants (voices)"},
+    "word.silent": {"fi": "hiljainen", "en": "silent"},
+    "word.fisher": {"fi": "Fisherin testi", "en": "Fisher's test"},
+    "nb05.group_alt": {"fi": "Pienin osuus: ryhmästä {group} teemasta {theme} puhui {share}.",
+                       "en": "Lowest share: {share} of {group} voiced {theme}."},
+    "nb05.topic_facts": {"fi": "Avainsanat: {terms}. {n} osallistujaa, {segments} puheenvuoroa; lähin teema "
+                               "{nearest}.",
+                         "en": "Key words: {terms}. {n} participants, {segments} segments; nearest theme {nearest}."},
+    "col.expected": {"fi": "aikataulun mukainen", "en": "on schedule would be"},
+    "col.on_track": {"fi": "aikataulussa", "en": "on track"},
+    "word.human": {"fi": "ihminen", "en": "a person"},
+    "word.machine": {"fi": "koneen ehdotus", "en": "the coder"},
+    "col.code": {"fi": "koodi", "en": "code"},
+    "col.coder": {"fi": "koodaaja", "en": "coded by"},
+    "col.decides": {"fi": "ratkaiseva", "en": "decides"},
+    "col.confidence": {"fi": "varmuus", "en": "confidence"},
+    "col.words": {"fi": "koodiin viittaavat sanat", "en": "words that signal it"},
+    "col.nearest_segments": {"fi": "lähimmät ihmisen koodaamat", "en": "nearest human-coded"},
+    # the explorer (codesign.outputs.explorer) and the hit tables
+    "col.segment": {"fi": "tunniste", "en": "id"},
+    "col.text": {"fi": "teksti", "en": "text"},
+    "explore.search": {"fi": "Haku", "en": "Search"},
+    "explore.sort": {"fi": "Järjestä", "en": "Sort by"},
+    "explore.sort.segment_id": {"fi": "tunniste", "en": "id"},
+    "explore.sort.stage": {"fi": "vaihe", "en": "stage"},
+    "explore.sort.group": {"fi": "sidosryhmä", "en": "group"},
+    "explore.sort.themes": {"fi": "teema", "en": "theme"},
+    "explore.answer": {"fi": "Koko vastaus", "en": "Full answer"},
+    "explore.question": {"fi": "Kysymys tai kehys:", "en": "Question or frame:"},
+    "explore.export": {"fi": "Vie CSV:ksi", "en": "Export CSV"},
+    "explore.exported": {"fi": "Valinta tallennettu: {path}", "en": "Selection saved: {path}"},
+    "explore.found": {"fi": "{n} osumaa", "en": "{n} hits"},
+    "explore.shown": {"fi": "Näytetään {n}/{of}.", "en": "Showing {n} of {of}."},
+    "explore.how": {"fi": "JupyterLabissa haku ja suodattimet ovat vuorovaikutteisia; tässä raportissa näkyy "
+                          "oletushaku.",
+                    "en": "In JupyterLab the search and the filters are interactive; this report shows the "
+                          "default search."},
     # captions
     "caption.counts": {"fi": "Luku on segmenttien määrä.", "en": "Numbers are counts of segments."},
     "caption.quotes": {"fi": "Lainaukset ovat pseudonymisoituja; suluissa segmentin tunniste.",
@@ -458,6 +554,7 @@ LABELS: dict[str, dict[str, str]] = {
     "report.home": {"fi": "Etusivu", "en": "Home"},
     "report.same_for_all": {"fi": "Sama kaikilla riveillä:", "en": "The same on every row:"},
     "report.method": {"fi": "Menetelmä", "en": "Method"},
+    "report.strongest": {"fi": "Suurin: {cell} ({value}).", "en": "Largest: {cell} ({value})."},
     "nb00.purpose": {"fi": "Aineiston selailu ja haku: mitä osallistujat sanoivat jostakin asiasta.",
                      "en": "Browse and search the material: what participants said about something."},
     "nb01.purpose": {"fi": "Työpajan 1 muistilaput: nykytila ja ehdotetut painopisteet.",

@@ -209,23 +209,8 @@ class Evidence:
         return self.tr("finding.goal_voices", n=question + support, question=question, support=support)
 
     def survey_split(self) -> dict | None:
-        """The alternative the survey's groups rank furthest apart (largest gap in position)."""
-        if self.priorities is None or self.priorities.empty:
-            return None
-        groups = self.priorities[self.priorities["group"] != "all"]
-        best = None
-        for alternative, rows in groups.groupby("alternative"):
-            hi = rows.loc[rows["position"].idxmin()]
-            lo = rows.loc[rows["position"].idxmax()]
-            gap = int(lo["position"] - hi["position"])
-            if best is None or gap > best["gap"]:
-                best = {"alternative": alternative, "label": str(hi["label"]), "gap": gap,
-                        "high_group": hi["group"], "high_position": int(hi["position"]),
-                        "high_n": int(hi["n_respondents"]), "high_small": bool(hi["small_n"]),
-                        "low_group": lo["group"], "low_position": int(lo["position"]),
-                        "low_n": int(lo["n_respondents"]), "low_small": bool(lo["small_n"]),
-                        "of": int(rows["position"].max())}
-        return best if best and best["gap"] >= int(self.params.get("perspective_rank_gap", 3)) else None
+        """The alternative the survey's groups rank furthest apart (``survey_split``)."""
+        return survey_split(self.priorities, int(self.params.get("perspective_rank_gap", 3)))
 
     def headlines(self, limit: int = 5) -> list[Finding]:
         """Four or five findings in plain words, most decision-relevant first, each linked to its evidence."""
@@ -278,13 +263,7 @@ class Evidence:
         return (first + rest)[:limit]
 
     def survey_split_sentence(self, split: dict) -> str:
-        small = f", {t('word.small_n', self.language)}"
-        return self.tr("finding.survey_split", label=split["label"], of=split["of"],
-                       high_group=group_label(split["high_group"], self.language),
-                       high_position=split["high_position"], high_n=split["high_n"],
-                       high_small=small if split["high_small"] else "",
-                       low_group=group_label(split["low_group"], self.language), low_position=split["low_position"],
-                       low_n=split["low_n"], low_small=small if split["low_small"] else "")
+        return split_sentence(split, self.language)
 
     # -- proposals ----------------------------------------------------------------------------------------
     def _segments(self, subjects: list[str], stances: tuple[str, ...] = (), n: int = 3) -> list[str]:
@@ -497,3 +476,119 @@ def read_snapshot(folder: Path | None) -> dict | None:
 
 __all__ = ["Change", "ChangeReview", "Evidence", "Finding", "Proposal", "VERDICT_ORDER", "compare", "number",
            "read_snapshot", "short_name", "snapshot", "write_snapshot", "asdict"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The "key findings" box of each report: a few sentences from what the report shows
+
+def _tr(language: str, key: str, **values) -> str:
+    return t(key, language).format(**values)
+
+
+def notes_findings(notes: pd.DataFrame, theme_name, language: str = "fi", by: str = "prompt") -> list[str]:
+    """Workshop notes (``explore.corpus`` rows of one stage): how many, where most were written, the theme
+    most written about, and how many notes carry no author (whose group is therefore unknown)."""
+    if notes.empty:
+        return [t("caption.empty", language)]
+    out = [_tr(language, "kf.notes", n=len(notes), frames=notes[by].nunique())]
+    top = notes[by].fillna("").value_counts()
+    if len(top):
+        out.append(_tr(language, "kf.top_frame", frame=top.index[0], n=int(top.iloc[0])))
+    themes = notes["themes"].explode().dropna().value_counts()
+    if len(themes):
+        out.append(_tr(language, "kf.top_theme", theme=theme_name(themes.index[0]), n=int(themes.iloc[0]),
+                       share=percent(themes.iloc[0] / len(notes), language)))
+    anonymous = int(notes["group"].isna().sum())
+    if anonymous:
+        out.append(_tr(language, "kf.anonymous", n=anonymous, share=percent(anonymous / len(notes), language)))
+    return out
+
+
+def survey_findings(priorities: pd.DataFrame, agreement: pd.DataFrame | None, language: str = "fi",
+                    min_gap: int = 3) -> list[str]:
+    """The survey: respondents, the top three of all respondents, and the alternative the groups rank
+    furthest apart."""
+    everyone = priorities[priorities["group"] == "all"].sort_values("position")
+    out = []
+    if len(everyone):
+        top = ", ".join(f"{r.label} ({percent(r.top3_share, language)})" for r in everyone.head(3).itertuples())
+        out.append(_tr(language, "kf.survey_top", n=int(everyone["n_respondents"].max()), top=top))
+    split = survey_split(priorities, min_gap)
+    if split:
+        out.append(split_sentence(split, language))
+    if agreement is not None and len(agreement):
+        between = agreement[(agreement["statistic"] == "spearman") & agreement["value"].notna()]
+        if len(between):
+            low = between.loc[between["value"].idxmin()]
+            out.append(_tr(language, "kf.survey_least_alike", a=group_label(low["group_a"], language),
+                           b=group_label(low["group_b"], language), value=number(low["value"], language, 2)))
+    return out
+
+
+def survey_split(priorities: pd.DataFrame | None, min_gap: int = 3) -> dict | None:
+    """The alternative the survey's groups rank furthest apart (largest gap in position), or None."""
+    if priorities is None or priorities.empty:
+        return None
+    groups = priorities[priorities["group"] != "all"]
+    best = None
+    for alternative, rows in groups.groupby("alternative"):
+        hi = rows.loc[rows["position"].idxmin()]
+        lo = rows.loc[rows["position"].idxmax()]
+        gap = int(lo["position"] - hi["position"])
+        if best is None or gap > best["gap"]:
+            best = {"alternative": alternative, "label": str(hi["label"]), "gap": gap,
+                    "high_group": hi["group"], "high_position": int(hi["position"]),
+                    "high_n": int(hi["n_respondents"]), "high_small": bool(hi["small_n"]),
+                    "low_group": lo["group"], "low_position": int(lo["position"]),
+                    "low_n": int(lo["n_respondents"]), "low_small": bool(lo["small_n"]),
+                    "of": int(rows["position"].max())}
+    return best if best and best["gap"] >= min_gap else None
+
+
+def split_sentence(split: dict, language: str = "fi") -> str:
+    small = f", {t('word.small_n', language)}"
+    return _tr(language, "finding.survey_split", label=split["label"], of=split["of"],
+               high_group=group_label(split["high_group"], language), high_position=split["high_position"],
+               high_n=split["high_n"], high_small=small if split["high_small"] else "",
+               low_group=group_label(split["low_group"], language), low_position=split["low_position"],
+               low_n=split["low_n"], low_small=small if split["low_small"] else "")
+
+
+def synthesis_findings(emergent: pd.DataFrame, stages: pd.DataFrame, stage_names: dict, language: str = "fi"
+                       ) -> list[str]:
+    """Triangulation and emergent topics: in how many stages each theme was voiced, stages whose participants
+    are unknown, the emergent topics (rows of ``topics.csv`` with ``emergent``)."""
+    out = []
+    voiced = stages[stages["n_segments"] > 0].groupby("theme")["stage"].nunique()
+    if len(voiced):
+        out.append(_tr(language, "kf.stages", low=int(voiced.min()), high=int(voiced.max()),
+                       of=stages["stage"].nunique()))
+    unknown = stages.groupby("stage")["n_participants"].max()
+    for stage in unknown[unknown == 0].index:
+        out.append(_tr(language, "kf.anonymous_stage", stage=stage_names.get(stage, stage)))
+    if emergent.empty:
+        out.append(t("nb05.no_emergent", language))
+    for row in emergent.head(3).itertuples():
+        out.append(_tr(language, "finding.emergent", label=row.label, n=int(row.n_participants),
+                       segments=int(row.n_segments)))
+    return out
+
+
+def explore_findings(data: pd.DataFrame, hits: pd.DataFrame, phrase: str, language: str = "fi") -> list[str]:
+    """The explore report: the size of the material and what the default search finds."""
+    out = [_tr(language, "kf.corpus", n=len(data), stages=data["stage"].nunique())]
+    if phrase:
+        forms = sorted({m for matched in hits.get("matched", []) for m in matched})[:4]
+        out.append(_tr(language, "kf.phrase", phrase=phrase, n=len(hits), forms=", ".join(forms) or "–"))
+    return out
+
+
+def followup_findings(progress: pd.DataFrame | None, language: str = "fi") -> list[str]:
+    """Monitoring: which years were reported and how many indicators are at least on the straight path from
+    baseline to target (``on_track``)."""
+    if progress is None or progress.empty:
+        return [t("kf.no_followup", language)]
+    latest = progress.sort_values("year").groupby("goal_id").tail(1)
+    ahead = int(latest["on_track"].sum()) if "on_track" in latest.columns else 0
+    years = "–".join(sorted({str(y) for y in (progress["year"].min(), progress["year"].max())}))
+    return [_tr(language, "kf.goal_followup", years=years, n=len(latest), ahead=ahead)]

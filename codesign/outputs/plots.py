@@ -52,18 +52,27 @@ def _finish_heatmap(fig, ax, title: str, xlabel: str, ylabel: str):
 
 def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_segments", *,
                    title: str = "", xlabel: str = "", ylabel: str = "", legend_title: str | None = None,
-                   index_order=None, hue_order=None, palette=None):
-    """Horizontal stacked bars: ``value`` per ``index``, split by ``hue`` (e.g. notes per frame by group)."""
+                   index_order=None, hue_order=None, palette=None, unknown: str | None = None):
+    """Horizontal stacked bars: ``value`` per ``index``, split by ``hue`` (e.g. notes per frame by group).
+    The ``unknown`` hue (anonymous notes) is drawn last in hatched grey, so it does not read as a group."""
     plt, sns = _pyplot()
     table = counts.pivot_table(index=index, columns=hue, values=value, aggfunc="sum", fill_value=0)
     if index_order is not None:
         table = table.reindex([i for i in index_order if i in table.index] or table.index, fill_value=0)
     if hue_order is not None:
         table = table.reindex(columns=[h for h in hue_order if h in table.columns], fill_value=0)
+    if unknown is not None and unknown in table.columns:
+        table = table[[c for c in table.columns if c != unknown] + [unknown]]
     table = table.iloc[::-1]   # first row on top
     colors = list(palette)[: table.shape[1]] if palette is not None else sns.color_palette("colorblind", table.shape[1])
+    colors = ["#d9d9d9" if c == unknown else colour for c, colour in zip(table.columns, colors)]
     fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(1, len(table))))
-    table.plot.barh(stacked=True, ax=ax, color=colors, width=0.75)
+    table.plot.barh(stacked=True, ax=ax, color=colors, width=0.75, edgecolor="white", linewidth=0.5)
+    if unknown is not None and unknown in table.columns:
+        bars = ax.containers[list(table.columns).index(unknown)]
+        for bar in bars:
+            bar.set_hatch("///")
+            bar.set_edgecolor("#8c8c8c")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -133,7 +142,7 @@ def share_heatmap(shares: pd.DataFrame, index: str, columns: str, value: str, *,
     """Heatmap of shares (0–1) shown as percentages, e.g. the share of each group's interviewees who
     discussed a theme (``perspective.csv``); a missing pair is left blank, not shown as 0 %."""
     plt, sns = _pyplot()
-    table = _ordered(shares.pivot_table(index=index, columns=columns, values=value, aggfunc="mean"),
+    table = _ordered(shares.pivot_table(index=index, columns=columns, values=value, aggfunc="mean", dropna=False),
                      index_order, column_order)
     longest_column = max((len(str(c)) for c in table.columns), default=0)
     fig, ax = plt.subplots(figsize=(min(14, 3 + 1.3 * max(1, table.shape[1])),
@@ -187,8 +196,8 @@ def rank_heatmap(priorities: pd.DataFrame, group_names: dict, *, title: str = ""
     table = (priorities[priorities["group"].isin(groups)]
              .pivot_table(index="label", columns="group", values="position", aggfunc="first")
              .reindex(index=order, columns=groups))
-    table.columns = [group_names[g] for g in groups]
-    fig, ax = plt.subplots(figsize=(min(14, 3.5 + 1.35 * len(groups)), 0.5 * len(order) + 2.2))
+    table.columns = [group_names[g].replace(" (", "\n(", 1) for g in groups]
+    fig, ax = plt.subplots(figsize=(min(14, 3.5 + 1.6 * len(groups)), 0.5 * len(order) + 2.4))
     sns.heatmap(table, annot=True, fmt=".0f", cmap="Blues_r", vmin=1, vmax=max(len(order), 2) + 2, cbar=False,
                 ax=ax, linewidths=0.5)
     if highlight in order:
@@ -200,6 +209,7 @@ def rank_heatmap(priorities: pd.DataFrame, group_names: dict, *, title: str = ""
     for label in ax.get_xticklabels():
         label.set_rotation(0)
         label.set_horizontalalignment("center")
+        label.set_fontsize(9)
     fig.tight_layout()
     return fig
 
@@ -242,6 +252,9 @@ def rank_slope(priorities: pd.DataFrame, group_a: str, group_b: str, group_names
     fig.tight_layout()
     return fig
 
+
+#: Stances on a goal, colour-blind safe (Okabe–Ito): supports blue, questions vermillion, refines yellow.
+STANCE_COLOURS = ["#0072B2", "#D55E00", "#F0E442"]
 
 #: Likert answers in plotting order and their colours: the scale red → blue, "don't know" and missing grey.
 LIKERT_ORDER = ["1", "2", "3", "4", "5", "dont_know", "missing"]

@@ -181,7 +181,12 @@ class Report:
         return stage_label(stage, self.language)
 
     def verdict(self, verdict) -> str:
+        """A verdict with its sign (``✗ ei tuettu``)."""
         return badge_text(verdict, self.language)
+
+    def verdict_word(self, verdict) -> str:
+        """A verdict, stance or strength as a word (``kyseenalaistaa``)."""
+        return _verdict_label(verdict, self.language)
 
     def pct(self, share) -> str:
         return percent(share, self.language)
@@ -200,6 +205,25 @@ class Report:
 
     def goal_name(self, goal_id: str, limit: int = 60) -> str:
         return self.evidence.goal_name(goal_id, limit) if self.evidence is not None else goal_id
+
+    def label(self, frame: pd.DataFrame, **columns) -> pd.DataFrame:
+        """``frame`` with the named columns shown as names: ``stage="stage"``, ``group="group"``,
+        ``theme="theme"`` (id with name), ``code="statements"`` (name only), ``goal="goal_id"``."""
+        name = {"stage": self.stage_name, "group": self.group_name, "theme": self.theme_name, "code": self.code_name,
+                "goal": self.goal_name}
+        out = frame.copy()
+        for kind, column in columns.items():
+            out[column] = out[column].map(name[kind])
+        return out
+
+    def strongest(self, frame: pd.DataFrame, index: str, columns: str, value: str, share: bool = False) -> str:
+        """The largest cell of a tidy table as words (``Haastattelut – yrittäjä: 120``), for alternative texts."""
+        data = frame.dropna(subset=[value]).reset_index(drop=True)
+        if data.empty:
+            return self.t("caption.empty")
+        row = data.loc[data[value].idxmax()]
+        shown = self.pct(row[value]) if share else self.num(row[value])
+        return self.t("report.strongest", cell=f"{row[index]} – {row[columns]}", value=shown)
 
     # -- the parts of a report ----------------------------------------------------------------------------
     def start(self, findings=(), sections=(), intro_key: str | None = None) -> None:
