@@ -364,8 +364,8 @@ LABELS: dict[str, dict[str, str]] = {
                               "elsewhere."},
     "caption.empty": {"fi": "Valinnassa ei ole segmenttejä.", "en": "The selection has no segments."},
     # committee summary (codesign.outputs.summary)
-    "summary.title": {"fi": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
-                      "en": "Co-design results for the business committee"},
+    "summary.title": {"fi": "Yhteiskehittämisen tulokset ja esitykset toimikunnalle",
+                      "en": "Co-design results and proposals for the committee"},
     "summary.intro": {"fi": "Tämä yhteenveto kertoo, mitä yhteiskehittämisen aineisto (työpajat, kysely, "
                             "haastattelut ja luonnoksen kommentit) sanoo ohjelman teemoista ja tavoitteista. "
                             "Jokaiselle teemalle ja tavoitteelle on annettu arvio: vahvistettu, tarkennettava "
@@ -436,6 +436,43 @@ LABELS: dict[str, dict[str, str]] = {
                              "id after each quote (e.g. H03-012) points into the material. The document has "
                              "passed the personal-data leak check."},
     "summary.unknown_group": {"fi": "ryhmä ei tiedossa", "en": "group unknown"},
+    "summary.decide": {"fi": "Mitä aineisto esittää muutettavaksi ohjelmassa. Kunkin esityksen perässä on sen "
+                             "peruste ja se, tekikö toimikunta muutoksen hyväksyttyyn ohjelmaan.",
+                       "en": "What the material suggests changing in the programme, each with its basis and whether "
+                             "the committee changed the approved programme accordingly."},
+    "summary.no_proposals": {"fi": "Aineisto ei esitä muutoksia: teemat ja tavoitteet saivat tukea.",
+                             "en": "The material suggests no change: the themes and goals found support."},
+    "summary.evidence_ids": {"fi": "Näyttö: {ids}", "en": "Evidence: {ids}"},
+    "summary.acted": {"fi": "Hyväksytty ohjelma: muutettu ({changes}).", "en": "Approved programme: changed "
+                                                                            "({changes})."},
+    "summary.theme_acted": {"fi": "Hyväksytty ohjelma: samaan teemaan tehty muutos ({changes}).",
+                            "en": "Approved programme: a change in the same theme ({changes})."},
+    "summary.not_acted": {"fi": "Hyväksytty ohjelma: ei muutettu.", "en": "Approved programme: not changed."},
+    "summary.changes_heading": {"fi": "Toimikunnan muutokset luonnokseen", "en": "The committee's changes to "
+                                                                                "the draft"},
+    "summary.changes_intro": {"fi": "Haastattelut ja kommentit käsittelivät luonnosta; toimikunta teki siihen "
+                                    "{n} muutosta. Taulukko kertoo, mitä aineisto sanoi kunkin muutoksen kohteesta.",
+                              "en": "The interviews and comments reacted to the draft; the committee made {n} "
+                                    "changes to it. The table says what the material said about each change's "
+                                    "target."},
+    "summary.unaddressed": {"fi": "Aineisto esitti, mutta hyväksytty ohjelma ei muuttanut: {items}.",
+                            "en": "The material suggested, but the approved programme did not change: {items}."},
+    "summary.change_table.id": {"fi": "Muutos", "en": "Change"},
+    "summary.change_table.target": {"fi": "Kohde", "en": "Target"},
+    "summary.change_table.change": {"fi": "Mitä muutettiin", "en": "What changed"},
+    "summary.change_table.verdict": {"fi": "Aineiston arvio kohteesta", "en": "The material's verdict"},
+    "summary.change_table.match": {"fi": "Suhde näyttöön", "en": "Relation to the evidence"},
+    "summary.findings_heading": {"fi": "Keskeiset havainnot", "en": "Key findings"},
+    "summary.fig_split": {"fi": "Kuva 2. Kyselyn vaihtoehtojen sijat sidosryhmittäin (1 = tärkein). Oranssi kehys: "
+                                "vaihtoehto, jonka ryhmät asettivat kauimmas toisistaan.",
+                          "en": "Figure 2. Each stakeholder group's ranking of the survey's alternatives (1 = most "
+                                "important). Orange frame: the alternative the groups rank furthest apart."},
+    "summary.themes_section": {"fi": "Teemat yksitellen", "en": "Theme by theme"},
+    "summary.goals_line": {"fi": "{goal} – {verdict}: {reasons}", "en": "{goal} – {verdict}: {reasons}"},
+    "summary.appendix": {"fi": "Liite: taulukot", "en": "Appendix: tables"},
+    "summary.appendix_themes": {"fi": "Taulukko 1. Teemat ja arviot", "en": "Table 1. Themes and verdicts"},
+    "summary.appendix_goals": {"fi": "Taulukko 2. Tavoitteet ja arviot", "en": "Table 2. Goals and verdicts"},
+    "summary.rules": {"fi": "Arviointisäännöt", "en": "The rules of the verdicts"},
     # build index
     "index.title": {"fi": "Raportit", "en": "Reports"},
     "index.notebook": {"fi": "Raportti", "en": "Report"},

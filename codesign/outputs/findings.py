@@ -102,7 +102,9 @@ class Evidence:
         self.ledger = read_table(build, "evidence_ledger", label, required=False)
         self.params = read_report(build, label).get("parameters", {}) if (build / "analysis_report.json").is_file() \
             else {}
-        self.codebook = project_codebook(project)
+        # the codebook gives the themes' names; without one (a project that only has the tables) the tables do
+        self.codebook = project_codebook(project) if project.codebook_path and project.codebook_path.is_file() \
+            else None
         # text that never went through the pseudonymiser loses the names the corpus replaces
         redact = KeyTable.load(keys_path(project)).redact
         self.redact = redact
