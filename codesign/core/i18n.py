@@ -499,6 +499,7 @@ LABELS: dict[str, dict[str, str]] = {
                               "en": "Theme {theme}: {verdict}; {coverage} of the interviewees discussed it."},
     "finding.goals_refine": {"fi": "{n} tavoitetta on tarkennettava: {goals}.",
                              "en": "{n} goals need refinement: {goals}."},
+    "finding.goal_refine": {"fi": "Tavoite on tarkennettava: {goals}.", "en": "A goal needs refinement: {goals}."},
     "finding.emergent": {"fi": "Ohjelman teemojen ulkopuolelta nousi uusi aihe ”{label}”: {n} osallistujaa, "
                                "{segments} puheenvuoroa.",
                          "en": "A topic outside the programme's themes emerged, ”{label}”: {n} participants, "

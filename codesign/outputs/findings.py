@@ -235,7 +235,8 @@ class Evidence:
         refine = goals[goals["verdict"] == "needs_refinement"]
         if len(refine):
             named = "; ".join(f"{self.goal_name(r.goal_id, 45)} ({self._goal_sentence(r)})" for r in refine.itertuples())
-            out.append(Finding("goals_refine", self.tr("finding.goals_refine", n=len(refine), goals=named),
+            key = "finding.goals_refine" if len(refine) > 1 else "finding.goal_refine"
+            out.append(Finding("goals_refine", self.tr(key, n=len(refine), goals=named),
                                LINKS["goals"], ";".join(refine["goal_id"])))
         for row in self.emergent().head(2).itertuples():
             out.append(Finding("emergent", self.tr("finding.emergent", label=row.label, n=int(row.n_participants),
@@ -254,7 +255,7 @@ class Evidence:
         if len(confirmed):
             out.append(Finding("themes_confirmed", self.tr(
                 "finding.themes_confirmed", n=len(confirmed), of=len(self.themes),
-                low=percent(confirmed["coverage"].min(), self.language),
+                low=number(100 * confirmed["coverage"].min(), self.language),
                 high=percent(confirmed["coverage"].max(), self.language)), LINKS["themes"],
                 ";".join(confirmed["theme"])))
         # variety first: one finding of each kind before a second of any
