@@ -533,6 +533,7 @@ def survey_split(priorities: pd.DataFrame | None, min_gap: int = 3) -> dict | No
     if priorities is None or priorities.empty:
         return None
     groups = priorities[priorities["group"] != "all"]
+    alternatives = max(priorities["alternative"].nunique(), int(priorities["position"].max()))
     best = None
     for alternative, rows in groups.groupby("alternative"):
         hi = rows.loc[rows["position"].idxmin()]
@@ -543,8 +544,7 @@ def survey_split(priorities: pd.DataFrame | None, min_gap: int = 3) -> dict | No
                     "high_group": hi["group"], "high_position": int(hi["position"]),
                     "high_n": int(hi["n_respondents"]), "high_small": bool(hi["small_n"]),
                     "low_group": lo["group"], "low_position": int(lo["position"]),
-                    "low_n": int(lo["n_respondents"]), "low_small": bool(lo["small_n"]),
-                    "of": int(rows["position"].max())}
+                    "low_n": int(lo["n_respondents"]), "low_small": bool(lo["small_n"]), "of": alternatives}
     return best if best and best["gap"] >= min_gap else None
 
 
