@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import DEMO, REPO
 from nbformat.v4 import new_code_cell, new_notebook
@@ -105,6 +106,31 @@ def test_why_coded_shows_the_evidence(report_project):
     assert why.iloc[0]["final"] and why.iloc[0]["label"].startswith("Skilled labour") is not None
     with pytest.raises(KeyError, match="no codes"):
         explore.why_coded(codings, "H01-001")
+
+
+def test_explorer_searches_filters_highlights_and_exports(report_project, monkeypatch):
+    """The explore notebook's widgets in JupyterLab: a search box, filters, the hit table with the found word
+    form marked, the full answer with the question it answers, and export; the same views static in a build."""
+    from codesign.outputs.explorer import Explorer
+    from codesign.outputs.report import Report
+
+    r = Report("00_explore", report_project, "fi")
+    explorer = Explorer(r, explore.corpus(report_project))
+    ui = explorer.widget("asunto")
+    box, _sort, _export = ui.children[1].children
+    status, answer = ui.children[3], ui.children[5]
+    assert status.value == "4 osumaa" and answer.value == answer.options[0]
+    ui.children[2].children[2].value = ("interview",)                   # the stage filter
+    assert status.value == "1 osumaa" and answer.options == ("H01-004",)
+    html = explorer.answer_html("H01-004", ("työsuhdeasuntoja",))
+    assert "<mark>työsuhdeasuntoja</mark>" in html and "Entä asuminen?" in html    # with its question
+    box.value = "vuokratalo"
+    path = explorer.export(explorer.search("vuokratalo"), "vuokratalo")
+    assert path.parent == load_project(report_project).build_dir / "exports"
+    assert pd.read_csv(path)["segment_id"].tolist() == ["W2-001"]
+    monkeypatch.setenv("CODESIGN_BUILD", "1")
+    static = explorer.static("asunto", stages=["interview"])
+    assert "<mark>työsuhdeasuntoja</mark>" in static and "H01-004" in static
 
 
 def test_canvas_prompts_map_to_themes(report_project):

@@ -172,6 +172,7 @@ class Explorer:
             with table:
                 display(HTML(self.hits_html(hits, sort.value)))
             answer.options = list(hits["segment_id"].head(200))
+            answer.value = answer.options[0] if answer.options else None
             show_answer()
 
         def show_answer(_=None):
