@@ -36,6 +36,8 @@ DECIMAL_POINT = re.compile(r"(?<![\d.\w])\d+\.\d+(?![\d.])")
 SCIENTIFIC = re.compile(r"\b\d(?:\.\d+)?[eE][-+]?\d+\b")
 FILE_NAME = re.compile(r"[\w/.-]+\.(?:csv|xlsx|docx|json|parquet|ipynb|html)\b")
 QUOTED = re.compile(r"[”“\"][^”“\"\n]{0,600}[”\"]")
+#: Names of organisations in the programme's text (House of Lapland) are names, not English.
+PROPER_NAME = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?: (?:of|and|the|for) [A-ZÅÄÖ][\w-]+)+")
 
 
 class _Visible(HTMLParser):
@@ -113,7 +115,7 @@ def text_of(path: Path) -> str:
 def problems(text: str, language: str = "fi") -> list[str]:
     """What a reader of ``language`` should not meet in ``text``: configuration words, words of the other
     language, and (Finnish) numbers written with a decimal point or in scientific notation."""
-    text = FILE_NAME.sub(" ", QUOTED.sub(" ", text))
+    text = PROPER_NAME.sub(" ", FILE_NAME.sub(" ", QUOTED.sub(" ", text)))
     found = [f"config: {w}" for w in sorted(CONFIG_WORDS) if re.search(rf"(?<![\w.-]){re.escape(w)}(?![\w-])", text)]
     found += [f"config: {m}" for m in sorted(set(SNAKE.findall(text))) if f"config: {m}" not in found]
     words = ENGLISH if language == "fi" else FINNISH

@@ -441,3 +441,29 @@ def test_leak_check_reads_copied_deliverables_as_files(report_project, tmp_path)
     (out / "notes.html").write_text("<p>Soita numeroon 040 123 4567</p>", encoding="utf-8")
     leaks = _leak_check(load_project(report_project), out)
     assert len(leaks) == 1 and "notes.html" in leaks[0] and not (out / "notes.html").exists()
+
+
+@pytest.mark.integration
+def test_landing_page_says_what_new_material_changed(tmp_path, capsys):
+    """Scheduled regeneration: after new draft comments arrive, the landing page and the command's output say
+    what changed since the previous build, and link to it."""
+    project = make_report_project(tmp_path / "tiny")
+    reports = tmp_path / "reports"
+    assert main(["build", str(project), "--reports", str(reports), "--only", "04", "--quiet"]) == 0
+    first = resolve_latest(reports / "tiny")
+    index = (first / "index.html").read_text(encoding="utf-8")
+    assert "Tärkeimmät havainnot" in index and 'class="matrix"' in index and "Mikä muuttui" not in index
+    assert (first / "findings.json").is_file()
+
+    comments = project / "raw" / "comments.csv"
+    comments.write_bytes(comments.read_bytes() + "3;13.9.2023;;viranhaltija;T2;Vuokra-asuntoja tarvitaan lisää "
+                         "kirkonkylään.\n".encode("utf-8"))
+    assert main(["build", str(project), "--reports", str(reports), "--only", "04"]) == 0
+    out = capsys.readouterr().out
+    assert f"changes since the previous build {first.name}:" in out
+    assert "Source C grew by 1 segments." in out
+    second = resolve_latest(reports / "tiny")
+    index = (second / "index.html").read_text(encoding="utf-8")
+    assert "Mikä muuttui edellisestä ajosta" in index
+    assert "Lähteeseen C tuli 1 uutta puheenvuoroa tai vastausta." in index
+    assert f'href="../{first.name}/index.html"' in index              # the previous build stays reachable

@@ -49,7 +49,6 @@ def test_indicator_progress_is_the_share_of_the_way_from_baseline_to_target(demo
 
 
 def test_demo_followup_workbook_is_reproducible_and_reads_back(tmp_path, demo_programme):
-    committed = DEMO / FOLLOWUP_DIR / "seuranta_2025.xlsx"
     spec = importlib.util.spec_from_file_location("make_followup", DEMO / "tools" / "make_followup.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

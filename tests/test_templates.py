@@ -319,7 +319,8 @@ def test_broken_workbooks_name_sheet_and_cell(templates, project, tmp_path, cell
 
 
 @pytest.mark.parametrize("damage, message", [
-    (_rename_sheet, "sheet 'Toimenpiteet' not found (the workbook has: Ohjeet, Teemat, Mittarit, Toimet, Tavoitepolku)"),
+    (_rename_sheet,
+     "sheet 'Toimenpiteet' not found (the workbook has: Ohjeet, Teemat, Mittarit, Toimet, Tavoitepolku)"),
     (_delete_row, "sheet 'Mittarit': no row for T1.G2"),
 ])
 def test_restructured_workbooks(templates, project, tmp_path, damage, message):

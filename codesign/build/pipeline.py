@@ -929,7 +929,8 @@ def render_index(meta: dict, language: str = "fi", context: dict | None = None) 
         status = t(f"status.{nb['status']}", language)
         notebooks.append({**nb, "display_title": report_title(nb["name"], language, nb["title"]),
                           "purpose": report_purpose(nb["name"], language), "status_text": status})
-    purposes = {"seurantapohja.xlsx": "deliverable.monitoring", "viestintasuunnitelma.xlsx": "deliverable.communication",
+    purposes = {"seurantapohja.xlsx": "deliverable.monitoring",
+                "viestintasuunnitelma.xlsx": "deliverable.communication",
                 "committee_summary.docx": "deliverable.summary", "committee_summary_en.docx": "deliverable.summary"}
     deliverables = [{"name": name, "purpose": t(purposes[name], language) if name in purposes else ""}
                     for name in meta.get("deliverables", [])]

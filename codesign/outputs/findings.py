@@ -234,7 +234,8 @@ class Evidence:
             out.append(Finding("theme_" + str(row.verdict), text, LINKS["scope"], row.theme))
         refine = goals[goals["verdict"] == "needs_refinement"]
         if len(refine):
-            named = "; ".join(f"{self.goal_name(r.goal_id, 45)} ({self._goal_sentence(r)})" for r in refine.itertuples())
+            named = "; ".join(f"{self.goal_name(r.goal_id, 45)} ({self._goal_sentence(r)})"
+                              for r in refine.itertuples())
             key = "finding.goals_refine" if len(refine) > 1 else "finding.goal_refine"
             out.append(Finding("goals_refine", self.tr(key, n=len(refine), goals=named),
                                LINKS["goals"], ";".join(refine["goal_id"])))

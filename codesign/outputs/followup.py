@@ -40,7 +40,8 @@ def indicator_progress(programme, follow_up: pd.DataFrame) -> pd.DataFrame:
         progress = (float(row.value) - goal.baseline) / (goal.target - goal.baseline)
         expected = float("nan")
         if goal.baseline_year is not None and goal.target_year is not None and goal.target_year > goal.baseline_year:
-            expected = min(1.0, max(0.0, (int(row.year) - goal.baseline_year) / (goal.target_year - goal.baseline_year)))
+            span = goal.target_year - goal.baseline_year
+            expected = min(1.0, max(0.0, (int(row.year) - goal.baseline_year) / span))
         rows.append({"goal_id": goal.id, "theme": goal.theme, "year": int(row.year), "value": float(row.value),
                      "baseline": goal.baseline, "target": goal.target, "target_year": goal.target_year,
                      "progress": progress, "expected": expected,

@@ -3,6 +3,29 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: The language of figure labels (percentages: ``64 %`` in Finnish, ``64%`` in English); the report sets it.
+_LANGUAGE = {"value": "fi"}
+
+
+def set_language(language: str) -> None:
+    """Write the figures' numbers in ``language`` (``codesign.outputs.report.Report`` calls this)."""
+    from codesign.core.i18n import check_language
+
+    _LANGUAGE["value"] = check_language(language)
+
+
+def _percent(share) -> str:
+    from codesign.core.i18n import percent
+
+    return percent(share, _LANGUAGE["value"])
+
+
+def percent_axis():
+    """A tick formatter for shares (0–1) as percentages in the figures' language."""
+    import matplotlib.ticker
+
+    return matplotlib.ticker.FuncFormatter(lambda value, _: _percent(value))
+
 
 def _pyplot():
     import matplotlib
@@ -104,7 +127,6 @@ def show(fig, dpi: int = 110, alt: str | None = None) -> None:
 def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
     """Horizontal bars: the share of all respondents who ranked each alternative in their top three,
     with its confidence interval (``survey_priorities.csv``, group ``all``)."""
-    import matplotlib
 
     plt, sns = _pyplot()
     data = priorities[priorities["group"] == "all"].sort_values("position")
@@ -114,7 +136,7 @@ def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
                 xerr=[data["top3_share"] - data["top3_low"], data["top3_high"] - data["top3_share"]],
                 fmt="none", ecolor="black", capsize=3, linewidth=1)
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(percent_axis())
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.set_title(title)
@@ -147,7 +169,7 @@ def share_heatmap(shares: pd.DataFrame, index: str, columns: str, value: str, *,
     longest_column = max((len(str(c)) for c in table.columns), default=0)
     fig, ax = plt.subplots(figsize=(min(14, 3 + 1.3 * max(1, table.shape[1])),
                                     min(14, 1.5 + 0.5 * max(1, table.shape[0]) + 0.06 * longest_column)))
-    labels = table.map(lambda v: "–" if v != v else f"{v:.0%}".replace("%", " %"))
+    labels = table.map(lambda v: "–" if v != v else _percent(v))
     sns.heatmap(table, annot=labels, fmt="", cmap=cmap, vmin=0, vmax=1, cbar=False, ax=ax, linewidths=0.5)
     ax.set_facecolor("#f0f0f0")       # a blank (unknown) cell reads as missing, not as a light 0 %
     return _finish_heatmap(fig, ax, title, xlabel, ylabel)
@@ -157,7 +179,6 @@ def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: s
     """Dots with intervals: the share ranking each alternative in the top three, one colour per group
     (``survey_priorities.csv``); ``group_names`` maps group ids to legend labels (e.g. "viranhaltija (n = 24)"),
     alternatives ordered by their position among all respondents."""
-    import matplotlib
 
     plt, sns = _pyplot()
     order = (priorities[priorities["group"] == "all"].sort_values("position")["label"].tolist()
@@ -176,7 +197,7 @@ def priorities_by_group(priorities: pd.DataFrame, group_names: dict, *, title: s
     ax.set_yticks(range(len(order)), order)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(percent_axis())
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     # the legend below the axes, so the plot keeps its width however long the group labels are
@@ -265,7 +286,6 @@ def likert_distribution(likert: pd.DataFrame, answer_names: dict, *, title: str 
                         index_order=None):
     """Stacked shares of each answer per alternative (``survey_likert.csv`` of one group, ``label`` column
     added by the caller); "don't know" and missing answers are their own grey segments, never dropped."""
-    import matplotlib
 
     data = likert.assign(answer=likert["answer"].astype(str))
     present = [a for a in LIKERT_ORDER if a in set(data["answer"])]
@@ -274,14 +294,13 @@ def likert_distribution(likert: pd.DataFrame, answer_names: dict, *, title: str 
                          index_order=index_order, hue_order=[answer_names.get(a, a) for a in present],
                          palette=[LIKERT_COLORS[LIKERT_ORDER.index(a)] for a in present])
     fig.axes[0].set_xlim(0, 1)
-    fig.axes[0].xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    fig.axes[0].xaxis.set_major_formatter(percent_axis())
     return fig
 
 
 def progress_chart(progress: pd.DataFrame, *, title: str = "", xlabel: str = "", legend_title: str = ""):
     """Bars: each indicator's way from its baseline (0 %) to its target (100 %, dashed), one bar per reported
     year (``codesign.outputs.followup.indicator_progress``); a fall below the baseline shows as a negative bar."""
-    import matplotlib
 
     plt, sns = _pyplot()
     goals = sorted(progress["goal_id"].unique())
@@ -294,7 +313,7 @@ def progress_chart(progress: pd.DataFrame, *, title: str = "", xlabel: str = "",
     ax.axvline(0.0, color="grey", linewidth=0.8)
     ax.set_xlim(min(-0.1, float(progress["progress"].min()) - 0.05) if len(progress) else -0.1,
                 max(1.05, float(progress["progress"].max()) + 0.05) if len(progress) else 1.05)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(percent_axis())
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")

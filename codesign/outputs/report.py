@@ -147,9 +147,11 @@ class Report:
     def __init__(self, name: str, project=None, language: str = "fi", themes=None, groups=None) -> None:
         from codesign.core.project import load_project
         from codesign.outputs.explore import project_codebook
+        from codesign.outputs.plots import set_language
 
         self.name = name
         self.language = check_language(language)
+        set_language(self.language)
         self.project = load_project(project)
         self.codebook = project_codebook(self.project)
         self.groups = list(groups) if groups else None

@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from codesign.analysis.tables import read_tables, with_reasons_in
 from codesign.core.errors import InputError
-from codesign.core.i18n import LANGUAGES, t, verdict_label
+from codesign.core.i18n import LANGUAGES, t
 from codesign.core.project import Project, load_project
 from codesign.core.text import excerpt
 from codesign.outputs.report import badge_text, method_lines
@@ -156,6 +156,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
 
     if language not in LANGUAGES:
         raise InputError("language", f"unknown language {language!r}", hint=f"use one of {', '.join(LANGUAGES)}")
+    plots.set_language(language)
     project = load_project(project)
 
     def text(key: str) -> str:
@@ -222,7 +223,8 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
     doc.add_paragraph(text("goals_count").format(**_counts(goals)), style="List Bullet")
     everyone = priorities[priorities["group"] == "all"].sort_values("position")
     if len(everyone):
-        top = ", ".join(f"{redact(_str(r.label))} {percent(r.top3_share, language)}" for r in everyone.head(3).itertuples())
+        top = ", ".join(f"{redact(_str(r.label))} {percent(r.top3_share, language)}"
+                        for r in everyone.head(3).itertuples())
         doc.add_paragraph(text("survey_n").format(n=int(everyone["n_respondents"].max()), top=top),
                           style="List Bullet")
         _figure(doc, plots.survey_priorities(everyone.assign(label=everyone["label"].map(lambda v: redact(_str(v)))),

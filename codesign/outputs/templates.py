@@ -19,7 +19,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from codesign.analysis.tables import read_table, with_reasons_in
 from codesign.core.errors import InputError
-from codesign.core.i18n import verdict_label
 from codesign.core.programme import Programme, project_programme, redacted
 from codesign.core.project import Project, load_project
 from codesign.outputs.style import VERDICT_STYLES
@@ -439,9 +438,8 @@ def heard_and_done(programme: Programme, segments: pd.DataFrame) -> dict[tuple[s
 
 
 def _change_line(change) -> str:
-    from codesign.outputs.findings import short_name
-
     from codesign.core.i18n import LABELS
+    from codesign.outputs.findings import short_name
 
     target = LABELS.get(f"section.{change.target}", {}).get("fi", change.target)
     return f"{change.id} ({target}): {short_name(change.change, 160)}"

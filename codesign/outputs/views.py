@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from codesign.analysis.tables import interval, read_report, read_table, read_tables, with_reasons_in
-from codesign.core.i18n import number, p_value, percent
+from codesign.core.i18n import number, p_value
 from codesign.outputs import explore, findings
 from codesign.outputs.report import Report
 
@@ -63,7 +63,8 @@ class SurveyView:
             r.t("col.position"): e["position"], r.t("col.alternative"): e["label"],
             r.t("col.theme"): e["theme"].map(r.theme_name), r.t("col.n"): e["n_respondents"],
             r.t("col.mean_rank"): [interval(*v, language=lang)
-                                   for v in e[["mean_rank", "mean_rank_low", "mean_rank_high"]].itertuples(index=False)],
+                                   for v in e[["mean_rank", "mean_rank_low", "mean_rank_high"]].itertuples(
+                                       index=False)],
             r.t("col.top3"): [interval(*v, percent=True, language=lang)
                               for v in e[["top3_share", "top3_low", "top3_high"]].itertuples(index=False)],
             r.t("col.borda"): e["borda"].map(lambda v: number(v, lang))})
@@ -187,7 +188,8 @@ class InterviewView:
 
     def subcode_table(self) -> pd.DataFrame:
         r, s = self.r, self.subcodes
-        silent = s["silent"] if "silent" in s.columns else s["n_participants"] < self.used.get("subcode_min_participants", 2)
+        silent = s["silent"] if "silent" in s.columns \
+            else s["n_participants"] < self.used.get("subcode_min_participants", 2)
         return pd.DataFrame({r.t("col.theme"): s["theme"], r.t("col.part"): s["subcode"] + " " + s["label"].map(_text),
                              r.t("col.participants"): s["n_participants"], r.t("stage.interview"): s["n_interviewees"],
                              r.t("col.silent"): silent.map(lambda x: r.t("word.silent") if bool(x) else "")})
@@ -208,8 +210,9 @@ class InterviewView:
         r, p = self.r, self.perspective
         return pd.DataFrame({
             r.t("col.theme"): p["theme"].map(r.theme_name), r.t("col.group"): p["group"].map(self.group_names),
-            r.t("col.share"): p["n_discussing"].astype(int).astype(str) + "/" + p["n_interviewees"].astype(int).astype(str),
-            r.t("col.test"): p["test"].map(lambda v: r.t("word.descriptive") if v == "descriptive" else r.t("word.fisher")),
+            r.t("col.share"): p["n_discussing"].astype(int).astype(str) + "/"
+            + p["n_interviewees"].astype(int).astype(str),
+            r.t("col.test"): p["test"].map(lambda v: r.t("word.descriptive" if v == "descriptive" else "word.fisher")),
             r.t("col.p_value"): p["p_value"].map(lambda x: p_value(x, r.language)),
             r.t("col.note"): p["note"].map(_text)})
 
@@ -347,11 +350,13 @@ class SynthesisView:
 
     def ledger_table(self, rows: int = 300) -> pd.DataFrame:
         r, ledger = self.r, self.tables["evidence_ledger"]
-        keep = ledger["subject_type"].eq("topic") | ledger["subject"].map(lambda s: str(s).split(".")[0]).isin(r.theme_ids)
+        keep = ledger["subject_type"].eq("topic") \
+            | ledger["subject"].map(lambda s: str(s).split(".")[0]).isin(r.theme_ids)
         if self.groups:
             keep &= ledger["group"].isin(self.groups)
         ledger = ledger[keep].sort_values(["subject_type", "subject", "stance", "segment_id"]).head(rows)
-        topic_names = dict(zip(self.tables["topics"]["topic_id"].map(lambda i: f"topic {i}"), self.tables["topics"]["label"]))
+        topics = self.tables["topics"]
+        topic_names = dict(zip(topics["topic_id"].map(lambda i: f"topic {i}"), topics["label"]))
 
         def subject(value):
             value = str(value)
@@ -441,7 +446,8 @@ class MonitoringView:
         return pd.DataFrame({
             r.t("col.goal"): latest["goal_id"].map(lambda i: f"{i} {findings.short_name(goals[i].text, 50)}"),
             r.t("col.year"): latest["year"].astype(str), r.t("col.latest"): latest["value"].map(self._number),
-            r.t("col.baseline"): latest["baseline"].map(self._number), r.t("col.target"): latest["target"].map(self._number),
+            r.t("col.baseline"): latest["baseline"].map(self._number),
+            r.t("col.target"): latest["target"].map(self._number),
             r.t("col.progress"): latest["progress"].map(r.pct), r.t("col.expected"): latest["expected"].map(r.pct),
             r.t("col.on_track"): latest["on_track"].map(lambda v: _yes(v, r))})
 
