@@ -326,6 +326,8 @@ LABELS: dict[str, dict[str, str]] = {
     "nb05.topic_facts": {"fi": "Avainsanat: {terms}. {n} osallistujaa, {segments} puheenvuoroa; lähin teema "
                                "{nearest}.",
                          "en": "Key words: {terms}. {n} participants, {segments} segments; nearest theme {nearest}."},
+    "nb06.changed": {"fi": "(muutettu luonnoksesta: {changes}; arvio koskee luonnoksen tavoitetta)",
+                     "en": "(changed from the draft: {changes}; the verdict concerns the draft's goal)"},
     "col.expected": {"fi": "aikataulun mukainen", "en": "on schedule would be"},
     "col.on_track": {"fi": "aikataulussa", "en": "on track"},
     "word.human": {"fi": "ihminen", "en": "a person"},
@@ -510,10 +512,10 @@ LABELS: dict[str, dict[str, str]] = {
                              "en": "The survey's groups set different priorities: ”{label}” ranked {high_position} of "
                                    "{of} for {high_group} ({high_n} respondents{high_small}) but {low_position} of "
                                    "{of} for {low_group} ({low_n} respondents{low_small})."},
-    "finding.evidence_gap": {"fi": "{n}/{of} tavoitteesta jäi ilman arviota: niistä puhui alle {min} "
+    "finding.evidence_gap": {"fi": "{n}/{of} tavoitteesta on liian vähän näyttöä arvioon: niistä puhui alle {min} "
                                    "osallistujaa.",
-                             "en": "{n} of {of} goals got no verdict: fewer than {min} participants spoke to "
-                                   "them."},
+                             "en": "{n} of {of} goals have too little evidence for a verdict: fewer than {min} "
+                                   "participants spoke to them."},
     "finding.themes_confirmed": {"fi": "{n}/{of} teemaa vahvistettiin: kustakin puhui {low}–{high} "
                                        "haastateltavista.",
                                  "en": "{n} of {of} themes were confirmed: {low}–{high} of the interviewees "

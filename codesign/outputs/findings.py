@@ -582,7 +582,7 @@ def explore_findings(data: pd.DataFrame, hits: pd.DataFrame, phrase: str, langua
     """The explore report: the size of the material and what the default search finds."""
     out = [_tr(language, "kf.corpus", n=len(data), stages=data["stage"].nunique())]
     if phrase:
-        forms = sorted({m for matched in hits.get("matched", []) for m in matched})[:4]
+        forms = sorted({m.casefold() for matched in hits.get("matched", []) for m in matched})[:4]
         out.append(_tr(language, "kf.phrase", phrase=phrase, n=len(hits), forms=", ".join(forms) or "–"))
     return out
 

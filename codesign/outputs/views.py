@@ -419,8 +419,14 @@ class MonitoringView:
     def goal_table(self) -> pd.DataFrame:
         r = self.r
         goals = [g for g in self.programme.goals if g.theme in self.theme_ids]
+        # the verdicts concern the draft the material reacted to: say where the approved goal was changed since
+        changed = {}
+        for change in self.programme.changes:
+            changed.setdefault(change.target, []).append(change.id)
+        note = {g.id: " " + r.t("nb06.changed", changes=", ".join(changed[g.id])) if g.id in changed else ""
+                for g in goals}
         return pd.DataFrame([{
-            r.t("col.goal"): f"{g.id} {g.text}", r.t("col.indicator"): g.indicator,
+            r.t("col.goal"): f"{g.id} {g.text}{note[g.id]}", r.t("col.indicator"): g.indicator,
             r.t("col.baseline"): self._number(g.baseline, g.unit, g.baseline_year),
             r.t("col.target"): self._number(g.target, g.unit, g.target_year), r.t("col.owner"): _text(g.owner),
             r.t("col.verdict"): self.goal_verdict.get(g.id, "")} for g in goals])
