@@ -183,7 +183,10 @@ def test_first_build_runs_every_notebook(first_build):
     assert "Työpaja 1: nykytila ja painopistevaihtoehdot" in html and "<img" in html
     assert "explore.corpus" not in html                 # the code is hidden
     w2 = (out / "03_workshop2.html").read_text(encoding="utf-8")
-    assert "Vuokratalo kirkonkylään vuonna 2025” (W2-001)" in w2 and "Ensimmäiset toimenpiteet" in w2
+    assert '<q lang="fi">Vuokratalo kirkonkylään vuonna 2025</q> <span class="cs-muted">(W2-001;' in w2
+    assert "Ensimmäiset toimenpiteet" in w2 and "Tärkeimmät havainnot" in w2
+    assert 'rel="prev">← Kysely: painopisteiden tärkeysjärjestys</a>' in w2           # previous and next report
+    assert 'href="04_interviews.html" rel="next"' in w2 and 'href="index.html"' in w2
 
 
 @pytest.mark.integration
@@ -318,8 +321,8 @@ def test_demo_build(demo_report):
     statuses = {s.name: s.status for s in demo_report.steps}
     assert statuses["ingest"] == "ran" and statuses["code"] == "ran"
     html = (demo_report.out_dir / "01_workshop1.html").read_text(encoding="utf-8")
-    assert 'alt="Teemakoodit kehyksittäin"' in html          # the figures, with their titles as alt text
-    assert re.search(r"” \(W1-\d{3}\)", html)                  # quotes with segment ids
+    assert re.search(r'alt="Teemakoodit kehyksittäin\. Suurin: [^"]+ \(\d+\)\."', html)   # alt text: the finding
+    assert re.search(r'</q> <span class="cs-muted">\(W1-\d{3};', html)                      # quotes with segment ids
     names = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert {"00_explore", "02_survey", "04_interviews", "05_synthesis", "06_monitoring"} <= set(names)
     assert {n.name: n.status for n in demo_report.notebooks} == {name: "ok" for name in names}
@@ -328,16 +331,17 @@ def test_demo_build(demo_report):
     reports = {name: (demo_report.out_dir / f"{name}.html").read_text(encoding="utf-8") for name in names}
     assert all("<img" in html for html in reports.values()), [n for n, h in reports.items() if "<img" not in h]
     survey = reports["02_survey"]
-    assert 'alt="Vaihtoehdot tärkeysjärjestyksessä (kaikki vastaajat)"' in survey
-    assert re.search(r"luottamushenkilö \(n = \d, pieni n\)", survey)           # a small group shown as such
+    assert 'alt="Kolmen tärkeimmän joukkoon nostettiin useimmin: ' in survey
+    assert 'alt="Kyselyssä ryhmät painottivat eri asioita: ' in survey            # the group split, stated
+    assert "pieni ryhmä" in survey                                                 # a small group shown as such
     interviews = reports["04_interviews"]
-    assert "Teemojen arviot" in interviews and "tarkennettava" in interviews     # the planted T5 verdict
-    assert 'alt="Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit"' in interviews
-    assert re.search(r"” \(H\d\d-\d{3}\)", interviews)                      # ledger quotes with segment ids
+    assert "Teemojen arviot" in interviews and "tarkennettava" in interviews and "Menetelmä" in interviews
+    assert 'alt="Eniten kyseenalaistettu tavoite: ' in interviews
+    assert re.search(r'</q> <span class="cs-muted">\(H\d\d-\d{3};', interviews)     # ledger quotes with ids
     assert "Uudet aiheet" in reports["05_synthesis"]
     monitoring = reports["06_monitoring"]
     assert "followup/seuranta_2025.xlsx" in monitoring                           # the demo's follow-up loop
-    assert 'alt="Mittarien eteneminen lähtötasosta tavoitteeseen"' in monitoring
+    assert 'alt="Seurantatiedot vuosilta 2024–2025: ' in monitoring
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -449,8 +453,7 @@ def test_landing_page_says_what_new_material_changed(tmp_path, capsys):
     what changed since the previous build, and link to it."""
     project = make_report_project(tmp_path / "tiny")
     reports = tmp_path / "reports"
-    assert main(["build", str(project), "--reports", str(reports), "--only", "04", "--quiet"]) == 0
-    first = resolve_latest(reports / "tiny")
+    first = build(project, reports_dir=reports, only=["04"], quiet=True).out_dir
     index = (first / "index.html").read_text(encoding="utf-8")
     assert "Tärkeimmät havainnot" in index and 'class="matrix"' in index and "Mikä muuttui" not in index
     assert (first / "findings.json").is_file()
@@ -462,7 +465,8 @@ def test_landing_page_says_what_new_material_changed(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"changes since the previous build {first.name}:" in out
     assert "Source C grew by 1 segments." in out
-    second = resolve_latest(reports / "tiny")
+    second = max(p for p in (reports / "tiny").iterdir() if p.is_dir() and not p.is_symlink())
+    assert second != first
     index = (second / "index.html").read_text(encoding="utf-8")
     assert "Mikä muuttui edellisestä ajosta" in index
     assert "Lähteeseen C tuli 1 uutta puheenvuoroa tai vastausta." in index

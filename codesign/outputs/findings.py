@@ -394,7 +394,7 @@ def sources_snapshot(project: Project) -> dict:
     if not path.is_file():
         return {}
     report = json.loads(path.read_text(encoding="utf-8"))
-    return {str(s.get("id")): int(s.get("segments", 0)) for s in report.get("sources", [])}
+    return {str(s.get("source_id", s.get("id"))): int(s.get("segments", 0)) for s in report.get("sources", [])}
 
 
 def snapshot(project: Project) -> dict:

@@ -147,8 +147,12 @@ class Report:
     def __init__(self, name: str, project=None, language: str = "fi", themes=None, groups=None) -> None:
         from codesign.core.project import load_project
         from codesign.outputs.explore import project_codebook
+        import warnings
+
         from codesign.outputs.plots import set_language
 
+        # library warnings (matplotlib's layout, pandas' deprecations) are not for the report's reader
+        warnings.filterwarnings("ignore")
         self.name = name
         self.language = check_language(language)
         set_language(self.language)
