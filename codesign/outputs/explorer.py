@@ -85,7 +85,8 @@ class Explorer:
             themes = ", ".join(r.theme_name(c) for c in row.themes)
             rows.append(f"<tr><td>{esc(row.segment_id)}</td><td>{esc(r.stage_name(row.stage))}</td>"
                         f"<td>{esc(r.group_name(row.group))}</td><td>{esc(themes)}</td>"
-                        f"<td>{highlight(excerpt(row.text, 400), row.matched)}</td></tr>")
+                        f'<td lang="{esc(r.project.language)}">'
+                        f'{highlight(excerpt(row.text, 400), row.matched)}</td></tr>')
         head = "".join(f"<th>{esc(r.t(k))}</th>" for k in ("col.segment", "col.stage", "col.group", "col.theme",
                                                              "col.text"))
         more = (f'<p class="cs-muted">{esc(r.t("explore.shown", n=min(limit, len(hits)), of=len(hits)))}</p>')
@@ -99,11 +100,12 @@ class Explorer:
             return f'<p class="cs-muted">{esc(r.t("caption.empty"))}</p>'
         row = rows.iloc[0]
         question = self.asked.get(segment_id, "")
-        asked = (f'<p><b>{esc(r.t("explore.question"))}</b> <q lang="fi">{esc(question)}</q></p>' if question else "")
+        asked = (f'<p><b>{esc(r.t("explore.question"))}</b> {r.material(question)}</p>' if question else "")
         who = ", ".join(x for x in (row["participant"] or "", r.group_name(row["group"]), r.stage_name(row["stage"]))
                         if x)
         return (f'<div class="cs-answer">{asked}<p><b>{esc(r.t("explore.answer"))}</b> ({esc(segment_id)}; '
-                f'{esc(who)})</p><blockquote lang="fi">{highlight(row["text"], matched)}</blockquote></div>')
+                f'{esc(who)})</p><blockquote lang="{esc(r.project.language)}">{highlight(row["text"], matched)}'
+                f'</blockquote></div>')
 
     def export(self, hits: pd.DataFrame, phrase: str = "") -> Path:
         """The selection as CSV in ``build/exports/`` (pseudonymised text only), leak-checked."""

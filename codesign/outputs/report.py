@@ -145,10 +145,10 @@ class Report:
     """
 
     def __init__(self, name: str, project=None, language: str = "fi", themes=None, groups=None) -> None:
-        from codesign.core.project import load_project
-        from codesign.outputs.explore import project_codebook
         import warnings
 
+        from codesign.core.project import load_project
+        from codesign.outputs.explore import project_codebook
         from codesign.outputs.plots import set_language
 
         # library warnings (matplotlib's layout, pandas' deprecations) are not for the report's reader
@@ -276,9 +276,14 @@ class Report:
     def bullets(self, items) -> None:
         _display("<ul>" + "".join(f"<li>{esc(str(i))}</li>" for i in items) + "</ul>")
 
-    def table(self, frame: pd.DataFrame, verdicts=(), numeric=(), drop_constant: bool = False) -> None:
-        """A table: ``verdicts`` columns (verdict values) shown as badges, ``numeric`` right-aligned;
-        ``drop_constant`` leaves out a column that says the same on every row and says so below."""
+    def material(self, text) -> str:
+        """Participants' words as HTML marked in the material's language (escaped): ``<q lang="fi">…</q>``."""
+        return f'<q lang="{esc(self.project.language)}">{esc(" ".join(str(text or "").split()))}</q>'
+
+    def table(self, frame: pd.DataFrame, verdicts=(), numeric=(), drop_constant: bool = False, html=()) -> None:
+        """A table: ``verdicts`` columns (verdict values) shown as badges, ``numeric`` right-aligned, ``html``
+        columns made by these helpers (``material``); ``drop_constant`` leaves out a column that says the same
+        on every row and says so below."""
         frame = frame.copy()
         note = ""
         if drop_constant and len(frame) > 1:
@@ -288,7 +293,7 @@ class Report:
                 frame = frame.drop(columns=same)
         for column in verdicts:
             frame[column] = frame[column].map(lambda v: badge(v, self.language))
-        markup = html_table(frame, html_columns=set(verdicts), numeric=set(numeric))
+        markup = html_table(frame, html_columns=set(verdicts) | set(html), numeric=set(numeric))
         if note:
             markup += f'<p class="cs-muted">{esc(self.t("report.same_for_all"))} {esc(note)}</p>'
         _display(markup)
@@ -316,7 +321,7 @@ class Report:
             if row.get("stage"):
                 who.append(self.stage_name(row["stage"]))
             extra = f" — {esc(str(row['note']))}" if row.get("note") else ""
-            items.append(f'<li><q lang="fi">{esc(quote)}</q> <span class="cs-muted">({esc(str(row["segment_id"]))}; '
+            items.append(f'<li>{self.material(quote)} <span class="cs-muted">({esc(str(row["segment_id"]))}; '
                          f'{esc(", ".join(who))}){extra}</span></li>')
         _display(f'<ul class="cs-quotes">{"".join(items)}</ul>')
 

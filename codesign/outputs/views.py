@@ -367,7 +367,7 @@ class SynthesisView:
             r.t("col.subject"): ledger["subject"].map(subject), r.t("col.verdict"): ledger["verdict"],
             r.t("col.stance"): ledger["stance"].map(r.verdict_word), r.t("col.segment"): ledger["segment_id"],
             r.t("col.group"): ledger["group"].map(r.group_name), r.t("col.stage"): ledger["stage"].map(r.stage_name),
-            r.t("col.quote"): ledger["quote"].map(lambda q: " ".join(_text(q).split()))})
+            r.t("col.quote"): ledger["quote"].map(r.material)})
 
 
 # ---------------------------------------------------------------------------------------------------------
