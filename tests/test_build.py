@@ -48,11 +48,6 @@ def _notebook(path: Path, *sources: str, parameters: str = "project = None\nlang
 # --- the fixture project ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def report_project(tmp_path_factory) -> Path:
-    return make_report_project(tmp_path_factory.mktemp("report") / "tiny")
-
-
-@pytest.fixture(scope="module")
 def first_build(report_project, tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports")
     return report_project, reports, build(report_project, reports_dir=reports, quiet=True)
