@@ -486,7 +486,7 @@ LABELS: dict[str, dict[str, str]] = {
     "index.parameters": {"fi": "Parametrit", "en": "Parameters"},
     "index.versions": {"fi": "Versiot", "en": "Versions"},
     "index.errors": {"fi": "Virheet", "en": "Errors"},
-    "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, lautakunnan yhteenveto)",
+    "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, toimikunnan yhteenveto)",
                            "en": "Deliverables (monitoring workbook, communication plan, committee summary)"},
     # headline findings, proposals and the draft → approved comparison (codesign.outputs.findings)
     "finding.goal_voices": {"fi": "{question}/{n} siitä puhuneesta kyseenalaistaa sen, {support} tukee",
