@@ -444,7 +444,7 @@ LABELS: dict[str, dict[str, str]] = {
                              "the committee changed the approved programme accordingly."},
     "summary.no_proposals": {"fi": "Aineisto ei esitä muutoksia: teemat ja tavoitteet saivat tukea.",
                              "en": "The material suggests no change: the themes and goals found support."},
-    "summary.evidence_ids": {"fi": "Näyttö: {ids}", "en": "Evidence: {ids}"},
+    "summary.evidence_ids": {"fi": "Näyttö: {ids}.", "en": "Evidence: {ids}."},
     "summary.acted": {"fi": "Hyväksytty ohjelma: muutettu ({changes}).", "en": "Approved programme: changed "
                                                                             "({changes})."},
     "summary.theme_acted": {"fi": "Hyväksytty ohjelma: samaan teemaan tehty muutos ({changes}).",
