@@ -380,8 +380,10 @@ class Evidence:
                                                          "position": int(row.position), "label": str(row.label),
                                                          "n": int(row.n_respondents)}
         return {
-            "themes": {r.theme: {"verdict": r.verdict, "reasons": r.text} for r in themes.itertuples()},
-            "goals": {r.goal_id: {"verdict": r.verdict, "reasons": r.text} for r in goals.itertuples()},
+            "themes": {r.theme: {"verdict": r.verdict, "reasons": r.text, "name": self.theme_name(r.theme)}
+                       for r in themes.itertuples()},
+            "goals": {r.goal_id: {"verdict": r.verdict, "reasons": r.text, "name": self.goal_name(r.goal_id, 50)}
+                      for r in goals.itertuples()},
             "emergent": {str(r.label): {"participants": int(r.n_participants), "segments": int(r.n_segments)}
                          for r in emergent.itertuples()},
             "survey": top,
@@ -439,7 +441,7 @@ def compare(previous: dict | None, current: dict, language: str = "fi") -> list[
             if before is None or before["verdict"] == now["verdict"]:
                 continue
             out.append(Change("verdict", subject, tr(
-                "change.verdict", subject=subject, old=verdict_label(before["verdict"], language),
+                "change.verdict", subject=now.get("name") or subject, old=verdict_label(before["verdict"], language),
                 new=verdict_label(now["verdict"], language), reasons=now["reasons"] if language == "fi" else ""
             ).rstrip(": "), link))
     old_topics = previous.get("emergent", {})
