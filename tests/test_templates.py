@@ -285,6 +285,32 @@ def test_read_filled_monitoring_workbook(templates, project, tmp_path):
     assert data["year"].dtype == "int64" and data["value"].dtype == "float64"
 
 
+def test_committee_decisions_read_back_and_revise_the_target(templates, project, tmp_path):
+    from codesign.core.programme import project_programme
+    from codesign.outputs.followup import indicator_progress
+    from codesign.outputs.templates import read_decisions
+
+    assert read_decisions(templates.monitoring, project).empty
+    # T1.G1: baseline 24 % (2022), target 35 % (2028); the committee lowers the target to 30 % in spring 2026
+    filled = fill(templates.monitoring, {("Mittarit", "O2"): 27, ("Mittarit", "U2"): "30",
+                                         ("Mittarit", "V2"): "Tavoite laskettu väliarvioinnissa",
+                                         ("Mittarit", "W2"): "15.3.2026"}, tmp_path / "decided.xlsx")
+    decisions = read_decisions(filled, project)
+    assert decisions.to_dict("records") == [{"goal_id": "T1.G1", "theme": "T1", "revised_target": 30.0,
+                                             "decision": "Tavoite laskettu väliarvioinnissa",
+                                             "decision_date": "2026-03-15", "sheet": "Mittarit", "cell": "U2"}]
+    programme = project_programme(load_project(project))
+    follow_up = read_monitoring(filled, project)
+    before = indicator_progress(programme, follow_up).iloc[0]
+    after = indicator_progress(programme, follow_up, decisions).iloc[0]
+    assert round(before["progress"], 3) == round(3 / 11, 3) and after["target"] == 30.0
+    assert round(after["progress"], 3) == 0.5                            # 27 is half-way from 24 to 30
+    bad = fill(templates.monitoring, {("Mittarit", "W2"): "maaliskuussa"}, tmp_path / "bad.xlsx")
+    with pytest.raises(InputError, match=r"cell W2: expected a date, found 'maaliskuussa'") as info:
+        read_decisions(bad, project)
+    assert "15.3.2026" in info.value.hint
+
+
 def test_read_empty_template_gives_no_rows(templates, project):
     assert read_monitoring(templates.monitoring, project).empty
 

@@ -26,12 +26,19 @@ def followup_workbook(project: Project) -> Path | None:
     return books[-1] if books else None
 
 
-def indicator_progress(programme, follow_up: pd.DataFrame) -> pd.DataFrame:
+def indicator_progress(programme, follow_up: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (measurable goal, reported year): the value and ``progress``, the share of the way from
     the baseline (0) to the target (1); negative when the indicator moved away from the target; ``expected``,
     the share a straight path from the baseline year to the target year would have reached by then, and
-    ``on_track`` (progress ≥ expected). Goals without a numeric baseline and target are left out."""
+    ``on_track`` (progress ≥ expected). Goals without a numeric baseline and target are left out. A target the
+    committee revised (``decisions``, ``codesign.outputs.templates.read_decisions``) replaces the programme's."""
+    from dataclasses import replace
+
     goals = {g.id: g for g in programme.goals}
+    if decisions is not None:
+        for row in decisions[decisions["revised_target"].notna()].itertuples():
+            if row.goal_id in goals:
+                goals[row.goal_id] = replace(goals[row.goal_id], target=float(row.revised_target))
     rows = []
     for row in follow_up[(follow_up["kind"] == "indicator") & follow_up["value"].notna()].itertuples():
         goal = goals.get(row.id)

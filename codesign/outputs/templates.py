@@ -757,3 +757,60 @@ def read_monitoring(path: Path | str, project: Project | Path | str | None = Non
     frame["value"] = frame["value"].astype("float64")
     frame["status"] = frame["status"].astype("string")
     return frame
+
+
+DECISION_FIELDS = ["goal_id", "theme", "revised_target", "decision", "decision_date", "sheet", "cell"]
+
+
+def read_decisions(path: Path | str, project: Project | Path | str | None = None) -> pd.DataFrame:
+    """The committee's follow-up decisions in a filled-in monitoring workbook: one row per goal whose
+    ``Tarkistettu tavoitetaso``, ``Toimikunnan päätös`` or ``Päätöksen päivämäärä`` is filled in. Columns:
+    ``goal_id``, ``theme``, ``revised_target`` (float; a measurable goal's new target), ``decision`` (text),
+    ``decision_date`` (ISO date; typed as ``15.3.2026`` or a date cell), ``sheet`` and ``cell`` (of the first
+    filled one). A workbook of an earlier template without these columns gives no rows. A revised target that
+    is not a number, or a date that is not one, is an ``InputError`` naming the sheet and cell."""
+    import datetime as dt
+
+    path = Path(path)
+    project = load_project(project)
+    goals = {g.id: g for g in project_programme(project).goals}
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:        # openpyxl raises several types for a file that is not a workbook
+        raise InputError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+                         hint="save the file in Excel format (.xlsx)") from None
+    sheet = _sheet(wb, SHEET_INDICATORS, path)
+    found = {str(c.value).strip(): c.column for c in sheet[1] if c.value is not None}
+    rows = []
+    if not set(DECISION_COLUMNS) & set(found) or "Tavoite-id" not in found:
+        return pd.DataFrame(rows, columns=DECISION_FIELDS)
+    for number in range(2, sheet.max_row + 1):
+        identifier = sheet.cell(row=number, column=found["Tavoite-id"]).value
+        cells = {name: sheet.cell(row=number, column=found[name]) for name in DECISION_COLUMNS if name in found}
+        filled = {name: c for name, c in cells.items() if c.value is not None and str(c.value).strip()}
+        if not filled or identifier is None or str(identifier).strip() not in goals:
+            continue
+        goal = goals[str(identifier).strip()]
+        revised = filled.get("Tarkistettu tavoitetaso")
+        date = filled.get("Päätöksen päivämäärä")
+        when = None
+        if date is not None:
+            value = date.value
+            if isinstance(value, (dt.date, dt.datetime)):
+                when = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+            else:
+                try:
+                    day, month, year = (int(part) for part in str(value).strip().rstrip(".").split("."))
+                    when = dt.date(year, month, day).isoformat()
+                except ValueError:
+                    raise InputError(path, f"{_where(sheet, date.coordinate)}: expected a date, found {value!r}",
+                                     row=number, column=date.coordinate,
+                                     hint="write the date as 15.3.2026") from None
+        first = next(iter(filled.values()))
+        rows.append({"goal_id": goal.id, "theme": goal.theme,
+                     "revised_target": _number(revised.value, sheet, revised.coordinate, path) if revised else None,
+                     "decision": str(filled["Toimikunnan päätös"].value).strip() if "Toimikunnan päätös" in filled
+                     else None, "decision_date": when, "sheet": sheet.title, "cell": first.coordinate})
+    frame = pd.DataFrame(rows, columns=DECISION_FIELDS)
+    frame["revised_target"] = frame["revised_target"].astype("float64")
+    return frame

@@ -378,7 +378,7 @@ class MonitoringView:
         from codesign.core.programme import project_programme, redacted
         from codesign.ingest.step import read_segments
         from codesign.outputs.followup import FOLLOWUP_DIR, followup_workbook, indicator_progress
-        from codesign.outputs.templates import group_voices, read_monitoring
+        from codesign.outputs.templates import group_voices, read_decisions, read_monitoring
         from codesign.privacy.leakcheck import keys_path
         from codesign.privacy.pseudonymise import KeyTable
 
@@ -393,7 +393,9 @@ class MonitoringView:
         self.follow_up = read_monitoring(self.workbook, project) if self.workbook is not None else None
         if self.follow_up is not None:
             self.follow_up = self.follow_up[self.follow_up["theme"].isin(self.theme_ids)]
-        self.progress = indicator_progress(self.programme, self.follow_up) if self.follow_up is not None else None
+        self.decisions = read_decisions(self.workbook, project) if self.workbook is not None else None
+        self.progress = indicator_progress(self.programme, self.follow_up, self.decisions) \
+            if self.follow_up is not None else None
         self.has_progress = self.progress is not None and len(self.progress) > 0
         voices = group_voices(read_segments(project), explore.read_codings(project), self.theme_ids)
         self.voices = voices[voices["group"].isin(groups)] if groups else voices
