@@ -1,21 +1,54 @@
-"""Emergent topics: BERTopic over the participants' segments, matched to the codebook.
+"""Emergent topics: topics of sentences, not of whole turns, judged against the codebook sentence by sentence.
 
-Fully offline and deterministic: the embeddings are the Finnish pipeline's floret vectors averaged over
-content words (precomputed, so BERTopic loads no model), ``language="multilingual"`` (the English default
-would strip ä and ö), a CountVectorizer over lemmas with a Finnish stop list, small-data UMAP/HDBSCAN
-settings and a fixed UMAP seed.
+A concern the programme does not cover is often an aside of one sentence in a long interview answer about
+something else. So the unit is the sentence (``codesign.nlp.sentences``, offsets kept so every quote points
+into ``build/sources/<source>.txt``):
+
+1. **Sentence units.** Each participant segment is cut into sentences; a sentence with fewer than
+   ``min_words`` content words is not modelled. Its embedding is the mean of its content words' *base-form*
+   floret vectors (one vector per lemma, so inflected forms do not scatter it), each weighted by its rarity in
+   the corpus (smooth inverse frequency a / (a + p), a = ``SENTENCE_SIF``).
+2. **Which sentences carry a theme.** A sentence carries theme T when the project's trained coder gives it T
+   (probability at T's threshold) *and* a word of T's lexicon (or of one of its subcodes) is in it; without a
+   trained coder (no reference coding), the lexicon alone decides. A turn coded T2 may hold one sentence on
+   something no theme covers: that sentence carries no theme.
+3. **Topics in two pools.** Sentences that carry a theme and sentences that carry none are clustered apart
+   (BERTopic: UMAP + HDBSCAN on the precomputed embeddings, c-TF-IDF over base forms), so an aside meets the
+   same aside of other people instead of the talk around it.
+4. **Stability.** The pool of sentences carrying no theme is fitted with ``topic_runs`` seeds (``seed``,
+   ``seed`` + 1, …); the topics reported are those of the first fit, each with ``persistence``: the share of the
+   fits in which a matching cluster appears (one that holds at least half of the topic's sentences, and at
+   least half of whose sentences are the topic's). Same inputs and parameters → same tables.
+5. **Emergent** = a topic of the no-theme pool, voiced by at least ``emergent_min_participants`` (scaled)
+   known participants — or by as many voices in at least two stages, each anonymous note or answer one voice —
+   with ``persistence ≥ emergent_min_persistence``, coherent, and not small talk (``emergent_min_coded``).
+6. **Labels a person reads**: the topic's most representative noun phrases in base form (Voikko), e.g.
+   "vanha perinne, oma kulttuuri", and its most typical sentence (nearest the topic's centroid).
+
+A segment belongs to every topic one of its sentences belongs to (``segment_ids``); ``topic_assignments``
+keeps one row per segment with the topic most of its sentences belong to (what the turn is about).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from codesign.analysis.columns import ASSIGNMENT_COLUMNS, TOPIC_COLUMNS
+from codesign.analysis.columns import ASSIGNMENT_COLUMNS, SENTENCE_COLUMNS, TOPIC_COLUMNS
 from codesign.analysis.inputs import AnalysisInputs
 from codesign.analysis.params import AnalysisParams
 
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
-                 "n_interviewees", "stages", "no_theme_share", "coded_share"]
+                 "n_interviewees", "stages", "no_theme_share", "coded_share",
+                 "n_sentences", "n_voices", "pool", "persistence", "label_phrases", "typical_sentence",
+                 "typical_segment_id", "typical_source_id", "typical_start", "typical_end"]
+#: Smooth-inverse-frequency constant of the sentence embeddings (a / (a + p(lemma))). Chosen among 1e-3, 3e-3,
+#: 1e-2 and 3e-2 on the independent test material (docs/topics.md), so its figure there is optimistic.
+SENTENCE_SIF = 1e-2
+#: Parts of speech whose words make a sentence's embedding and its topic words.
+CONTENT_POS = ("NOUN", "PROPN", "ADJ", "VERB")
+POOLS = ("theme", "no_theme")
 
 
 def stop_words(params: AnalysisParams) -> list[str]:
@@ -35,7 +68,21 @@ def scaled_sizes(n_docs: int, n_participants: int, params: AnalysisParams) -> di
                                              round(params.emergent_min_participant_share * n_participants))}
 
 
-def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams, sizes: dict | None = None):
+def _models(n: int, params: AnalysisParams, sizes: dict, seed: int):
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    umap_model = UMAP(n_neighbors=max(2, min(sizes["umap_neighbors"], n - 1)),
+                      n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0, metric="cosine",
+                      random_state=seed, init="random" if n < 50 else "spectral", n_jobs=1)
+    hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_cluster_size"], min_samples=sizes["min_samples"],
+                            metric="euclidean", cluster_selection_method=params.cluster_selection,
+                            prediction_data=False)
+    return umap_model, hdbscan_model
+
+
+def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisParams, sizes: dict | None = None,
+               seed: int | None = None):
     """BERTopic on lemma strings with precomputed embeddings → (topic per doc, probability per doc, model)."""
     try:
         from bertopic import BERTopic
@@ -45,18 +92,11 @@ def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisPa
         raise SetupError(f"BERTopic is not installed ({exc}).\n  Install it without its unused torch stack: "
                          "pip install --no-deps -c requirements/constraints.txt bertopic   "
                          "(`make env` does it for you)") from exc
-    from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
-    from umap import UMAP
 
     n = len(lemma_docs)
     sizes = sizes or scaled_sizes(n, 0, params)
-    umap_model = UMAP(n_neighbors=max(2, min(sizes["umap_neighbors"], n - 1)),
-                      n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0, metric="cosine",
-                      random_state=params.seed, init="random" if n < 50 else "spectral", n_jobs=1)
-    hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_cluster_size"], min_samples=sizes["min_samples"],
-                            metric="euclidean", cluster_selection_method=params.cluster_selection,
-                            prediction_data=False)
+    umap_model, hdbscan_model = _models(n, params, sizes, params.seed if seed is None else seed)
     vectorizer = CountVectorizer(token_pattern=r"[^\s]+", stop_words=stop_words(params), min_df=1,
                                  lowercase=False)
     model = BERTopic(embedding_model=None, umap_model=umap_model, hdbscan_model=hdbscan_model,
@@ -67,46 +107,151 @@ def fit_topics(lemma_docs: list[str], embeddings: np.ndarray, params: AnalysisPa
     return np.asarray(topics), probabilities, model
 
 
-def topic_units(inputs: AnalysisInputs, idx: np.ndarray, params: AnalysisParams
-                ) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
-    """What is clustered: each segment, or for a long turn its sentence units (``unit_words``), so that a
-    concern raised in passing in a long interview answer can meet the same concern in a short note.
-    Returns (segment row of each unit, its content lemmas, its content vectors)."""
-    from codesign.analysis.inputs import sentence_units
-
-    rows, lemmas, vectors = [], [], []
-    split = {}
-    if params.unit_words > 0 and inputs.describe is not None:
-        texts = inputs.segments["text"].astype(str)
-        split = {i: u for i in idx if len(u := sentence_units(texts.iloc[i], params.unit_words)) > 1}
-        described = iter(inputs.describe([t for i in idx if i in split for t in split[i]]))
-        split = {i: [next(described) for _ in split[i]] for i in idx if i in split}
-    for i in idx:
-        parts = [(lem, vec) for lem, vec in split.get(i, []) if len(lem) >= params.min_words]
-        whole = inputs.topic_vectors if inputs.topic_vectors is not None else inputs.vectors
-        for lem, vec in parts or [(inputs.lemmas[i], whole[i])]:
-            rows.append(i)
-            lemmas.append(lem)
-            vectors.append(vec)
-    return np.asarray(rows, dtype=int), lemmas, np.vstack(vectors)
+def refit_labels(embeddings: np.ndarray, params: AnalysisParams, sizes: dict, seed: int) -> np.ndarray:
+    """The cluster labels of one more fit of the same models with another seed (for ``persistence``)."""
+    umap_model, hdbscan_model = _models(len(embeddings), params, sizes, seed)
+    return np.asarray(hdbscan_model.fit_predict(umap_model.fit_transform(embeddings)))
 
 
-def segment_topics(unit_seg: np.ndarray, unit_topic: np.ndarray, unit_probability: np.ndarray, idx: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Each segment's topic: the one most of its units belong to (outliers only when all units are; a tie
-    goes to the larger summed probability, then the lower topic id), with its units' mean probability."""
-    topic_of, probability = np.full(len(idx), -1), np.ones(len(idx))
-    position = {i: k for k, i in enumerate(idx)}
-    frame = pd.DataFrame({"seg": unit_seg, "topic": unit_topic, "p": unit_probability})
-    for i, part in frame.groupby("seg", sort=False):
-        real = part[part["topic"] >= 0]
-        if real.empty:
-            probability[position[i]] = float(part["p"].mean())
+def persistence(labels: np.ndarray, runs: list[np.ndarray]) -> dict[int, float]:
+    """Per cluster of ``labels``: the share of ``runs`` with a matching cluster — one holding at least half of
+    the cluster's members, at least half of whose own members are the cluster's."""
+    out = {}
+    for topic in sorted(set(labels) - {-1}):
+        members = labels == topic
+        found = 0
+        for run in runs:
+            values, counts = np.unique(run[members & (run >= 0)], return_counts=True)
+            if len(values):
+                best = values[np.argmax(counts)]
+                shared = counts.max()
+                found += shared >= members.sum() / 2 and shared >= (run == best).sum() / 2
+        out[int(topic)] = found / len(runs) if runs else 1.0
+    return out
+
+
+# --- sentence units ------------------------------------------------------------------------------------
+
+@dataclass
+class SentenceUnits:
+    """The modelled sentences: ``frame`` (one row each: ``row`` of the segment in ``inputs.segments``,
+    ``segment_id``, ``source_id``, ``start``/``end`` in the source text, ``sentence``, ``lemmas``, ``themes``
+    (frozenset) and ``phrases``) and their embeddings."""
+    frame: pd.DataFrame
+    vectors: np.ndarray
+
+
+def sentence_units(inputs: AnalysisInputs, params: AnalysisParams) -> SentenceUnits:
+    """Cut every segment into sentences, describe and embed them, and mark the themes each carries."""
+    from codesign.analysis.inputs import content_lemmas
+    from codesign.nlp.finnish import words
+    from codesign.nlp.sentences import sentence_spans
+
+    seg = inputs.segments
+    texts = seg["text"].astype(str).tolist()
+    docs = inputs.docs if inputs.docs is not None else [None] * len(texts)
+    starts = seg["start"].tolist() if "start" in seg.columns else [None] * len(texts)
+    sources = seg["source_id"].tolist() if "source_id" in seg.columns else [None] * len(texts)
+    rows, spans = [], []
+    for i, (text, doc) in enumerate(zip(texts, docs)):
+        for k, (a, b) in enumerate(sentence_spans(text), start=1):
+            span = doc.char_span(a, b, alignment_mode="expand") if doc is not None else None
+            lemmas = content_lemmas(words(span)) if span is not None else text[a:b].split()
+            if len(lemmas) < params.min_words:
+                continue
+            offset = starts[i]
+            rows.append({"row": i, "sentence_id": f"{seg['segment_id'].iloc[i]}:{k}",
+                         "segment_id": seg["segment_id"].iloc[i], "source_id": sources[i],
+                         "start": (int(offset) + a) if offset is not None and offset == offset else a,
+                         "end": (int(offset) + b) if offset is not None and offset == offset else b,
+                         "sentence": text[a:b], "lemmas": lemmas})
+            spans.append(span)
+    frame = pd.DataFrame(rows, columns=["row", "sentence_id", "segment_id", "source_id", "start", "end", "sentence",
+                                        "lemmas"])
+    if inputs.sentence_vectors is not None:
+        vectors = inputs.sentence_vectors(spans, frame)
+    else:   # plain data (tests): the segment's vector
+        vectors = np.vstack([inputs.vectors[i] for i in frame["row"]]) if len(frame) else np.zeros((0, 1))
+    frame["themes"] = sentence_themes(inputs, spans, frame, vectors)
+    frame["phrases"] = [noun_phrases(s) if s is not None else [] for s in spans]
+    return SentenceUnits(frame, vectors)
+
+
+def sentence_themes(inputs: AnalysisInputs, spans: list, frame: pd.DataFrame, vectors: np.ndarray) -> list:
+    """The themes each sentence carries: given by the coder *and* signalled by a word of the theme's (or its
+    subcodes') lexicon; the lexicon alone without a trained coder; the segment's final themes for plain data."""
+    themes = inputs.theme_ids
+    if not len(frame):
+        return []
+    if all(s is None for s in spans):
+        return [frozenset(inputs.segments["codes"].iloc[i]) & set(themes) for i in frame["row"]]
+    from codesign.coding.model import LexiconMatcher, Unit, content_vector
+    from codesign.nlp.finnish import words
+
+    subcodes = {c: t for t in themes for c in [s.id for s in inputs.subcodes(t)]}
+    matcher = LexiconMatcher(inputs.codebook, themes + list(subcodes))
+    units = [Unit(sid, text, words(span), [], content_vector(span))
+             for sid, text, span in zip(frame["sentence_id"], frame["sentence"], spans)]
+    lexical = []
+    for unit in units:
+        hits = matcher.matches(unit.words)
+        codes = themes + list(subcodes)
+        lexical.append({subcodes.get(c, c) for c, h in zip(codes, hits) if h})
+    coder = inputs.coder
+    if coder is None:
+        return [frozenset(x) for x in lexical]
+    given = coder.predict(units)
+    by_code = {c: k for k, c in enumerate(coder.codes)}
+    return [frozenset(t for t in lex if t in by_code and given[i, by_code[t]]) for i, lex in enumerate(lexical)]
+
+
+def noun_phrases(span) -> list[str]:
+    """Noun phrases of a sentence in base form: a noun (or proper noun) with the adjectives and genitive
+    attributes before it, at most three words — the head and agreeing adjectives in Voikko's base form, a
+    genitive attribute as it is (``kirkonkylän vanha rakennuskanta``, ``paikallisen kulttuuriperinnön
+    vaaliminen``)."""
+    from codesign.analysis.inputs import PLACEHOLDER_WORDS, phrase_word
+
+    out, run = [], []
+    tokens = [t for t in span if not t.is_space]
+    for k, token in enumerate(tokens + [None]):
+        if token is not None and token.pos_ in ("ADJ", "NOUN", "PROPN") and not token.is_punct:
+            run.append(token)
             continue
-        votes = real.groupby("topic")["p"].agg(["size", "sum", "mean"]).reset_index()
-        best = votes.sort_values(["size", "sum", "topic"], ascending=[False, False, True]).iloc[0]
-        topic_of[position[i]], probability[position[i]] = int(best["topic"]), float(best["mean"])
-    return topic_of, probability
+        while run and run[-1].pos_ == "ADJ":
+            run.pop()
+        if run:
+            head = run[-1]
+            for size in range(1, min(3, len(run)) + 1):
+                part = run[-size:]
+                case = head.morph.get("Case")
+                forms = []
+                for t in part:
+                    agree = t is head or (t.pos_ == "ADJ" and t.morph.get("Case") == case)
+                    forms.append(phrase_word(t, base=agree))
+                if all(forms) and not (set(forms) & PLACEHOLDER_WORDS) and len(forms[-1]) > 2:
+                    out.append(" ".join(forms))
+        run = []
+    return list(dict.fromkeys(out))
+
+
+# --- topics --------------------------------------------------------------------------------------------
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v)
+    return v / norm if norm else v
+
+
+def code_centroids(inputs: AnalysisInputs, codes: list[str]) -> dict[str, np.ndarray]:
+    """Mean content vector of the segments finally coded with each code (the code's definition if none)."""
+    out = {}
+    for code in codes:
+        mask = np.array([code in c for c in inputs.segments["codes"]])
+        if mask.any():
+            out[code] = _unit(inputs.vectors[mask].mean(0))
+        elif inputs.vectorise is not None:
+            out[code] = inputs.vectorise(inputs.codebook[code].definition)
+    return out
 
 
 def rerank_terms(candidates: list[str], centroid: np.ndarray, word_vector, params: AnalysisParams) -> list[str]:
@@ -126,38 +271,100 @@ def rerank_terms(candidates: list[str], centroid: np.ndarray, word_vector, param
     return [candidates[k] for k in chosen]
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(v)
-    return v / norm if norm else v
+def label_phrases(phrase_lists: list[list[str]], all_counts: dict[str, int], n_all: int, limit: int = 3
+                  ) -> list[str]:
+    """The topic's most representative noun phrases: said in most of its sentences and rarely elsewhere
+    (sentence frequency × log(sentences / sentences with the phrase)), longer phrases first on a tie; a
+    phrase whose words an earlier pick already holds is skipped."""
+    counts: dict[str, int] = {}
+    for phrases in phrase_lists:
+        for p in set(phrases):
+            counts[p] = counts.get(p, 0) + 1
+    shared = {p: c for p, c in counts.items() if c >= 2} or counts
+    scored = sorted(shared, key=lambda p: (-shared[p] * np.log(n_all / all_counts.get(p, 1)), -len(p.split()), p))
+    chosen: list[str] = []
+    for phrase in scored:
+        words = set(phrase.split())
+        if any(words & set(c.split()) for c in chosen):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
-def code_centroids(inputs: AnalysisInputs, codes: list[str]) -> dict[str, np.ndarray]:
-    """Mean content vector of the segments finally coded with each code (the code's definition if none)."""
-    out = {}
-    for code in codes:
-        mask = np.array([code in c for c in inputs.segments["codes"]])
-        if mask.any():
-            out[code] = _unit(inputs.vectors[mask].mean(0))
-        elif inputs.vectorise is not None:
-            out[code] = inputs.vectorise(inputs.codebook[code].definition)
-    return out
+def readable_label(phrases: list[str], terms: list[str]) -> str:
+    """``Vanha perinne, oma kulttuuri ja meänkieli`` (the phrases; the top terms when there are none)."""
+    parts = phrases or terms[:3]
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " ja " + parts[-1]
+    return text[0].upper() + text[1:]
 
 
-def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``topics`` (one row per topic, outliers as topic −1) and ``topic_assignments`` (one row per segment)."""
+def topics(inputs: AnalysisInputs, params: AnalysisParams
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``topics`` (one row per topic, outliers as topic −1), ``topic_assignments`` (one row per segment: the
+    topic most of its sentences belong to) and ``topic_sentences`` (one row per modelled sentence)."""
     seg = inputs.segments
-    keep = np.array([len(lem) >= params.min_words for lem in inputs.lemmas])
-    idx = np.flatnonzero(keep)
-    if len(idx) < max(params.min_topic_size * 2, 10):
-        return pd.DataFrame(columns=TOPIC_COLUMNS + EXTRA_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
-    unit_seg, unit_lemmas, unit_vectors = topic_units(inputs, idx, params)
-    docs = [" ".join(lem) for lem in unit_lemmas]
-    sizes = scaled_sizes(len(docs), seg["participant"].iloc[idx].dropna().nunique(), params)
-    unit_topic, unit_probability, model = fit_topics(docs, unit_vectors, params, sizes)
-    topic_of, probability = segment_topics(unit_seg, unit_topic, unit_probability, idx)
-    assignments = pd.DataFrame({"segment_id": seg["segment_id"].to_numpy()[idx], "topic_id": topic_of.astype(int),
-                                "probability": np.round(probability, 6)}, columns=ASSIGNMENT_COLUMNS)
+    empty = (pd.DataFrame(columns=TOPIC_COLUMNS + EXTRA_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS),
+             pd.DataFrame(columns=SENTENCE_COLUMNS))
+    units = sentence_units(inputs, params)
+    frame, vectors = units.frame, units.vectors
+    if len(frame) < max(params.min_topic_size * 2, 10):
+        return empty
+    covered = frame["themes"].map(bool).to_numpy()
+    sizes = {}
+    unit_topic = np.full(len(frame), -1)
+    unit_probability = np.ones(len(frame))
+    pool_of: dict[int, str] = {}
+    terms_of: dict[int, list[str]] = {}
+    persist: dict[int, float] = {}
+    next_id = 0
+    for pool, mask in (("theme", covered), ("no_theme", ~covered)):
+        idx = np.flatnonzero(mask)
+        if len(idx) < max(params.min_topic_size * 2, 10):
+            continue
+        participants = seg["participant"].iloc[frame["row"].to_numpy()[idx]].dropna().nunique()
+        pool_sizes = scaled_sizes(len(idx), participants, params)
+        sizes[pool] = pool_sizes
+        docs = [" ".join(lem) for lem in frame["lemmas"].iloc[idx]]
+        labels, probability, model = fit_topics(docs, vectors[idx], params, pool_sizes)
+        ids = {t: next_id + k for k, t in enumerate(sorted(set(labels) - {-1}))}
+        next_id += len(ids)
+        unit_topic[idx] = [ids.get(t, -1) for t in labels]
+        unit_probability[idx] = probability
+        for t, new in ids.items():
+            pool_of[new] = pool
+            terms_of[new] = [w for w, _ in (model.get_topic(int(t)) or [])]
+        if pool == "no_theme":
+            runs = [labels] + [refit_labels(vectors[idx], params, pool_sizes, params.seed + k)
+                               for k in range(1, params.topic_runs)]
+            persist.update({ids[t]: share for t, share in persistence(np.asarray(labels), runs).items()})
 
+    frame["topic_id"] = unit_topic
+    frame["probability"] = np.round(unit_probability, 6)
+    table = _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, sizes)
+    table.attrs["sizes"] = sizes
+    seg_rows = frame["row"].to_numpy()
+    modelled = np.array(sorted(set(seg_rows)))
+    topic_of, probability = segment_topics(seg_rows, unit_topic, unit_probability, modelled)
+    assignments = pd.DataFrame({"segment_id": seg["segment_id"].to_numpy()[modelled], "topic_id": topic_of.astype(int),
+                                "probability": np.round(probability, 6)}, columns=ASSIGNMENT_COLUMNS)
+    sentences = frame.assign(themes=frame["themes"].map(lambda s: ";".join(sorted(s))))[SENTENCE_COLUMNS]
+    return table, assignments, sentences.reset_index(drop=True)
+
+
+def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, sizes) -> pd.DataFrame:
+    seg = inputs.segments
+    themes = inputs.theme_ids
+    matchable = themes + [c.id for t in themes for c in inputs.subcodes(t)]
+    centroids = code_centroids(inputs, matchable) if inputs.vectors is not None else {}
+    statement_codes = any(s - set(matchable) for s in seg["codes"])
+    all_phrase_counts: dict[str, int] = {}
+    for phrases in frame["phrases"]:
+        for p in set(phrases):
+            all_phrase_counts[p] = all_phrase_counts.get(p, 0) + 1
     word_vectors: dict[str, np.ndarray] = {}
 
     def word_vector(word: str) -> np.ndarray:
@@ -165,52 +372,84 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams) -> tuple[pd.DataFrame
             word_vectors[word] = inputs.vectorise(word)
         return word_vectors[word]
 
-    themes = inputs.theme_ids
-    matchable = themes + [c.id for t in themes for c in inputs.subcodes(t)]
-    centroids = code_centroids(inputs, matchable)
-    # The coders mark what a segment says (strength, challenge, suggestion…) even where no theme fits; small
-    # talk at the start and end of an interview carries no code at all. Only a coding with such codes can
-    # tell the two apart, so without them the rule is skipped.
-    statement_codes = any(s - set(matchable) for s in seg["codes"])
     rows = []
-    for topic_id in sorted(set(topic_of)):
-        members = idx[topic_of == topic_id]
-        part = seg.iloc[members]
+    for topic_id in sorted(set(frame["topic_id"])):
+        members = np.flatnonzero(frame["topic_id"].to_numpy() == topic_id)
+        part_units = frame.iloc[members]
+        seg_rows = sorted(set(part_units["row"]))
+        part = seg.iloc[seg_rows]
         code_sets = list(part["codes"])
         overlap = {c: float(np.mean([c in s for s in code_sets])) for c in matchable}
-        centroid = _unit(inputs.vectors[members].mean(0))
-        similarity = {c: float(centroid @ v) for c, v in centroids.items()}
+        sentence_overlap = {t: float(np.mean([t in s for s in part_units["themes"]])) for t in themes}
+        centroid = _unit(vectors[members].mean(0))
+        segment_centroid = _unit(inputs.vectors[seg_rows].mean(0)) if inputs.vectors is not None else centroid
+        similarity = {c: float(segment_centroid @ v) for c, v in centroids.items()}
         best = max(matchable, key=lambda c: (round(overlap[c], 9), c in themes, similarity.get(c, 0)))
-        best_theme = max(themes, key=lambda c: (overlap[c], similarity.get(c, 0)))
+        best_theme = max(themes, key=lambda c: (sentence_overlap[c], similarity.get(c, 0)))
         nearest = max(themes, key=lambda c: similarity.get(c, -1))
-        coherence = float((inputs.vectors[members] @ centroid).mean())
-        candidates = [w for w, _ in (model.get_topic(int(topic_id)) or [])]
-        words = (rerank_terms(candidates, _unit(unit_vectors[unit_topic == topic_id].mean(0)), word_vector, params)
+        closeness = vectors[members] @ centroid
+        coherence = float(closeness.mean())
+        pool = pool_of.get(int(topic_id), "")
+        candidates = terms_of.get(int(topic_id), [])
+        words = (rerank_terms(candidates, centroid, word_vector, params)
                  if topic_id >= 0 and inputs.vectorise is not None else candidates[: params.top_terms])
-        n_participants = part["participant"].dropna().nunique()
+        phrases = label_phrases(list(part_units["phrases"]), all_phrase_counts, len(frame)) if topic_id >= 0 else []
+        typical = part_units.iloc[int(np.lexsort((part_units["sentence_id"].to_numpy(), -closeness))[0])]
+        known = part_units["row"].map(lambda r: seg["participant"].iloc[r]).dropna()
+        voices = set(known) | {f"anon:{s}" for s, r in zip(part_units["segment_id"], part_units["row"])
+                               if pd.isna(seg["participant"].iloc[r])}
+        n_participants = known.nunique()
+        stages = sorted(part["stage"].unique())
         coded_share = float(np.mean([bool(s) for s in code_sets]))
-        no_theme_share = float(np.mean([not (s & set(themes)) for s in code_sets]))
-        emergent = bool(topic_id >= 0 and n_participants >= sizes["emergent_min_participants"]
-                        and overlap[best_theme] < params.emergent_max_overlap
+        no_theme_share = float(np.mean([not s for s in part_units["themes"]]))
+        floor = sizes.get(pool, {}).get("emergent_min_participants", params.emergent_min_participants)
+        voiced = n_participants >= floor or (len(stages) >= 2 and len(voices) >= floor)
+        stability = persist.get(int(topic_id), np.nan)
+        emergent = bool(topic_id >= 0 and pool == "no_theme" and voiced
+                        and sentence_overlap[best_theme] < params.emergent_max_overlap
                         and no_theme_share >= params.emergent_min_uncovered
                         and coherence >= params.emergent_min_coherence
+                        and stability >= params.emergent_min_persistence
                         and (not statement_codes or coded_share >= params.emergent_min_coded))
         rows.append({
-            "topic_id": int(topic_id), "label": "(outliers)" if topic_id < 0 else ", ".join(words[:3]),
-            "top_terms": ";".join(words), "n_segments": len(members), "n_participants": int(n_participants),
+            "topic_id": int(topic_id),
+            "label": "(outliers)" if topic_id < 0 else readable_label(phrases, words),
+            "top_terms": ";".join(words), "n_segments": len(seg_rows), "n_participants": int(n_participants),
             "best_code": best, "best_code_overlap": round(overlap[best], 4),
             "best_code_similarity": round(similarity.get(best, np.nan), 4), "emergent": emergent,
             "segment_ids": ";".join(part["segment_id"]), "best_theme": best_theme,
-            "best_theme_overlap": round(overlap[best_theme], 4), "nearest_theme": nearest,
+            "best_theme_overlap": round(sentence_overlap[best_theme], 4), "nearest_theme": nearest,
             "nearest_theme_similarity": round(similarity.get(nearest, np.nan), 4), "coherence": round(coherence, 4),
             "n_interviewees": int(part.loc[part["stage"] == "interview", "participant"].dropna().nunique()),
-            "stages": ";".join(sorted(part["stage"].unique())),
-            "no_theme_share": round(no_theme_share, 4),
-            "coded_share": round(coded_share, 4),
+            "stages": ";".join(stages), "no_theme_share": round(no_theme_share, 4),
+            "coded_share": round(coded_share, 4), "n_sentences": len(members), "n_voices": len(voices),
+            "pool": pool, "persistence": round(stability, 4) if stability == stability else np.nan,
+            "label_phrases": ";".join(phrases),
+            "typical_sentence": "" if topic_id < 0 else typical["sentence"],
+            "typical_segment_id": "" if topic_id < 0 else typical["segment_id"],
+            "typical_source_id": "" if topic_id < 0 else typical["source_id"],
+            "typical_start": typical["start"] if topic_id >= 0 else np.nan,
+            "typical_end": typical["end"] if topic_id >= 0 else np.nan,
         })
-    table = pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
-    table.attrs["sizes"] = sizes
-    return table, assignments
+    return pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
+
+
+def segment_topics(unit_seg: np.ndarray, unit_topic: np.ndarray, unit_probability: np.ndarray, idx: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Each segment's topic: the one most of its units belong to (outliers only when all units are; a tie
+    goes to the larger summed probability, then the lower topic id), with its units' mean probability."""
+    topic_of, probability = np.full(len(idx), -1), np.ones(len(idx))
+    position = {i: k for k, i in enumerate(idx)}
+    frame = pd.DataFrame({"seg": unit_seg, "topic": unit_topic, "p": unit_probability})
+    for i, part in frame.groupby("seg", sort=False):
+        real = part[part["topic"] >= 0]
+        if real.empty:
+            probability[position[i]] = float(part["p"].mean())
+            continue
+        votes = real.groupby("topic")["p"].agg(["size", "sum", "mean"]).reset_index()
+        best = votes.sort_values(["size", "sum", "topic"], ascending=[False, False, True]).iloc[0]
+        topic_of[position[i]], probability[position[i]] = int(best["topic"]), float(best["mean"])
+    return topic_of, probability
 
 
 def theme_recovery(table: pd.DataFrame, themes: list[str], min_overlap: float = 0.5) -> dict[str, list[int]]:

@@ -127,6 +127,10 @@ LABELS: dict[str, dict[str, str]] = {
     "col.label": {"fi": "aihe", "en": "topic"},
     "col.terms": {"fi": "avainsanat", "en": "top terms"},
     "col.nearest": {"fi": "lähin teema", "en": "nearest theme"},
+    "col.sentences": {"fi": "lauseita", "en": "sentences"},
+    "col.persistence": {"fi": "pysyvyys", "en": "persistence"},
+    "topic.typical": {"fi": "Tyypillisin lause", "en": "Most typical sentence"},
+    "topic.chars": {"fi": "merkit", "en": "characters"},
     "col.stages": {"fi": "vaiheita", "en": "stages"},
     "col.groups": {"fi": "ryhmiä", "en": "groups"},
     "col.strength": {"fi": "tuen vahvuus", "en": "strength of support"},
@@ -193,6 +197,16 @@ LABELS: dict[str, dict[str, str]] = {
     "nb04.scope": {"fi": "Rajausliput", "en": "Scope flags"},
     "nb04.no_scope": {"fi": "Yhtään teemaa ei kyseenalaistettu liian laajaksi tai sekalaiseksi.",
                       "en": "No theme was challenged as too broad or a catch-all."},
+    "nb04.emergent": {"fi": "Haastatteluissa sivulauseessa nousseet aiheet, joita mikään teema ei kata",
+                      "en": "Topics raised in passing in the interviews that no theme covers"},
+    "nb04.emergent_caption": {"fi": "Uusi aihe kootaan lauseista, joissa ei ole yhtään teemaa: lainaus on lause, "
+                                    "ei koko puheenvuoro; suluissa segmentin tunniste ja lauseen merkit lähdetekstissä "
+                                    "(build/sources). Pysyvyys: osuus sovituksista (eri siemenluvuilla), joissa aihe "
+                                    "löytyi.",
+                              "en": "An emergent topic is made of sentences that carry no theme: the quote is the "
+                                    "sentence, not the whole turn; in brackets the segment id and the sentence's "
+                                    "characters in the source text (build/sources). Persistence: the share of fits "
+                                    "(with different seeds) in which the topic was found."},
     "nb04.perspective": {"fi": "Näkökulmaerot ryhmien välillä", "en": "Differences between groups"},
     "nb04.goals": {"fi": "Tavoitteiden arviot", "en": "Goal verdicts"},
     "nb04.goal_evidence": {"fi": "Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit",

@@ -1,0 +1,171 @@
+"""Benchmark of the emergent topics on the independent test material (issue 19), and on the demo.
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_topics.py [--seeds 5] [--work /tmp/bench_topics]
+                                                               [--projects combined material demo] [--reuse]
+
+Assembles temporary projects from ``tests/material/independent/`` (``benchmarks/topic_material.py``: the demo
+with the material added, and the material alone), ingests and codes each once, then runs the topic step
+(``codesign.analysis.topics.topics``) with ``seed`` = 0 … seeds − 1 (each with its own ``topic_runs`` refits).
+For every seed: the emergent topic that best matches the gold (``gold/emergent.csv``: the concern's 17
+sentences in 16 units — 10 interview turns, 3 notes, 3 answers), its recall on the gold units (units with a
+sentence in the topic), its precision on sentences (gold sentences among the topic's sentences) and on units,
+its label beside the designer's (``gold/concern.md``), whether the one-person distractor is emergent, the
+number of emergent topics, and the time. "Found" = recall ≥ 0.5 and sentence precision ≥ 0.5.
+
+The demo (``data/kolari``, read at run time, nothing pinned) has no sentence-level gold; its planted concern
+(preparedness: power and network outages, water and sewage capacity, ambulance times) is marked by the
+words of DESIGN.md in a sentence (``DEMO_CONCERN``), so its figures are a proxy. ``analyse`` is timed whole on
+the demo. Results go to benchmarks/results/topics.json (gitignored).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import topic_material  # noqa: E402
+
+from codesign.analysis.inputs import read_inputs  # noqa: E402
+from codesign.analysis.params import resolve_params  # noqa: E402
+from codesign.core.project import load_project  # noqa: E402
+
+#: Words of the demo's planted concern (data/kolari/DESIGN.md), matched in a sentence's text.
+DEMO_CONCERN = re.compile(r"sähkökatk|varavoim|vesihuol|ambulans|huoltovarm|jätevede|valmiussuunnit|verkkokatk|"
+                          r"pelastuslaito|ensihoi|sähkö(n|)\s*(jakelu|verko)", re.I)
+
+
+def prepare(kind: str, work: Path, reuse: bool) -> Path:
+    from codesign.coding.step import code
+    from codesign.ingest.step import ingest
+
+    root = work / kind
+    if reuse and (root / "build" / "codings.parquet").is_file():
+        return root
+    if kind == "combined":
+        topic_material.combined(root)
+    elif kind == "material":
+        topic_material.material(root)
+    else:
+        import shutil
+
+        if root.exists():
+            shutil.rmtree(root)
+        shutil.copytree(topic_material.DEMO, root, ignore=shutil.ignore_patterns("build", ".cache", "reports"))
+    ingest(root)
+    code(root)
+    return root
+
+
+def gold_marks(kind: str, sentences) -> tuple[np.ndarray, np.ndarray, set]:
+    """(gold sentence?, distractor sentence?, gold units) for the rows of ``topic_sentences``."""
+    if kind == "demo":
+        gold = sentences["sentence"].map(lambda s: bool(DEMO_CONCERN.search(s))).to_numpy()
+        return gold, np.zeros(len(sentences), bool), set(sentences.loc[gold, "segment_id"])
+    rows = topic_material.gold_sentences()
+    concern = {(r["segment_id"], r["sentence"]) for r in rows if r["concern"] != "distractor"}
+    distractor = {(r["segment_id"], r["sentence"]) for r in rows if r["concern"] == "distractor"}
+    pairs = list(zip(sentences["segment_id"], sentences["sentence"]))
+    return (np.array([p in concern for p in pairs]), np.array([p in distractor for p in pairs]),
+            {s for s, _ in concern})
+
+
+def score(kind: str, table, sentences) -> dict:
+    gold, distractor, units = gold_marks(kind, sentences)
+    emergent = table[table["emergent"].astype(bool)]
+    best = None
+    for row in emergent.itertuples():
+        members = sentences["topic_id"].to_numpy() == row.topic_id
+        segs = set(sentences.loc[members, "segment_id"])
+        recall = len(segs & units) / len(units) if units else 0.0
+        precision = float(gold[members].mean()) if members.any() else 0.0
+        unit_precision = len(segs & units) / len(segs) if segs else 0.0
+        candidate = {"topic_id": int(row.topic_id), "label": row.label, "typical_sentence": row.typical_sentence,
+                     "recall": round(recall, 3), "precision_sentences": round(precision, 3),
+                     "precision_units": round(unit_precision, 3), "n_sentences": int(members.sum()),
+                     "persistence": row.persistence}
+        if best is None or (recall * precision, recall) > (best["recall"] * best["precision_sentences"],
+                                                            best["recall"]):
+            best = candidate
+    emergent_ids = set(emergent["topic_id"])
+    distractor_topics = sorted({int(t) for t in sentences.loc[distractor, "topic_id"] if t in emergent_ids})
+    best = best or {"recall": 0.0, "precision_sentences": 0.0, "precision_units": 0.0, "label": ""}
+    return {"best": best, "found": best["recall"] >= 0.5 and best["precision_sentences"] >= 0.5,
+            "n_emergent": int(len(emergent)), "gold_sentences_modelled": int(gold.sum()), "gold_units": len(units),
+            "gold_in_no_theme_pool": int((gold & sentences["themes"].fillna("").eq("").to_numpy()).sum()),
+            "distractor_emergent": distractor_topics}
+
+
+def run(kind: str, root: Path, seeds: int) -> dict:
+    from codesign.analysis import topics
+
+    project = load_project(root)
+    t0 = time.perf_counter()
+    inputs = read_inputs(project)
+    inputs_s = time.perf_counter() - t0
+    out = {"project": kind, "segments": len(inputs.segments), "inputs_s": round(inputs_s, 1), "seeds": []}
+    base = resolve_params(project.report, {}, where=str(project.config_path))
+    for seed in range(seeds):
+        t = time.perf_counter()
+        table, _, sentences = topics.topics(inputs, base.replace(seed=seed))
+        result = score(kind, table, sentences) | {"seed": seed, "topics_s": round(time.perf_counter() - t, 1),
+                                                  "sentences": len(sentences)}
+        print(f"{kind} seed {seed}: {json.dumps(result['best'], ensure_ascii=False)} found={result['found']} "
+              f"emergent={result['n_emergent']} distractor={result['distractor_emergent']} "
+              f"({result['topics_s']} s)", flush=True)
+        out["seeds"].append(result)
+    found = [s["found"] for s in out["seeds"]]
+    out["found_in"] = f"{sum(found)} of {len(found)}"
+    out["recall_median"] = float(np.median([s["best"]["recall"] for s in out["seeds"]]))
+    out["precision_median"] = float(np.median([s["best"]["precision_sentences"] for s in out["seeds"]]))
+    if kind != "demo":
+        out["designer_label"] = topic_material.designer_label()
+    return out
+
+
+def time_analyse(root: Path, repeats: int = 2) -> list[float]:
+    from codesign.analysis import analyse
+
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        analyse(root)
+        times.append(round(time.perf_counter() - t, 1))
+    return times
+
+
+def main() -> None:
+    warnings.filterwarnings("ignore")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench_topics"))
+    parser.add_argument("--projects", nargs="+", default=["combined", "material", "demo"])
+    parser.add_argument("--reuse", action="store_true", help="reuse an ingested and coded project in --work")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for kind in args.projects:
+        root = prepare(kind, args.work, args.reuse)
+        results[kind] = run(kind, root, args.seeds)
+        if kind == "demo":
+            results[kind]["analyse_s"] = time_analyse(root)
+            print(f"demo analyse: {results[kind]['analyse_s']} s", flush=True)
+    out = REPO / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "topics.json").write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    for kind, r in results.items():
+        print(f"{kind}: found in {r['found_in']} seeds, median recall {r['recall_median']:.2f}, median precision "
+              f"{r['precision_median']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
