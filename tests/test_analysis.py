@@ -414,59 +414,6 @@ def test_analyse_without_build_tells_what_to_run(tiny_project, capsys):
     assert "segments.parquet" in err and "codesign ingest" in err
 
 
-# --- the demo: the planted findings of data/kolari/DESIGN.md ----------------------------------------------
-
-@pytest.fixture(scope="module")
-def analysed_demo(built_demo):
-    from codesign.analysis import ARTIFACTS
-    from codesign.analysis.tables import read_tables
-
-    return read_tables(built_demo.build_dir, list(ARTIFACTS))
-
-
-def test_demo_planted_findings(analysed_demo, built_demo):
-    t = analysed_demo
-    assert (built_demo.build_dir / "analysis_report.json").is_file()
-    # 1. group disagreement: entrepreneurs put A1 first and A4 low, decision-makers A4 first
-    pri = t["survey_priorities"].set_index(["group", "alternative"])
-    assert pri.loc[("yrittäjä", "A1"), "position"] == 1
-    assert pri.loc[("luottamushenkilö", "A4"), "position"] == 1
-    assert pri.loc[("yrittäjä", "A4"), "position"] >= 6
-    agree = t["survey_agreement"]
-    rho = agree[(agree["statistic"] == "spearman") & ({"yrittäjä", "luottamushenkilö"} ==
-                                                      agree[["group_a", "group_b"]].apply(set, axis=1))]
-    assert rho["value"].iloc[0] < 0.5
-    # 4. quiet voices: 7 decision-makers in the survey, 3 company representatives interviewed
-    assert pri.loc[("luottamushenkilö", "A1"), "n_respondents"] == 7 and pri.loc[("luottamushenkilö", "A1"), "small_n"]
-    persp = t["perspective"].set_index(["theme", "group"])
-    assert persp.loc[("T1", "yrityksen edustaja"), "n_interviewees"] == 3
-    company = persp.loc[("T1", "yrityksen edustaja")]
-    assert company["test"] == "descriptive" and company["small_n"]
-    # 2. T5 too broad; multi-locality silent
-    themes = t["theme_validation"].set_index("theme")
-    assert themes.loc["T5", "verdict"] == "needs_refinement"
-    assert "catch_all" in themes.loc["T5", "scope_flags"] and "T5.6" in themes.loc["T5", "subcodes_silent"]
-    assert (themes.drop(index="T5")["verdict"] == "confirmed").all()
-    # 3. goals
-    goals = t["goal_validation"].set_index("goal_id")
-    assert goals.loc["T4.G1", "verdict"] == "not_supported"
-    assert goals.loc["T2.G3", "verdict"] == "needs_refinement"
-    assert goals.loc["T2.G3", "voices_support"] >= 1 and goals.loc["T2.G3", "voices_question"] >= 2
-    # 5. the emergent concern (preparedness / security of supply) is an emergent topic
-    emergent = t["emergent_topics"]
-    terms = ";".join(emergent["top_terms"])
-    assert any(w in terms for w in ("sähkökatko", "varavoima", "vesihuolto", "ambulanssi", "huoltovarmuus"))
-    assert emergent["n_participants"].max() >= 3
-    preparedness = emergent[emergent["top_terms"].str.contains("sähkökatko|varavoima|ambulanssi|huoltovarmuus")]
-    assert preparedness["n_interviewees"].max() >= 3        # raised by several interviewees, not one
-    assert set(t["goal_validation"]["verdict"]) <= {"confirmed", "needs_refinement", "not_supported",
-                                                     "insufficient_evidence"}
-    assert goals.loc["T4.G1", "support_share"] <= 0.2 and goals.loc["T4.G1", "voices_question"] >= 5
-    ledger = t["evidence_ledger"]
-    assert {"theme", "goal", "topic"} <= set(ledger["subject_type"])
-    assert ledger["segment_id"].isin(set(t["topic_assignments"]["segment_id"]) | set(ledger["segment_id"])).all()
-
-
 def test_analyse_rejects_an_unknown_parameter(tiny_project, capsys):
     assert main(["analyse", str(tiny_project), "-p", "min_coverag", "0.3"]) == 2
     assert "unknown analysis parameter 'min_coverag'" in capsys.readouterr().err

@@ -47,14 +47,16 @@ def test_interviews_shape(demo_raw):
     assert sorted(interviews) == [f"H{n:02d}" for n in range(1, 15)]
     formats = {Path(d.path).suffix for d in interviews.values()}
     assert {".txt", ".docx", ".vtt"} <= formats
-    groups = set()
+    groups, lengths = set(), []
     for doc in interviews.values():
         words = sum(_words(s.text) for s in doc.segments)
-        assert 1200 <= words <= 2600, (doc.source_id, words)
+        assert 300 <= words <= 4000, (doc.source_id, words)
+        lengths.append(words)
         participant = doc.meta["participant"]
         assert participant == "P" + doc.source_id[1:]
         groups.add(register[participant].group)
     assert groups == {"yrittäjä", "yrityksen edustaja", "viranhaltija", "luottamushenkilö"}
+    assert max(lengths) >= 3 * min(lengths)          # real validation interviews vary three- to five-fold
 
 
 def test_workshops_survey_and_comments_shape(demo_raw):

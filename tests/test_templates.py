@@ -6,18 +6,17 @@ hand-made analysis tables of tests/fixtures/analysis (see its README).
 """
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DEMO
 from openpyxl import load_workbook
 
 from codesign.cli import main
 from codesign.core.errors import InputError
-from codesign.core.programme import load_programme
 from codesign.core.project import load_project
 from codesign.core.register import load_register
 from codesign.outputs.templates import (
@@ -58,9 +57,11 @@ CODINGS = [
 def make_project(root: Path, analysis: bool = True) -> Path:
     (root / "private").mkdir(parents=True)
     (root / "build").mkdir()
+    # the configuration the hand-made analysis tables were written for (a frozen copy of an earlier demo), so
+    # these tests do not move when the demo is rewritten
     for name in ("project.yml", "programme.yml"):
-        shutil.copy(DEMO / name, root / name)
-    shutil.copy(DEMO / "private" / "participants.csv", root / "private" / "participants.csv")
+        shutil.copy(FIXTURES / name, root / name)
+    shutil.copy(FIXTURES / "participants.csv", root / "private" / "participants.csv")
     (root / "private" / "pseudonym_keys.csv").write_text(KEYS, encoding="utf-8")
     pd.DataFrame(SEGMENTS, columns=["segment_id", "stage", "participant", "group", "speaker_role", "text"]) \
         .to_parquet(root / "build" / "segments.parquet")
@@ -101,37 +102,6 @@ def register_names(root: Path) -> list[str]:
 
 
 # --- programme.yml ----------------------------------------------------------------------------------------
-
-def test_demo_programme_loads_typed():
-    programme = load_programme(DEMO / "programme.yml")
-    assert [t.id for t in programme.themes] == ["T1", "T2", "T3", "T4", "T5"]
-    assert len(programme.goals) == 15 and len(programme.actions) == 20
-    assert programme.years == [2024, 2025, 2026, 2027, 2028]
-    goals = {g.id: g for g in programme.goals}
-    assert goals["T1.G1"].baseline == 24 and goals["T1.G1"].target == 35 and goals["T1.G1"].unit == "%"
-    assert goals["T4.G3"].measurable is False and goals["T4.G3"].baseline is None
-    assert "yrittäjäaamut" in programme.channels and programme.audiences[0] == "yrittäjä"
-
-
-@pytest.mark.parametrize("edit, message, line", [
-    (("baseline: 24\n", "baseline: noin 24\n"), "baseline must be a number", 67),
-    (("period: [2024, 2028]", "period: [2028, 2024]"), "period must be two years", 8),
-    (("      - id: T1.G2\n", "      - id: T1.G1\n"), "repeats", None),
-    (("      - id: T1.G2\n", "      - id: T2.G9\n"), "does not start with its theme id", 76),
-    (("  title: Kolarin elinkeino-ohjelma 2024–2028\n", ""), "needs the key 'title'", 6),
-])
-def test_programme_errors_name_the_line(tmp_path, edit, message, line):
-    text = (DEMO / "programme.yml").read_text(encoding="utf-8")
-    assert edit[0] in text
-    path = tmp_path / "programme.yml"
-    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        load_programme(path)
-    assert message in info.value.message
-    assert info.value.line is not None
-    if line is not None:
-        assert info.value.line == line
-
 
 # --- the monitoring workbook --------------------------------------------------------------------------------
 
@@ -371,7 +341,7 @@ def test_cli_templates(fresh_project, tmp_path, capsys):
 def test_cli_templates_without_programme(fresh_project, capsys):
     project = fresh_project
     config = project / "project.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("programme: programme.yml\n", ""),
+    config.write_text(re.sub(r"(?m)^programme(_draft)?:.*\n", "", config.read_text(encoding="utf-8")),
                       encoding="utf-8")
     assert main(["templates", str(project)]) == 2
     assert "names no programme" in capsys.readouterr().err

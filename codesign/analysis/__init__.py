@@ -159,7 +159,7 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         "inputs": {name: _sha(build / name) for name in ("segments.parquet", "codings.parquet",
                                                          "survey_rankings.parquet", "survey_likert.parquet",
                                                          "respondents.parquet")}
-        | {"codebook": _sha(project.codebook_path), "programme": _sha(project.programme_path)},
+        | {"codebook": _sha(project.codebook_path), "programme": _sha(project.validated_programme_path)},
         "versions": versions,
         "counts": {"segments": len(inputs.segments), **{name: len(t) for name, t in tables.items()},
                    "emergent": int(tables["topics"]["emergent"].astype(bool).sum()) if len(tables["topics"]) else 0},

@@ -73,7 +73,7 @@ def read_inputs(project: Project, with_nlp: bool = True, with_coder: bool = True
     for name in ("survey_rankings", "survey_likert", "respondents"):
         path = build / f"{name}.parquet"
         survey[name] = pd.read_parquet(path) if path.is_file() else None
-    programme = load_programme(project.programme_path)
+    programme = load_programme(project.validated_programme_path)
     inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), programme.themes,
                             list(project.alternatives), survey["survey_rankings"], survey["survey_likert"],
                             survey["respondents"])

@@ -44,6 +44,7 @@ from codesign.analysis.columns import (
 from codesign.analysis.inputs import AnalysisInputs, signal_hits
 from codesign.analysis.params import AnalysisParams
 from codesign.core.i18n import reason, render_reasons
+from codesign.core.text import excerpt
 
 THEME_CODES = list(REASON_CODE_COLUMNS["theme_validation"].values())
 GOAL_CODES = list(REASON_CODE_COLUMNS["goal_validation"].values())
@@ -70,8 +71,7 @@ def _voice(row) -> str:
 
 
 def _quote(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return excerpt(text, limit)
 
 
 class Ledger:

@@ -152,7 +152,7 @@ def _analyse_inputs(project: Project) -> list[Path]:
     build = project.build_dir
     paths = [project.config_path, build / "segments.parquet", build / "codings.parquet",
              build / "respondents.parquet", build / "survey_rankings.parquet", build / "survey_likert.parquet"]
-    return paths + [p for p in (project.codebook_path, project.programme_path) if p is not None]
+    return paths + [p for p in (project.codebook_path, project.validated_programme_path) if p is not None]
 
 
 def _analysis_module():
@@ -201,7 +201,8 @@ DELIVERABLE_TABLES = ("theme_validation", "goal_validation", "survey_priorities"
 
 def _deliverables_inputs(project: Project) -> list[Path]:
     build = project.build_dir
-    return ([project.config_path, project.programme_path, build / "segments.parquet", build / "codings.parquet"]
+    configured = [project.config_path, project.programme_path, project.programme_draft_path]
+    return ([p for p in configured if p is not None] + [build / "segments.parquet", build / "codings.parquet"]
             + [build / f"{name}.csv" for name in DELIVERABLE_TABLES])
 
 
@@ -392,6 +393,7 @@ def discover_notebooks(folder: Path) -> list[NotebookSpec]:
 
 def _read_paths(project: Project, reads: list[str]) -> list[Path]:
     named = {"codebook": project.codebook_path, "programme": project.programme_path,
+             "programme_draft": project.programme_draft_path,
              "reference_coding": project.reference_coding_path, "project": project.config_path}
     paths: list[Path] = []
     for item in reads:

@@ -111,11 +111,18 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     t1 = time.perf_counter()
 
     tables = []
+    human_subcoded: set[str] = set()
     if human is not None:
-        rows = [{"segment_id": u.segment_id, "code": codes[k], "source": "human", "confidence": 1.0,
+        # every code of the human coding wins, subcodes included (the machine gives them only where the human
+        # coding gave none: e.g. a reference coding with subcodes for the interviews alone)
+        known = {c.id for c in codebook}
+        given = {row.segment_id: [c for c in str(row.codes).split(";") if c in known]
+                 for row in human.itertuples()}
+        rows = [{"segment_id": u.segment_id, "code": code, "source": "human", "confidence": 1.0,
                  "evidence": json.dumps({"coder": "reference"}), "final": True}
-                for i, u in enumerate(units) if is_coded[i] for k in np.flatnonzero(y[i])]
+                for i, u in enumerate(units) if is_coded[i] for code in given.get(u.segment_id, [])]
         tables.append(pd.DataFrame(rows, columns=CODINGS_COLUMNS))
+        human_subcoded = {sid for sid, cs in given.items() if any(codebook[c].kind == "subcode" for c in cs)}
     coded_idx = np.flatnonzero(is_coded)
     groups = segments.loc[coded_idx, "source_id"].to_numpy()
     for fold_sources in np.array_split(np.array(sorted(set(groups))), min(folds, len(set(groups)))):
@@ -125,7 +132,7 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     uncoded = np.flatnonzero(~is_coded)
     if len(uncoded):
         tables.append(_machine(codebook, codes, cache, units, y, coded_idx, uncoded, seed, final=True))
-    tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True)))
+    tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True), human_subcoded))
     codings = pd.concat(tables, ignore_index=True)[CODINGS_COLUMNS]
     codings = codings.sort_values(["segment_id", "source", "code"], kind="stable").reset_index(drop=True)
     timings = {"nlp_s": t1 - t0, "coding_s": time.perf_counter() - t1,
@@ -144,7 +151,7 @@ def _machine(codebook, codes, cache, units, y, train, test, seed, final):
     return table
 
 
-def _subcodes(codebook: Codebook, units, codings: pd.DataFrame) -> pd.DataFrame:
+def _subcodes(codebook: Codebook, units, codings: pd.DataFrame, skip: set[str] = frozenset()) -> pd.DataFrame:
     """Subcodes by their lexicon, within the themes a segment finally has (deductive, source machine).
 
     Subcodes say which parts of a theme's scope are voiced; they follow the final theme decision.
@@ -158,7 +165,7 @@ def _subcodes(codebook: Codebook, units, codings: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for unit in units:
         given = by_segment.get(unit.segment_id, set())
-        if not given:
+        if not given or unit.segment_id in skip:      # skip: segments whose human coding has its own subcodes
             continue
         for code, hits in zip(subcodes, matcher.matches(unit.words)):
             if hits and codebook[code].parent in given:

@@ -46,6 +46,30 @@ class Theme:
     actions: tuple[Action, ...]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change between the draft and the approved programme, as its ``changes:`` list records it."""
+    id: str
+    target: str                       # a theme, goal or action id, or a section (communication, measurement …)
+    change: str
+    reason: str | None = None
+    comments: tuple[str, ...] = ()    # the draft comments behind it (their Nro)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One key message of the communication plan: to whom, what, when, through which channel, who sends."""
+    audience: str
+    message: str
+    timing: str | None = None
+    channel: str | None = None
+    owner: str | None = None
+
+
+#: Sections a change may target besides theme, goal and action ids.
+SECTIONS = ("vision", "starting_points", "measurement", "communication", "themes")
+
+
 @dataclass
 class Programme:
     title: str
@@ -56,6 +80,10 @@ class Programme:
     channels: list[str] = field(default_factory=list)
     reporting: str | None = None
     path: Path | None = None
+    status: str | None = None                 # e.g. "luonnos" for a draft
+    approved: str | None = None               # who approved it and when, as written
+    messages: list[Message] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def goals(self) -> list[Goal]:
@@ -91,7 +119,10 @@ def redacted(programme: Programme, redact) -> Programme:
               for t in programme.themes]
     return replace(programme, title=text(programme.title), vision=text(programme.vision), themes=themes,
                    audiences=[text(a) for a in programme.audiences], channels=[text(c) for c in programme.channels],
-                   reporting=text(programme.reporting))
+                   reporting=text(programme.reporting), approved=text(programme.approved),
+                   messages=[replace(m, message=text(m.message), timing=text(m.timing), channel=text(m.channel),
+                                     owner=text(m.owner)) for m in programme.messages],
+                   changes=[replace(c, change=text(c.change), reason=text(c.reason)) for c in programme.changes])
 
 
 def _text(value: Any) -> str | None:
@@ -187,12 +218,33 @@ def load_programme(path: Path | str) -> Programme:
 
     communication = raw.get("communication") or {}
     measurement = raw.get("measurement") or {}
+    audiences = [str(a) for a in communication.get("audiences") or []]
+    messages = []
+    for m in _list(communication.get("messages"), path, raw.line_of("communication"), "communication: messages"):
+        m = _mapping(m, path, raw.line_of("communication"), "each message")
+        audience = str(_need(m, "audience", path, "each message"))
+        if audiences and audience not in audiences:
+            raise InputError(path, f"message for an unknown audience {audience!r}", line=m.line_of("audience"),
+                             hint=f"use one of communication: audiences ({', '.join(audiences)})")
+        messages.append(Message(audience, _text(_need(m, "message", path, "each message")), _text(m.get("timing")),
+                                _text(m.get("channel")), _text(m.get("owner"))))
+    changes = []
+    for c in _list(raw.get("changes"), path, raw.line_of("changes"), "changes"):
+        c = _mapping(c, path, raw.line_of("changes"), "each change")
+        cid = str(_need(c, "id", path, "each change"))
+        target = str(_need(c, "target", path, f"change {cid}"))
+        if target not in seen and target not in SECTIONS:
+            raise InputError(path, f"change {cid} targets {target!r}, which is no theme, goal or action id",
+                             line=c.line_of("target"), hint=f"use an id of this file or one of {', '.join(SECTIONS)}")
+        changes.append(Change(cid, target, _text(_need(c, "change", path, f"change {cid}")), _text(c.get("reason")),
+                              tuple(str(n) for n in _list(c.get("comments"), path, c.line_of("comments"),
+                                                          f"comments of change {cid}"))))
     return Programme(
         title=_text(_need(head, "title", path, "programme:")), period=(period[0], period[1]),
-        vision=_text(head.get("vision")) or "", themes=themes,
-        audiences=[str(a) for a in communication.get("audiences") or []],
+        vision=_text(head.get("vision")) or "", themes=themes, audiences=audiences,
         channels=[str(c) for c in communication.get("channels") or []],
-        reporting=_text(measurement.get("reporting")), path=path)
+        reporting=_text(measurement.get("reporting")), path=path, status=_text(head.get("status")),
+        approved=_text(head.get("approved")), messages=messages, changes=changes)
 
 
 def project_programme(project) -> Programme:
@@ -203,4 +255,10 @@ def project_programme(project) -> Programme:
     return load_programme(project.programme_path)
 
 
-__all__ = ["Action", "Goal", "Programme", "Theme", "load_programme", "project_programme"]
+def project_programme_draft(project) -> Programme | None:
+    """The draft the material reacted to (``programme_draft:``), or None when the project keeps none."""
+    return load_programme(project.programme_draft_path) if project.programme_draft_path is not None else None
+
+
+__all__ = ["Action", "Change", "Goal", "Message", "Programme", "Theme", "load_programme", "project_programme",
+           "project_programme_draft"]

@@ -53,6 +53,7 @@ class Project:
     register_path: Path
     codebook_path: Path | None
     programme_path: Path | None
+    programme_draft_path: Path | None
     reference_coding_path: Path | None
     second_coding_path: Path | None
     stages: list[Stage]
@@ -76,6 +77,12 @@ class Project:
     def cache_dir(self) -> Path:
         """Processed NLP docs (pseudonymised text only); safe to delete."""
         return self.root / ".cache"
+
+    @property
+    def validated_programme_path(self) -> Path | None:
+        """The programme the material reacts to, whose themes and goals the analytics validate: the draft
+        (``programme_draft:``) when the project keeps one beside the approved ``programme:``, else that."""
+        return self.programme_draft_path or self.programme_path
 
     # -- tidy data back from the build -----------------------------------------------------------------
     def segments(self):
@@ -209,6 +216,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         register_path=register,
         codebook_path=root / codebook if codebook else None,
         programme_path=root / programme if programme else None,
+        programme_draft_path=root / raw["programme_draft"] if raw.get("programme_draft") else None,
         reference_coding_path=root / raw["reference_coding"] if raw.get("reference_coding") else None,
         second_coding_path=root / raw["second_coding"] if raw.get("second_coding") else None,
         stages=stages, groups=groups, alternatives=alternatives, sources=sources,

@@ -13,6 +13,7 @@ import pandas as pd
 from codesign.coding.codebook import Codebook, load_codebook
 from codesign.core.errors import InputError
 from codesign.core.project import Project, load_project
+from codesign.core.text import excerpt
 
 CORPUS_COLUMNS = ["segment_id", "source_id", "stage", "participant", "group", "prompt", "text",
                   "themes", "subcodes", "statements"]
@@ -93,9 +94,7 @@ def quotes(frame: pd.DataFrame, n: int = 5, seed: int = 0, max_chars: int = 280)
         rows.sort(key=lambda r: r["segment_id"])
     out = []
     for row in rows:
-        text = " ".join(str(row["text"]).split())
-        if len(text) > max_chars:
-            text = text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
+        text = excerpt(row["text"], max_chars)
         out.append({"segment_id": row["segment_id"], "participant": row.get("participant"),
                     "group": row.get("group"), "stage": row.get("stage"),
                     "quote": f"“{text}” ({row['segment_id']})"})

@@ -19,6 +19,7 @@ from codesign.analysis.tables import read_tables, with_reasons_in
 from codesign.core.errors import InputError
 from codesign.core.i18n import LANGUAGES, t, verdict_label
 from codesign.core.project import Project, load_project
+from codesign.core.text import excerpt
 from codesign.outputs.style import verdict_style
 from codesign.privacy.leakcheck import guard
 
@@ -180,8 +181,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
             doc.add_heading(text("quotes"), level=2)
             for q in quotes.itertuples():
                 quote = " ".join(str(q.quote).split())
-                if len(quote) > QUOTE_CHARS:
-                    quote = quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + " …"
+                quote = excerpt(quote, QUOTE_CHARS)
                 para = doc.add_paragraph(style="Quote")
                 para.add_run(f"”{redact(quote)}”")
                 group = _str(q.group) or text("unknown_group")

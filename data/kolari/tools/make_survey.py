@@ -32,7 +32,12 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-SEED = 20230508
+# The seed was picked by trying the two thousand seeds after the launch date 20230508 and keeping the one
+# whose draws best agree with the open answers: the four decision-makers whose answers argue for the mine
+# (R030, R038, R055, R071) rank A4 first and rate its importance 4 or 5, the three who put tourism, housing
+# or the villages first (R008, R072, R078) do not; nobody whose answer doubts or opposes the mine ranks A4
+# above 4th; each respondent's first ``painotus`` lands in his or her top 3 (one exception, R098, at 4th).
+SEED = 20231524
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent  # data/kolari
 YAML_PATH = HERE / "survey_open_answers.yml"
@@ -62,14 +67,17 @@ Q_HEADERS = {
 EOS = "En osaa sanoa"
 
 # Plackett–Luce log-weights per group (higher = more likely ranked first), DESIGN.md finding 1:
-# entrepreneurs A1 & A2 first; decision-makers A4 first, A1 second; officials A2, A5, A3 high;
-# company representatives A2 and A4.
+# entrepreneurs put tourism and labour/housing first and the mine alternative A4 near the bottom (the
+# forest and natural-products people among them lift it through their sector and ``painotus``);
+# decision-makers lean to A4 but not uniformly: their A4 weight alone does not decide, the respondent's
+# own ``painotus`` (written from the open answers) does, so about four of the seven rank it first;
+# officials A2, A5, A3 high; company representatives A2 first, A4 only through the industry sector.
 GROUP_LOGW = {
     #                    A1    A2    A3    A4    A5    A6    A7    A8
-    "Yrittäjä":         [2.3,  2.1,  1.1, -0.7,  0.5,  0.4, -0.4,  0.0],
-    "Yrityksen edustaja": [1.0, 2.2,  0.5,  1.8,  0.6, -0.3, -0.2,  0.0],
+    "Yrittäjä":         [2.3,  2.1,  1.1, -1.2,  0.5,  0.4, -0.4,  0.0],
+    "Yrityksen edustaja": [1.0, 2.2,  0.5,  0.8,  0.6, -0.3, -0.2,  0.0],
     "Viranhaltija":     [0.7,  2.1,  1.4,  0.2,  1.6,  0.5,  0.5,  0.1],
-    "Luottamushenkilö": [1.8,  0.9,  0.4,  2.8,  0.5,  0.6, -0.5, -0.7],
+    "Luottamushenkilö": [1.8,  0.9,  0.4,  2.0,  0.5,  0.6, -0.5, -0.7],
     "Muu":              [0.8,  1.2,  0.2, -0.3,  0.5,  1.5,  0.1,  0.9],
 }
 SECTOR_ADJ = {
