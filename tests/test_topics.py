@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from codesign.nlp.sentences import sentence_spans
+from codesign.core.text import sentence_spans
 from tests.conftest import DEMO
 
 GROUPS = ["yrittäjä", "yrittäjä", "viranhaltija", "luottamushenkilö", "yrittäjä"]
@@ -63,11 +63,19 @@ PROCESS = [
 ]
 
 
+#: Talk about the programme's goals and contact details: they carry no theme, yet the codebook covers the first
+#: (its goal-talk code) and the second is no concern, so neither reaches the sentences an emergent topic is made of.
+GOAL_TALK = "Tavoite on hyvä, mutta mittari pitäisi vaihtaa toiseen."
+CONTACT = "Jos tulee kysyttävää, minulle saa soittaa numeroon [PUHELIN]."
+
+
 def _transcript(k: int) -> str:
     tourism = TOURISM[k - 1:] + TOURISM[:k - 1]
     answer = " ".join(tourism[:2] + [ASIDES[k - 1]] + tourism[2:])
     housing = " ".join((HOUSING[k - 1:] + HOUSING[:k - 1]) if k <= len(HOUSING) else HOUSING)
     housing += " " + PROCESS[k - 1] + " " + PROCESS[k % len(PROCESS)]
+    if k <= 2:
+        housing += " " + GOAL_TALK + " " + CONTACT
     return (f"---\ninterview: H0{k}\nparticipant: P0{k}\ngroup: {GROUPS[k - 1]}\nsector: matkailu\ndate: 2023-06-1{k}\n"
             f"language: fi\n---\n[00:00:05] Haastattelija: Kertoisitko matkailusta?\n\n"
             f"[00:00:20] P0{k}: {answer}\n\n[00:03:00] Haastattelija: Entä asuminen?\n\n[00:03:10] P0{k}: {housing}\n")
@@ -133,6 +141,39 @@ def test_each_sentence_maps_to_its_segment_and_its_offsets_in_the_source(aside_p
     assert all(segments.loc[s, "codes"] == frozenset({"T1"}) for s in asides["segment_id"])
     tourism = units[units["sentence"].isin(TOURISM)]
     assert (tourism["themes"].map(lambda t: "T1" in t)).all()
+    # goal talk (the codebook's TAVOITE lexicon, no coder) and contact details are marked, the asides are not
+    goal = units[units["sentence"] == GOAL_TALK]
+    assert len(goal) == 2 and goal["goal_talk"].all() and not goal["contact"].any()
+    contact = units[units["sentence"] == CONTACT]
+    assert len(contact) == 2 and contact["contact"].all()
+    assert not asides["goal_talk"].any() and not asides["contact"].any()
+
+
+def test_novelty_counts_new_words_shared_by_several_voices():
+    from codesign.analysis.topics import novelty
+
+    frame = pd.DataFrame({"lemmas": [["meänkieli", "kadota"], ["meänkieli", "perinne", "matkailu"],
+                                     ["meänkieli", "perinne"], ["perinne", "sauna"], ["matkailu", "sauna"]]})
+    voice = ["P1", "P2", "P2", "P3", "P4"]
+    frequency = {"meänkieli": 3, "kadota": 1, "perinne": 4, "matkailu": 2, "sauna": 2}
+    score, words = novelty(frame, np.array([0, 1, 2, 3]), voice, frozenset({"matkailu"}), set(), frequency)
+    # meänkieli: 2 voices × 3/3 of its sentences; perinne: 2 voices × 3/4 (a fourth sentence is elsewhere);
+    # kadota and sauna: one voice only; matkailu: a word of the codebook
+    assert words == ["meänkieli", "perinne"] and score == pytest.approx(2 * 1.0 + 2 * 0.75)
+    assert novelty(frame, np.array([0, 4]), voice, frozenset({"matkailu"}), set(), frequency) == (0.0, [])
+
+
+def test_the_emergent_list_is_the_most_novel_candidates_the_rest_stay_ranked():
+    from codesign.analysis.params import AnalysisParams
+    from codesign.analysis.topics import rank_emergent
+
+    table = pd.DataFrame({"topic_id": [0, 1, 2, 3, 4, 5], "emergent_candidate": [True, True, False, True, True, True],
+                          "novelty": [1.0, 3.0, 9.0, 0.0, 2.0, 2.0], "n_voices": [4, 5, 9, 8, 3, 6],
+                          "emergent": [True] * 6})
+    ranked = rank_emergent(table, AnalysisParams(emergent_max_topics=2))
+    assert ranked["emergent_rank"].tolist()[:6] == [4, 1, None, None, 3, 2] or \
+        ranked["emergent_rank"].astype("float").fillna(0).tolist() == [4, 1, 0, 0, 3, 2]
+    assert ranked["emergent"].tolist() == [False, True, False, False, False, True]
 
 
 @pytest.mark.integration

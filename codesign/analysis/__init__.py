@@ -62,7 +62,10 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
 
     topic_table, assignments, sentences = timer.run("topics", topics.topics, inputs, params)
     out["topics"] = topic_table
-    out["emergent_topics"] = topic_table[topic_table["emergent"].astype(bool)].reset_index(drop=True)
+    emergent = topic_table[topic_table["emergent"].astype(bool)]
+    if "emergent_rank" in emergent.columns:           # the list a designer reads, most novel first
+        emergent = emergent.sort_values(["emergent_rank", "topic_id"])
+    out["emergent_topics"] = emergent.reset_index(drop=True)
     out["topic_assignments"] = assignments
     out["topic_sentences"] = sentences
 

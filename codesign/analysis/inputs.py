@@ -41,6 +41,8 @@ class AnalysisInputs:
     vectorise: object = None                   # text -> unit vector (for goal texts)
     docs: list | None = None                   # per segment: its spaCy doc (the coder's cached pipeline)
     sentence_vectors: object = None            # (sentence spans, their frame) -> embeddings (topics.py)
+    word_vector: object = None                 # base form -> unit floret vector (topic words, no NLP pass)
+    lemmatise: object = None                   # texts -> their lemmas, base forms and compound parts
     coder: object = None                       # the project's trained theme coder (None: no reference coding)
 
     @property
@@ -133,8 +135,21 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
         out = [base_form_vector(span, vocab, lemma_counts, lemma_total, SENTENCE_SIF) for span in spans]
         return np.vstack(out) if out else np.zeros((0, vocab.vectors_length))
 
+    def word_vector(word: str) -> np.ndarray:
+        """A base form's floret vector (the vectors the sentence embeddings are made of), unit length."""
+        vec = np.asarray(vocab.get_vector(word), dtype=float)
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec
+
+    def lemmatise(texts: list[str]) -> list[frozenset]:
+        """Every lemma, base form and compound part of texts that are not the corpus (the codebook's, the
+        programme's): ``luontomatkailu`` also gives ``luonto`` and ``matkailu``."""
+        return [_lemma_set(words(doc)) for doc in cache.process(list(texts), remember=False)]
+
     inputs.docs = docs
     inputs.sentence_vectors = sentence_vectors
+    inputs.word_vector = word_vector
+    inputs.lemmatise = lemmatise
     return inputs
 
 

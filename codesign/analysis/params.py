@@ -79,6 +79,7 @@ class AnalysisParams:
     emergent_min_coded: float = 0.5           # share of the topic's segments carrying any code (small talk: none)
     topic_runs: int = 5                       # fits (seeds seed … seed + runs − 1) of the no-theme sentences …
     emergent_min_persistence: float = 0.6     # … in which an emergent topic must appear (share of the fits)
+    emergent_max_topics: int = 5              # the emergent list: this many candidates, by novelty (topics.py)
     # --- triangulation
     stage_min_segments: int = 2               # a theme counts as voiced in a stage / group from this many
     group_min_participants: int = 2           # … and from this many distinct participants of a group
@@ -185,6 +186,7 @@ def _check(params: AnalysisParams) -> None:
             raise InputError("parameters", f"{name} must be between 0 and 1, not {getattr(params, name)}")
     if params.min_coverage > params.confirm_coverage:
         raise InputError("parameters", "min_coverage must not exceed confirm_coverage")
-    if params.bootstrap < 0 or params.min_topic_size < 2 or params.umap_neighbors < 2 or params.topic_runs < 1:
-        raise InputError("parameters", "bootstrap ≥ 0, min_topic_size ≥ 2, umap_neighbors ≥ 2 and topic_runs ≥ 1 "
-                                       "are required")
+    if params.bootstrap < 0 or params.min_topic_size < 2 or params.umap_neighbors < 2 or params.topic_runs < 1 \
+            or params.emergent_max_topics < 0:
+        raise InputError("parameters", "bootstrap ≥ 0, min_topic_size ≥ 2, umap_neighbors ≥ 2, topic_runs ≥ 1 "
+                                       "and emergent_max_topics ≥ 0 are required")

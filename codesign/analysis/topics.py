@@ -1,7 +1,7 @@
 """Emergent topics: topics of sentences, not of whole turns, judged against the codebook sentence by sentence.
 
 A concern the programme does not cover is often an aside of one sentence in a long interview answer about
-something else. So the unit is the sentence (``codesign.nlp.sentences``, offsets kept so every quote points
+something else. So the unit is the sentence (``codesign.core.text.sentence_spans``, offsets kept so every quote points
 into ``build/sources/<source>.txt``):
 
 1. **Sentence units.** Each participant segment is cut into sentences; a sentence with fewer than
@@ -42,7 +42,10 @@ from codesign.analysis.params import AnalysisParams
 EXTRA_COLUMNS = ["best_theme", "best_theme_overlap", "nearest_theme", "nearest_theme_similarity", "coherence",
                  "n_interviewees", "stages", "no_theme_share", "coded_share",
                  "n_sentences", "n_voices", "pool", "persistence", "label_phrases", "typical_sentence",
-                 "typical_segment_id", "typical_source_id", "typical_start", "typical_end"]
+                 "typical_segment_id", "typical_source_id", "typical_start", "typical_end",
+                 "novelty", "new_words", "emergent_candidate", "emergent_rank"]
+#: Added after the contract columns of ``topic_sentences``.
+SENTENCE_EXTRA = ["goal_talk", "contact"]
 #: Smooth-inverse-frequency constant of the sentence embeddings (a / (a + p(lemma))). Chosen among 1e-3, 3e-3,
 #: 1e-2 and 3e-2 on the independent test material (docs/topics.md), so its figure there is optimistic.
 SENTENCE_SIF = 1e-2
@@ -68,13 +71,47 @@ def scaled_sizes(n_docs: int, n_participants: int, params: AnalysisParams) -> di
                                              round(params.emergent_min_participant_share * n_participants))}
 
 
+class CosineUMAP:
+    """UMAP with cosine distances computed once by numpy and given as a precomputed matrix.
+
+    The pools are small (at most a few thousand sentences), where UMAP computes every pairwise distance; with
+    ``metric="cosine"`` it does so through a Python-level callable (half a minute for 1,000 sentences on the
+    shared machine), the same matrix numpy gives in milliseconds. ``transform`` is not needed (no new documents
+    are assigned after the fit)."""
+
+    def __init__(self, **kwargs) -> None:
+        from umap import UMAP
+
+        self.model = UMAP(metric="precomputed", **kwargs)
+
+    @staticmethod
+    def distances(embeddings: np.ndarray) -> np.ndarray:
+        x = np.asarray(embeddings, dtype=np.float64)
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        x = x / np.where(norms > 0, norms, 1.0)
+        d = np.clip(1.0 - x @ x.T, 0.0, 2.0)
+        np.fill_diagonal(d, 0.0)
+        return d
+
+    def fit(self, embeddings: np.ndarray, y=None) -> "CosineUMAP":
+        self.embedding_ = self.model.fit_transform(self.distances(embeddings))
+        return self
+
+    def fit_transform(self, embeddings: np.ndarray, y=None) -> np.ndarray:
+        return self.fit(embeddings).embedding_
+
+    def transform(self, embeddings: np.ndarray) -> np.ndarray:
+        if len(embeddings) == len(self.embedding_):
+            return self.embedding_       # BERTopic asks for the fitted documents' reduction after the fit
+        raise NotImplementedError("topics are fitted once; new sentences are not reduced")
+
+
 def _models(n: int, params: AnalysisParams, sizes: dict, seed: int):
     from hdbscan import HDBSCAN
-    from umap import UMAP
 
-    umap_model = UMAP(n_neighbors=max(2, min(sizes["umap_neighbors"], n - 1)),
-                      n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0, metric="cosine",
-                      random_state=seed, init="random" if n < 50 else "spectral", n_jobs=1)
+    umap_model = CosineUMAP(n_neighbors=max(2, min(sizes["umap_neighbors"], n - 1)),
+                            n_components=max(2, min(params.umap_components, n - 2)), min_dist=0.0,
+                            random_state=seed, init="random" if n < 50 else "spectral", n_jobs=1)
     hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_cluster_size"], min_samples=sizes["min_samples"],
                             metric="euclidean", cluster_selection_method=params.cluster_selection,
                             prediction_data=False)
@@ -144,8 +181,8 @@ class SentenceUnits:
 def sentence_units(inputs: AnalysisInputs, params: AnalysisParams) -> SentenceUnits:
     """Cut every segment into sentences, describe and embed them, and mark the themes each carries."""
     from codesign.analysis.inputs import content_lemmas
+    from codesign.core.text import sentence_spans
     from codesign.nlp.finnish import words
-    from codesign.nlp.sentences import sentence_spans
 
     seg = inputs.segments
     texts = seg["text"].astype(str).tolist()
@@ -172,37 +209,53 @@ def sentence_units(inputs: AnalysisInputs, params: AnalysisParams) -> SentenceUn
         vectors = inputs.sentence_vectors(spans, frame)
     else:   # plain data (tests): the segment's vector
         vectors = np.vstack([inputs.vectors[i] for i in frame["row"]]) if len(frame) else np.zeros((0, 1))
-    frame["themes"] = sentence_themes(inputs, spans, frame, vectors)
+    frame["themes"], frame["goal_talk"] = sentence_codes(inputs, spans, frame)
+    frame["contact"] = frame["sentence"].map(gives_contact)
     frame["phrases"] = [noun_phrases(s) if s is not None else [] for s in spans]
     return SentenceUnits(frame, vectors)
 
 
-def sentence_themes(inputs: AnalysisInputs, spans: list, frame: pd.DataFrame, vectors: np.ndarray) -> list:
-    """The themes each sentence carries: given by the coder *and* signalled by a word of the theme's (or its
-    subcodes') lexicon; the lexicon alone without a trained coder; the segment's final themes for plain data."""
+def sentence_codes(inputs: AnalysisInputs, spans: list, frame: pd.DataFrame) -> tuple[list, list]:
+    """The themes each sentence carries, and whether it talks about the programme's goals.
+
+    A theme: given by the coder *and* signalled by a word of the theme's (or its subcodes') lexicon; the lexicon
+    alone without a trained coder; the segment's final themes for plain data. Goal talk: the sentence names a
+    goal (``T4.G1``), or carries the goal-talk code (``GOAL_CODE``: a goal, target or measure) by the same rule —
+    the codebook covers such talk, so it is no emergent concern."""
+    from codesign.analysis.validation import GOAL_CODE, GOAL_ID
+
     themes = inputs.theme_ids
     if not len(frame):
-        return []
+        return [], []
+    named = [bool(GOAL_ID.search(text)) for text in frame["sentence"]]
     if all(s is None for s in spans):
-        return [frozenset(inputs.segments["codes"].iloc[i]) & set(themes) for i in frame["row"]]
+        return ([frozenset(inputs.segments["codes"].iloc[i]) & set(themes) for i in frame["row"]],
+                [n or GOAL_CODE in inputs.segments["codes"].iloc[i] for n, i in zip(named, frame["row"])])
     from codesign.coding.model import LexiconMatcher, Unit, content_vector
     from codesign.nlp.finnish import words
 
     subcodes = {c: t for t in themes for c in [s.id for s in inputs.subcodes(t)]}
-    matcher = LexiconMatcher(inputs.codebook, themes + list(subcodes))
+    goal = [GOAL_CODE] if GOAL_CODE in inputs.codebook.codes else []
+    codes = themes + list(subcodes) + goal
+    matcher = LexiconMatcher(inputs.codebook, codes)
     units = [Unit(sid, text, words(span), [], content_vector(span))
              for sid, text, span in zip(frame["sentence_id"], frame["sentence"], spans)]
-    lexical = []
-    for unit in units:
-        hits = matcher.matches(unit.words)
-        codes = themes + list(subcodes)
-        lexical.append({subcodes.get(c, c) for c, h in zip(codes, hits) if h})
+    lexical = [{subcodes.get(c, c) for c, h in zip(codes, matcher.matches(unit.words)) if h} for unit in units]
     coder = inputs.coder
-    if coder is None:
-        return [frozenset(x) for x in lexical]
-    given = coder.predict(units)
-    by_code = {c: k for k, c in enumerate(coder.codes)}
-    return [frozenset(t for t in lex if t in by_code and given[i, by_code[t]]) for i, lex in enumerate(lexical)]
+    if coder is not None:
+        given = coder.predict(units)
+        by_code = {c: k for k, c in enumerate(coder.codes)}
+        lexical = [{t for t in lex if t in by_code and given[i, by_code[t]]} for i, lex in enumerate(lexical)]
+    return ([frozenset(lex) - set(goal) for lex in lexical],
+            [n or bool(set(goal) & lex) for n, lex in zip(named, lexical)])
+
+
+def gives_contact(sentence: str) -> bool:
+    """The sentence gives a phone number or an e-mail address (pseudonymised: ``[PUHELIN]``, ``[SÄHKÖPOSTI]``):
+    how to reach someone, which closes many an interview and is no concern."""
+    from codesign.privacy.pseudonymise import KINDS
+
+    return any(f"[{KINDS[kind]}" in sentence for kind in ("phone", "email"))
 
 
 def noun_phrases(span) -> list[str]:
@@ -308,12 +361,13 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams
     topic most of its sentences belong to) and ``topic_sentences`` (one row per modelled sentence)."""
     seg = inputs.segments
     empty = (pd.DataFrame(columns=TOPIC_COLUMNS + EXTRA_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS),
-             pd.DataFrame(columns=SENTENCE_COLUMNS))
+             pd.DataFrame(columns=SENTENCE_COLUMNS + SENTENCE_EXTRA))
     units = sentence_units(inputs, params)
     frame, vectors = units.frame, units.vectors
     if len(frame) < max(params.min_topic_size * 2, 10):
         return empty
-    covered = frame["themes"].map(bool).to_numpy()
+    # covered: a theme, talk about the programme's goals (the codebook's goal-talk code) or contact details
+    covered = (frame["themes"].map(bool) | frame["goal_talk"].astype(bool) | frame["contact"].astype(bool)).to_numpy()
     sizes = {}
     unit_topic = np.full(len(frame), -1)
     unit_probability = np.ones(len(frame))
@@ -351,8 +405,57 @@ def topics(inputs: AnalysisInputs, params: AnalysisParams
     topic_of, probability = segment_topics(seg_rows, unit_topic, unit_probability, modelled)
     assignments = pd.DataFrame({"segment_id": seg["segment_id"].to_numpy()[modelled], "topic_id": topic_of.astype(int),
                                 "probability": np.round(probability, 6)}, columns=ASSIGNMENT_COLUMNS)
-    sentences = frame.assign(themes=frame["themes"].map(lambda s: ";".join(sorted(s))))[SENTENCE_COLUMNS]
+    sentences = frame.assign(themes=frame["themes"].map(lambda s: ";".join(sorted(s))),
+                             goal_talk=frame["goal_talk"].astype(bool),
+                             contact=frame["contact"].astype(bool))[SENTENCE_COLUMNS + SENTENCE_EXTRA]
     return table, assignments, sentences.reset_index(drop=True)
+
+
+def known_vocabulary(inputs: AnalysisInputs) -> frozenset:
+    """The words the codebook and the programme use: the lemmas, base forms and compound parts of every
+    code's label, definition, include and exclude rules and examples, and of the programme's theme titles,
+    descriptions, goals, indicators and actions, with every lexicon's lemmas, compound parts and phrase words
+    and the goals' lexicons (and their compound parts). A concern the programme does not cover is spoken of
+    in other words."""
+    lexical: set[str] = set()
+    texts: list[str] = []
+    for code in inputs.codebook:
+        lexical |= set(code.lexicon.lemmas) | set(code.lexicon.compound_parts)
+        lexical |= {w for phrase in code.lexicon.phrases for w in phrase}
+        texts += [code.label_fi, code.definition, *code.include, *code.exclude, *code.examples]
+    for theme in inputs.themes:
+        texts += [theme.title, theme.description]
+        for goal in theme.goals:
+            texts += [goal.text, goal.indicator]
+            lexical |= set(goal.lexicon)
+        texts += [action.text for action in theme.actions]
+    texts = [t for t in texts if t]
+    if inputs.lemmatise is None:   # plain data (tests): the texts' words
+        return frozenset(w.casefold() for w in lexical | {w.strip(".,:;!?()\"'") for t in texts for w in t.split()})
+    from codesign.nlp.finnish import compound_parts
+
+    lexical = {w.casefold() for w in lexical}
+    lexical |= {p for w in lexical for p in compound_parts(w)}
+    return frozenset(lexical.union(*inputs.lemmatise(texts)))
+
+
+def novelty(frame: pd.DataFrame, members: np.ndarray, voice: list[str], known: frozenset, stop: set,
+            sentence_frequency: dict[str, int]) -> tuple[float, list[str]]:
+    """How much a topic speaks of something the codebook and the programme do not name: over its *new shared
+    words* — words outside ``known`` and the stop words that at least two voices of the topic use — the sum of
+    (voices using the word in the topic) × (share of the word's sentences in the corpus that are in the topic).
+    Returns the score and the new shared words, most weight first."""
+    voices: dict[str, set] = {}
+    count: dict[str, int] = {}
+    for i in members:
+        for w in set(frame["lemmas"].iloc[i]):
+            if w in known or w in stop:
+                continue
+            voices.setdefault(w, set()).add(voice[i])
+            count[w] = count.get(w, 0) + 1
+    weight = {w: len(v) * count[w] / sentence_frequency[w] for w, v in voices.items() if len(v) >= 2}
+    ranked = sorted(weight, key=lambda w: (-weight[w], w))
+    return float(sum(weight.values())), ranked
 
 
 def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, sizes) -> pd.DataFrame:
@@ -366,10 +469,19 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
         for p in set(phrases):
             all_phrase_counts[p] = all_phrase_counts.get(p, 0) + 1
     word_vectors: dict[str, np.ndarray] = {}
+    known_words = known_vocabulary(inputs)
+    stop = set(stop_words(params))
+    sentence_frequency: dict[str, int] = {}
+    for lemmas in frame["lemmas"]:
+        for w in set(lemmas):
+            sentence_frequency[w] = sentence_frequency.get(w, 0) + 1
+    participants = seg["participant"].to_numpy()
+    voice = [p if isinstance(p, str) and p else f"anon:{s}"
+             for p, s in zip(participants[frame["row"].to_numpy()], frame["segment_id"])]
 
     def word_vector(word: str) -> np.ndarray:
         if word not in word_vectors:
-            word_vectors[word] = inputs.vectorise(word)
+            word_vectors[word] = (inputs.word_vector or inputs.vectorise)(word)
         return word_vectors[word]
 
     rows = []
@@ -405,7 +517,9 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
         floor = sizes.get(pool, {}).get("emergent_min_participants", params.emergent_min_participants)
         voiced = n_participants >= floor or (len(stages) >= 2 and len(voices) >= floor)
         stability = persist.get(int(topic_id), np.nan)
-        emergent = bool(topic_id >= 0 and pool == "no_theme" and voiced
+        new_score, new_words = novelty(frame, members, voice, known_words, stop, sentence_frequency) \
+            if topic_id >= 0 else (0.0, [])
+        candidate = bool(topic_id >= 0 and pool == "no_theme" and voiced
                         and sentence_overlap[best_theme] < params.emergent_max_overlap
                         and no_theme_share >= params.emergent_min_uncovered
                         and coherence >= params.emergent_min_coherence
@@ -416,7 +530,7 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
             "label": "(outliers)" if topic_id < 0 else readable_label(phrases, words),
             "top_terms": ";".join(words), "n_segments": len(seg_rows), "n_participants": int(n_participants),
             "best_code": best, "best_code_overlap": round(overlap[best], 4),
-            "best_code_similarity": round(similarity.get(best, np.nan), 4), "emergent": emergent,
+            "best_code_similarity": round(similarity.get(best, np.nan), 4), "emergent": candidate,
             "segment_ids": ";".join(part["segment_id"]), "best_theme": best_theme,
             "best_theme_overlap": round(sentence_overlap[best_theme], 4), "nearest_theme": nearest,
             "nearest_theme_similarity": round(similarity.get(nearest, np.nan), 4), "coherence": round(coherence, 4),
@@ -430,8 +544,24 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
             "typical_source_id": "" if topic_id < 0 else typical["source_id"],
             "typical_start": typical["start"] if topic_id >= 0 else np.nan,
             "typical_end": typical["end"] if topic_id >= 0 else np.nan,
+            "novelty": round(new_score, 4), "new_words": ";".join(new_words[: params.top_terms]),
+            "emergent_candidate": candidate,
         })
-    return pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
+    table = pd.DataFrame(rows, columns=TOPIC_COLUMNS + EXTRA_COLUMNS)
+    return rank_emergent(table, params)
+
+
+def rank_emergent(table: pd.DataFrame, params: AnalysisParams) -> pd.DataFrame:
+    """The emergent list a designer reads: the candidates (topics passing the rules) that speak in new shared
+    words (``novelty`` > 0), ranked by novelty (then voices, then id); the first ``emergent_max_topics`` are
+    ``emergent``. ``emergent_rank`` ranks every candidate, so the rest stay readable in topics.csv."""
+    table = table.copy()
+    ranked = table[table["emergent_candidate"].astype(bool) & (table["novelty"] > 0)]
+    ranked = ranked.sort_values(["novelty", "n_voices", "topic_id"], ascending=[False, False, True])
+    table["emergent_rank"] = pd.Series(range(1, len(ranked) + 1), index=ranked.index, dtype="Int64")
+    table["emergent"] = table["emergent_rank"].notna() & (table["emergent_rank"] <= params.emergent_max_topics)
+    table["emergent"] = table["emergent"].astype(bool)
+    return table
 
 
 def segment_topics(unit_seg: np.ndarray, unit_topic: np.ndarray, unit_probability: np.ndarray, idx: np.ndarray

@@ -275,6 +275,8 @@ def goal_stance(codes: frozenset, seq: list[frozenset], params: AnalysisParams,
 
 
 GOAL_ID = re.compile(r"\b[A-Z]\w*\d+\.G\d+\b")
+#: The statement code of talk about a goal, target or measure of the programme (the codebook's TAVOITE).
+GOAL_CODE = "TAVOITE"
 #: Lemmas of an interviewer's question that presents a goal ("Luonnoksessa on tavoite, että …").
 GOAL_WORDS = frozenset({"tavoite", "tavoitella", "mittari", "tavoitteena"})
 
@@ -335,7 +337,7 @@ def goal_evidence(inputs: AnalysisInputs, params: AnalysisParams, theme
             for gid in set(asked) & own:
                 out[gid].append((i, asked[gid], False))
             continue
-        if theme.id not in codes or "TAVOITE" not in codes:
+        if theme.id not in codes or GOAL_CODE not in codes:
             continue
         for gid, score in most_relevant(inputs.lemma_sets[i], inputs.vectors[i]).items():  # own goals only
             if gid in own:

@@ -131,7 +131,12 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
         tables.append(_machine(codebook, codes, cache, units, y, train, test, seed, final=False))
     uncoded = np.flatnonzero(~is_coded)
     if len(uncoded):
-        tables.append(_machine(codebook, codes, cache, units, y, coded_idx, uncoded, seed, final=True))
+        # the coder of the uncoded segments is trained on every human-coded segment: the one trained_coder
+        # gives, so it is kept for `codesign analyse` (which reads sentences with it) and classify
+        tables.append(_machine(codebook, codes, cache, units, y, coded_idx, uncoded, seed, final=True,
+                               keep=lambda coder: _save_coder(project, coder, seed)))
+    elif project.reference_coding_path is not None:
+        trained_coder(project, cache, seed)       # every segment is human-coded: trained for analyse here
     tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True), human_subcoded))
     codings = pd.concat(tables, ignore_index=True)[CODINGS_COLUMNS]
     codings = codings.sort_values(["segment_id", "source", "code"], kind="stable").reset_index(drop=True)
@@ -141,8 +146,10 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     return CodingResult(codings, len(units), timings)
 
 
-def _machine(codebook, codes, cache, units, y, train, test, seed, final):
+def _machine(codebook, codes, cache, units, y, train, test, seed, final, keep=None):
     coder = ThemeCoder(codebook, codes, cache, seed=seed).fit([units[i] for i in train], y[train])
+    if keep is not None:
+        keep(coder)
     test_units = [units[i] for i in test]
     probabilities = coder.predict_proba(test_units)
     table = codings_table(test_units, probabilities, (probabilities >= coder.supervised.thresholds).astype(int),
@@ -203,23 +210,13 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
     """A coder trained on all of the project's human-coded segments, cached on disk.
 
     The cache key is the hash of the segment table, the reference coding, the codebook, the codesign
-    version and ``MODEL_FORMAT``, so a changed input retrains and an unchanged one loads in a moment.
+    version and ``MODEL_FORMAT``, so a changed input retrains and an unchanged one loads in a moment;
+    ``code`` keeps the one it trains (or trains it when every segment is human-coded), so ``analyse`` loads it.
     """
-    import hashlib
     import pickle
 
-    from codesign._version import __version__
-
     cache = cache or doc_cache(project)
-    segments_path = project.build_dir / "segments.parquet"
-    if not segments_path.is_file():
-        raise CodesignError(f"{segments_path} not found: run `codesign ingest {project.root}` first")
-    if project.reference_coding_path is None or project.codebook_path is None:
-        raise CodesignError(f"{project.config_path}: the coder needs `codebook:` and `reference_coding:`")
-    digest = hashlib.sha256(f"{__version__}/{MODEL_FORMAT}".encode())
-    for path in (segments_path, project.reference_coding_path, project.codebook_path):
-        digest.update(path.read_bytes())
-    model_path = project.cache_dir / "models" / f"coder-{digest.hexdigest()[:16]}-{seed}.pickle"
+    model_path = _coder_path(project, seed)
     if model_path.is_file():
         with model_path.open("rb") as handle:
             coder = pickle.load(handle)
@@ -232,12 +229,37 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
     units = prepare_units(segments, cache)
     y = label_matrix(human, list(segments["segment_id"]), codes)
     coder = ThemeCoder(codebook, codes, cache, seed=seed).fit(units, y)
+    _save_coder(project, coder, seed)
+    return coder
+
+
+def _coder_path(project: Project, seed: int):
+    """Where the coder trained on all of the project's human-coded segments is cached: the key is the hash of
+    the segment table, the reference coding, the codebook, the codesign version and ``MODEL_FORMAT``."""
+    import hashlib
+
+    from codesign._version import __version__
+
+    segments_path = project.build_dir / "segments.parquet"
+    if not segments_path.is_file():
+        raise CodesignError(f"{segments_path} not found: run `codesign ingest {project.root}` first")
+    if project.reference_coding_path is None or project.codebook_path is None:
+        raise CodesignError(f"{project.config_path}: the coder needs `codebook:` and `reference_coding:`")
+    digest = hashlib.sha256(f"{__version__}/{MODEL_FORMAT}".encode())
+    for path in (segments_path, project.reference_coding_path, project.codebook_path):
+        digest.update(path.read_bytes())
+    return project.cache_dir / "models" / f"coder-{digest.hexdigest()[:16]}-{seed}.pickle"
+
+
+def _save_coder(project: Project, coder: ThemeCoder, seed: int) -> None:
+    import pickle
+
+    model_path = _coder_path(project, seed)
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    coder.cache = None
+    cache, coder.cache = coder.cache, None
     with model_path.open("wb") as handle:
         pickle.dump(coder, handle)
     coder.cache = cache
-    return coder
 
 
 def classify(project: Project | str | None, items: list[tuple[str, str]], themes_only: bool = True
