@@ -50,7 +50,7 @@ DEMO_CONCERN = re.compile(r"sähkökatk|sähköt\b|katkeil|varavoim|aggregaat|ve
 
 def prepare(kind: str, work: Path, reuse: bool) -> Path:
     from codesign.coding.step import code
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     root = work / kind
     if reuse and (root / "build" / "codings.parquet").is_file():

@@ -86,7 +86,7 @@ def aside_project(tmp_path_factory):
     """Five interviews, each with a long answer on tourism that holds the concern in one sentence and an answer
     on housing; ingested, with a coding that gives each turn its theme (as a careful turn-level coder would)."""
     from codesign.core.project import load_project
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     root = tmp_path_factory.mktemp("aside")
     (root / "private").mkdir()
