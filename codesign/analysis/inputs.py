@@ -44,6 +44,7 @@ class AnalysisInputs:
     word_vector: object = None                 # base form -> unit floret vector (topic words, no NLP pass)
     lemmatise: object = None                   # texts -> their lemmas, base forms and compound parts
     coder: object = None                       # the project's trained theme coder (None: no reference coding)
+    redact: object = None                      # text -> text with every name the leak gate would find replaced
 
     @property
     def theme_ids(self) -> list[str]:
@@ -91,6 +92,9 @@ def read_inputs(project: Project, with_nlp: bool = True, with_coder: bool = True
     inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), programme.themes,
                             list(project.alternatives), survey["survey_rankings"], survey["survey_likert"],
                             survey["respondents"])
+    from codesign.privacy.leakcheck import redactor
+
+    inputs.redact = redactor(project)
     if with_nlp:
         add_nlp(inputs, project)
         if with_coder and project.reference_coding_path is not None:

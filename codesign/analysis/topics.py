@@ -324,17 +324,27 @@ def rerank_terms(candidates: list[str], centroid: np.ndarray, word_vector, param
     return [candidates[k] for k in chosen]
 
 
-def label_phrases(phrase_lists: list[list[str]], all_counts: dict[str, int], n_all: int, limit: int = 3
-                  ) -> list[str]:
+def label_phrases(phrase_lists: list[list[str]], all_counts: dict[str, int], n_all: int, limit: int = 3,
+                  prefer: set[str] | None = None) -> list[str]:
     """The topic's most representative noun phrases: said in most of its sentences and rarely elsewhere
     (sentence frequency × log(sentences / sentences with the phrase)), longer phrases first on a tie; a
-    phrase whose words an earlier pick already holds is skipped."""
+    phrase whose words an earlier pick already holds is skipped. Phrases holding a word of ``prefer`` (the
+    topic's new shared words, :func:`novelty`: what the codebook does not name) come first, so the label says
+    what is new rather than the setting it was said in."""
+    from codesign.nlp.finnish import compound_parts
+
+    prefer = prefer or set()
     counts: dict[str, int] = {}
     for phrases in phrase_lists:
         for p in set(phrases):
             counts[p] = counts.get(p, 0) + 1
     shared = {p: c for p, c in counts.items() if c >= 2} or counts
-    scored = sorted(shared, key=lambda p: (-shared[p] * np.log(n_all / all_counts.get(p, 1)), -len(p.split()), p))
+
+    def new(phrase: str) -> bool:
+        return any(w in prefer or set(compound_parts(w)) & prefer for w in phrase.casefold().split())
+
+    scored = sorted(shared, key=lambda p: (not new(p), -shared[p] * np.log(n_all / all_counts.get(p, 1)),
+                                           -len(p.split()), p))
     chosen: list[str] = []
     for phrase in scored:
         words = set(phrase.split())
@@ -479,6 +489,15 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
     voice = [p if isinstance(p, str) and p else f"anon:{s}"
              for p, s in zip(participants[frame["row"].to_numpy()], frame["segment_id"])]
 
+    shown_cache: dict[str, bool] = {}
+
+    def shown(text: str) -> bool:
+        """A topic word or phrase the leak gate would read as a name (a place's base form ``heta`` is also a
+        first name) is left out of the labels and word lists; the quoted sentences stay as pseudonymised."""
+        if text not in shown_cache:
+            shown_cache[text] = inputs.redact is None or inputs.redact(text) == text
+        return shown_cache[text]
+
     def word_vector(word: str) -> np.ndarray:
         if word not in word_vectors:
             word_vectors[word] = (inputs.word_vector or inputs.vectorise)(word)
@@ -502,10 +521,14 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
         closeness = vectors[members] @ centroid
         coherence = float(closeness.mean())
         pool = pool_of.get(int(topic_id), "")
-        candidates = terms_of.get(int(topic_id), [])
+        candidates = [w for w in terms_of.get(int(topic_id), []) if shown(w)]
         words = (rerank_terms(candidates, centroid, word_vector, params)
                  if topic_id >= 0 and inputs.vectorise is not None else candidates[: params.top_terms])
-        phrases = label_phrases(list(part_units["phrases"]), all_phrase_counts, len(frame)) if topic_id >= 0 else []
+        new_score, new_words = novelty(frame, members, voice, known_words, stop, sentence_frequency) \
+            if topic_id >= 0 else (0.0, [])
+        new_words = [w for w in new_words if shown(w)]
+        phrases = label_phrases([[p for p in ps if shown(p)] for ps in part_units["phrases"]], all_phrase_counts,
+                                len(frame), prefer=set(new_words)) if topic_id >= 0 else []
         typical = part_units.iloc[int(np.lexsort((part_units["sentence_id"].to_numpy(), -closeness))[0])]
         known = part_units["row"].map(lambda r: seg["participant"].iloc[r]).dropna()
         voices = set(known) | {f"anon:{s}" for s, r in zip(part_units["segment_id"], part_units["row"])
@@ -517,8 +540,6 @@ def _topic_table(inputs, params, frame, vectors, pool_of, terms_of, persist, siz
         floor = sizes.get(pool, {}).get("emergent_min_participants", params.emergent_min_participants)
         voiced = n_participants >= floor or (len(stages) >= 2 and len(voices) >= floor)
         stability = persist.get(int(topic_id), np.nan)
-        new_score, new_words = novelty(frame, members, voice, known_words, stop, sentence_frequency) \
-            if topic_id >= 0 else (0.0, [])
         candidate = bool(topic_id >= 0 and pool == "no_theme" and voiced
                         and sentence_overlap[best_theme] < params.emergent_max_overlap
                         and no_theme_share >= params.emergent_min_uncovered
