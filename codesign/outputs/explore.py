@@ -231,6 +231,8 @@ def emergent_topics(topics: pd.DataFrame, sentences: pd.DataFrame, corpus: pd.Da
         ``sentence``, ``source_id``, ``start``, ``end``, ``participant``, ``group``, ``stage``).
     """
     emergent = topics[topics["emergent"].astype(str) == "True"]
+    if "emergent_rank" in emergent.columns:          # most novel first, as emergent_topics.csv lists them
+        emergent = emergent.sort_values(["emergent_rank", "topic_id"], kind="stable")
     who = corpus.set_index("segment_id")[["participant", "group", "stage"]] if corpus is not None else None
     out = []
     for row in emergent.itertuples():
