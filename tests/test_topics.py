@@ -176,6 +176,32 @@ def test_the_emergent_list_is_the_most_novel_candidates_the_rest_stay_ranked():
     assert ranked["emergent"].tolist() == [False, True, False, False, False, True]
 
 
+@pytest.mark.filterwarnings("ignore")
+def test_the_aside_is_the_first_emergent_topic_of_a_short_list_quoted_where_it_was_said(aside_project):
+    """Fast tier: one topic step (two fits) on the five interviews; the concern said in one sentence of each long
+    tourism answer heads the emergent list, which stays a handful, and its typical sentence is found in the
+    source at its offsets."""
+    from codesign.analysis.inputs import read_inputs
+    from codesign.analysis.params import AnalysisParams
+    from codesign.analysis.topics import topics
+
+    inputs = read_inputs(aside_project, with_coder=False)
+    params = AnalysisParams(min_topic_size=3, min_samples=2, umap_neighbors=4, topic_runs=2, emergent_max_topics=2)
+    table, _, sentences = topics(inputs, params)
+    emergent = table[table["emergent"]].sort_values("emergent_rank")
+    assert 1 <= len(emergent) <= 2
+    first = emergent.iloc[0]
+    held = set(sentences.loc[sentences["topic_id"] == first["topic_id"], "sentence"])
+    assert len(held & set(ASIDES)) >= 4 and len(held - set(ASIDES)) <= 1
+    assert first["typical_sentence"] in ASIDES and first["n_participants"] >= 4
+    assert {"meänkieli", "perinne"} & set(first["new_words"].split(";"))
+    source = (aside_project.build_dir / "sources" / f"{first['typical_source_id']}.txt").read_text(encoding="utf-8")
+    assert source[int(first["typical_start"]):int(first["typical_end"])] == first["typical_sentence"]
+    # goal talk and contact details are covered: in no topic of the no-theme pool, so in no emergent topic
+    covered = sentences[sentences["sentence"].isin([GOAL_TALK, CONTACT])]
+    assert len(covered) == 4 and not covered["topic_id"].isin(emergent["topic_id"]).any()
+
+
 @pytest.mark.integration
 @pytest.mark.filterwarnings("ignore")
 def test_a_concern_said_in_one_sentence_of_long_turns_is_an_emergent_topic(aside_project):
