@@ -19,9 +19,11 @@ into ``build/sources/<source>.txt``):
    ``seed`` + 1, …); the topics reported are those of the first fit, each with ``persistence``: the share of the
    fits in which a matching cluster appears (one that holds at least half of the topic's sentences, and at
    least half of whose sentences are the topic's). Same inputs and parameters → same tables.
-5. **Emergent** = a topic of the no-theme pool, voiced by at least ``emergent_min_participants`` (scaled)
+5. **Emergent candidate** = a topic of the no-theme pool, voiced by at least ``emergent_min_participants`` (scaled)
    known participants — or by as many voices in at least two stages, each anonymous note or answer one voice —
    with ``persistence ≥ emergent_min_persistence``, coherent, and not small talk (``emergent_min_coded``).
+   The candidates are ranked by :func:`novelty` (new words shared by several voices) and the first
+   ``emergent_max_topics`` are **emergent**: a handful to read, not dozens.
 6. **Labels a person reads**: the topic's most representative noun phrases in base form (Voikko), e.g.
    "vanha perinne, oma kulttuuri", and its most typical sentence (nearest the topic's centroid).
 
