@@ -343,10 +343,11 @@ def _topic_corpus():
 def test_topics_are_deterministic_and_find_the_uncoded_cluster():
     inputs = _topic_corpus()
     params = P.AnalysisParams(min_words=3, min_topic_size=6, umap_neighbors=8, cluster_selection="eom")
-    first, assign_first = topics.topics(inputs, params)
-    second, assign_second = topics.topics(inputs, params)
+    first, assign_first, sentences_first = topics.topics(inputs, params)
+    second, assign_second, sentences_second = topics.topics(inputs, params)
     pd.testing.assert_frame_equal(first, second)
     pd.testing.assert_frame_equal(assign_first, assign_second)
+    pd.testing.assert_frame_equal(sentences_first, sentences_second)
     real = first[first["topic_id"] >= 0]
     assert len(real) == 4
     small_talk = real[real["top_terms"].str.contains("pulla")].iloc[0]
@@ -360,22 +361,20 @@ def test_topics_are_deterministic_and_find_the_uncoded_cluster():
     assert set(assign_first["segment_id"]) == set(inputs.segments["segment_id"])
 
 
-def test_topic_size_thresholds_scale_with_the_corpus_and_long_turns_split_into_sentence_units():
-    from codesign.analysis.inputs import sentence_units
-
+def test_topic_size_thresholds_scale_with_the_corpus():
     params = P.AnalysisParams()
     small, large = topics.scaled_sizes(700, 100, params), topics.scaled_sizes(7000, 1000, params)
-    assert small == {"min_cluster_size": 8, "min_samples": 3, "umap_neighbors": 10, "emergent_min_participants": 3}
-    assert large["min_cluster_size"] == 70 and large["emergent_min_participants"] == 30
-    assert large["min_samples"] == round(70 * 3 / 8) and large["umap_neighbors"] == 70
-    text = " ".join(f"Lause {k} on tässä ja siinä on viisi sanaa." for k in range(12))   # 12 × 9 words
-    units = sentence_units(text, 40)
-    assert len(units) == 2 and " ".join(units) == text and all(len(u.split()) >= 40 for u in units)
-    assert sentence_units("Lyhyt vastaus.", 40) == ["Lyhyt vastaus."]
+    assert small == {"min_cluster_size": 5, "min_samples": 3, "umap_neighbors": 10, "emergent_min_participants": 3}
+    assert large["min_cluster_size"] == 18 and large["emergent_min_participants"] == 30
+    assert large["min_samples"] == round(18 * 3 / 5) and large["umap_neighbors"] == 18
     # a segment takes the topic most of its units belong to; outliers only when every unit is one
     topic_of, prob = topics.segment_topics(np.array([0, 0, 0, 1, 1, 2]), np.array([3, 5, 5, -1, -1, -1]),
                                            np.array([0.9, 0.5, 0.7, 1.0, 1.0, 0.2]), np.array([0, 1, 2]))
     assert list(topic_of) == [5, -1, -1] and prob[0] == pytest.approx(0.6)
+    # persistence: the share of runs with a cluster holding half the topic, half of it the topic's
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, -1])
+    runs = [labels, np.array([2, 2, 2, 5, 3, 3, 3, 3, 3]), np.array([1, 1, -1, -1, 0, -1, -1, -1, 0])]
+    assert topics.persistence(labels, runs) == {0: 1.0, 1: pytest.approx(2 / 3)}
 
 
 # --- parameters and the command line -------------------------------------------------------------------

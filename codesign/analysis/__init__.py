@@ -26,8 +26,8 @@ __all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resol
            "ARTIFACTS", "REPORT"]
 
 #: File name of every table ``analyse`` writes, in the order of docs/schema.md.
-ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "survey_priorities", "survey_likert",
-             "survey_agreement", "programme_choice", "triangulation_stage", "triangulation_group",
+ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "topic_sentences", "survey_priorities",
+             "survey_likert", "survey_agreement", "programme_choice", "triangulation_stage", "triangulation_group",
              "theme_cooccurrence", "theme_support", "theme_validation", "subcode_coverage", "perspective",
              "goal_validation", "evidence_ledger", "verdict_stability"]
 REPORT = "analysis_report.json"
@@ -61,10 +61,14 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
     timer = timer or _Timer()
     out: dict[str, pd.DataFrame] = {}
 
-    topic_table, assignments = timer.run("topics", topics.topics, inputs, params)
+    topic_table, assignments, sentences = timer.run("topics", topics.topics, inputs, params)
     out["topics"] = topic_table
-    out["emergent_topics"] = topic_table[topic_table["emergent"].astype(bool)].reset_index(drop=True)
+    emergent = topic_table[topic_table["emergent"].astype(bool)]
+    if "emergent_rank" in emergent.columns:           # the list a designer reads, most novel first
+        emergent = emergent.sort_values(["emergent_rank", "topic_id"])
+    out["emergent_topics"] = emergent.reset_index(drop=True)
     out["topic_assignments"] = assignments
+    out["topic_sentences"] = sentences
 
     def _survey():
         if inputs.rankings is None or inputs.respondents is None or not inputs.alternatives:
@@ -88,7 +92,7 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
         themes = validation.validate_themes(inputs, params, topic_table, out["survey_priorities"], persp, subcodes,
                                             ledger)
         goals = validation.validate_goals(inputs, params, ledger)
-        validation.emergent_ledger(inputs, topic_table, assignments, ledger)
+        validation.emergent_ledger(inputs, topic_table, sentences, ledger)
         return {"theme_validation": themes, "subcode_coverage": subcodes, "perspective": persp,
                 "goal_validation": goals, "evidence_ledger": ledger.frame()}
 

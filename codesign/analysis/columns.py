@@ -6,6 +6,8 @@ from __future__ import annotations
 TOPIC_COLUMNS = ["topic_id", "label", "top_terms", "n_segments", "n_participants", "best_code", "best_code_overlap",
                  "best_code_similarity", "emergent", "segment_ids"]
 ASSIGNMENT_COLUMNS = ["segment_id", "topic_id", "probability"]
+SENTENCE_COLUMNS = ["sentence_id", "segment_id", "source_id", "start", "end", "topic_id", "probability", "themes",
+                    "sentence"]
 PRIORITY_COLUMNS = ["group", "alternative", "label", "theme", "n_respondents", "mean_rank", "mean_rank_low",
                     "mean_rank_high", "borda", "top3_share", "top3_low", "top3_high", "position", "small_n"]
 LIKERT_COLUMNS = ["group", "alternative", "answer", "count", "share"]
@@ -40,6 +42,7 @@ REASON_CODE_COLUMNS: dict[str, dict[str, str]] = {
 #: Contract columns of each artifact, by artifact name (``build/<name>.csv``).
 CONTRACT: dict[str, list[str]] = {
     "topics": TOPIC_COLUMNS, "emergent_topics": TOPIC_COLUMNS, "topic_assignments": ASSIGNMENT_COLUMNS,
+    "topic_sentences": SENTENCE_COLUMNS,
     "survey_priorities": PRIORITY_COLUMNS, "survey_likert": LIKERT_COLUMNS, "survey_agreement": AGREEMENT_COLUMNS,
     "programme_choice": CHOICE_COLUMNS, "triangulation_stage": STAGE_COLUMNS, "triangulation_group": GROUP_COLUMNS,
     "theme_cooccurrence": COOCCURRENCE_COLUMNS, "theme_support": SUPPORT_COLUMNS,
@@ -52,7 +55,8 @@ CONTRACT: dict[str, list[str]] = {
 BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag", "same"}
 #: Columns that hold ids or codes, read as strings even when they look like numbers.
 STRING_COLUMNS = {"segment_id", "participant", "goal_id", "theme", "subcode", "alternative", "group", "stage",
-                  "subject", "code", "best_code", "best_theme", "nearest_theme"}
+                  "subject", "code", "best_code", "best_theme", "nearest_theme", "sentence_id", "source_id",
+                  "themes", "typical_segment_id", "typical_source_id"}
 
 #: Verdict values. Themes: confirmed / needs_refinement / not_supported; goals may also be
 #: insufficient_evidence (too few participants spoke to the goal for any other verdict).

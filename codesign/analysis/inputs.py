@@ -39,8 +39,12 @@ class AnalysisInputs:
     questions: list | None = None              # per segment: (lemma set, vector) of the interviewer's preceding
                                                # questions, nearest first (interviews; empty elsewhere)
     vectorise: object = None                   # text -> unit vector (for goal texts)
-    topic_vectors: np.ndarray | None = None    # per segment: rarity-weighted content vector (topic embedding)
-    describe: object = None                    # texts -> [(content lemmas, unit vector)] (sentence units)
+    docs: list | None = None                   # per segment: its spaCy doc (the coder's cached pipeline)
+    sentence_vectors: object = None            # (sentence spans, their frame) -> embeddings (topics.py)
+    word_vector: object = None                 # base form -> unit floret vector (topic words, no NLP pass)
+    lemmatise: object = None                   # texts -> their lemmas, base forms and compound parts
+    coder: object = None                       # the project's trained theme coder (None: no reference coding)
+    redact: object = None                      # text -> text with every name the leak gate would find replaced
 
     @property
     def theme_ids(self) -> list[str]:
@@ -61,7 +65,7 @@ def human_coded_ids(project: Project, codings: pd.DataFrame) -> set[str]:
     return ids
 
 
-def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
+def read_inputs(project: Project, with_nlp: bool = True, with_coder: bool = True) -> AnalysisInputs:
     """Read ``build/`` (segments, codings, survey tables), the codebook and the programme."""
     build = project.build_dir
     needed = {"segments.parquet": "codesign ingest", "codings.parquet": "codesign code"}
@@ -88,8 +92,17 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
     inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), programme.themes,
                             list(project.alternatives), survey["survey_rankings"], survey["survey_likert"],
                             survey["respondents"])
+    from codesign.privacy.leakcheck import redactor
+
+    inputs.redact = redactor(project)
     if with_nlp:
         add_nlp(inputs, project)
+        if with_coder and project.reference_coding_path is not None:
+            from codesign.coding.step import doc_cache, trained_coder
+
+            # the coder `codesign code` trained on every human-coded segment (cached on disk): it says which
+            # sentences of a turn carry a theme (codesign.analysis.topics)
+            inputs.coder = trained_coder(project, doc_cache(project))
     return inputs
 
 
@@ -122,66 +135,85 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
         return content_vector(cache.process([text], remember=False)[0])
 
     inputs.vectorise = vectorise
-    # topic embeddings: content words weighted by their rarity in the corpus (smooth inverse frequency,
-    # Arora et al. 2017), so a segment's distinctive words — sähkökatko, varavoima — are not drowned by the
-    # words every segment shares
-    counts: dict[str, int] = {}
+    lemma_counts: dict[str, int] = {}
     for doc in docs:
         for t in doc:
             if t.pos_ in CONTENT_POS and t.has_vector:
-                counts[t.lemma_] = counts.get(t.lemma_, 0) + 1
-    total = max(1, sum(counts.values()))
-    inputs.topic_vectors = np.vstack([rarity_vector(d, counts, total) for d in docs]) if docs else inputs.vectors
+                lemma = topic_base(t)
+                lemma_counts[lemma] = lemma_counts.get(lemma, 0) + 1
+    lemma_total = max(1, sum(lemma_counts.values()))
+    vocab = cache.nlp.vocab
 
-    def describe(texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
-        """(content lemmas, topic vector) of each text, like the segments' (remembered in the doc cache)."""
-        return [(_content_lemmas(words(doc)), rarity_vector(doc, counts, total)) for doc in cache.process(texts)]
+    def sentence_vectors(spans, frame=None) -> np.ndarray:
+        """Sentence embeddings: the content words' base-form vectors, weighted by rarity (topics.py)."""
+        from codesign.analysis.topics import SENTENCE_SIF
 
-    inputs.describe = describe
+        out = [base_form_vector(span, vocab, lemma_counts, lemma_total, SENTENCE_SIF) for span in spans]
+        return np.vstack(out) if out else np.zeros((0, vocab.vectors_length))
+
+    def word_vector(word: str) -> np.ndarray:
+        """A base form's floret vector (the vectors the sentence embeddings are made of), unit length."""
+        vec = np.asarray(vocab.get_vector(word), dtype=float)
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec
+
+    def lemmatise(texts: list[str]) -> list[frozenset]:
+        """Every lemma, base form and compound part of texts that are not the corpus (the codebook's, the
+        programme's): ``luontomatkailu`` also gives ``luonto`` and ``matkailu``."""
+        return [_lemma_set(words(doc)) for doc in cache.process(list(texts), remember=False)]
+
+    inputs.docs = docs
+    inputs.sentence_vectors = sentence_vectors
+    inputs.word_vector = word_vector
+    inputs.lemmatise = lemmatise
     return inputs
 
 
 CONTENT_POS = ("NOUN", "PROPN", "ADJ", "VERB")
-SIF_A = 1e-3
 
 
-def rarity_vector(doc, counts: dict[str, int], total: int) -> np.ndarray:
-    """Unit mean of the content words' vectors, each weighted a / (a + p(lemma)) (p: corpus frequency)."""
-    pairs = [(t.vector, SIF_A / (SIF_A + counts.get(t.lemma_, 0) / total)) for t in doc
-             if t.pos_ in CONTENT_POS and t.has_vector]
+def base_form_vector(span, vocab, counts: dict[str, int], total: int, a: float) -> np.ndarray:
+    """Unit mean of the vectors of a span's content words in base form, each weighted a / (a + p(base form))."""
+    pairs = [(vocab[b].vector, a / (a + counts.get(b, 0) / total)) for t in span
+             if t.pos_ in CONTENT_POS and t.has_vector and (b := topic_base(t))]
     if not pairs:
-        vec = doc.vector
+        vec = span.vector
     else:
         vec = np.average(np.vstack([v for v, _ in pairs]), axis=0, weights=[w for _, w in pairs])
     norm = np.linalg.norm(vec)
     return vec / norm if norm else vec
 
 
+def topic_base(token) -> str:
+    """A token's base form for embedding: Voikko's first base form, else the pipeline's lemma (casefolded)."""
+    from codesign.nlp.finnish import base_forms
+
+    bases = base_forms(token.text)
+    lemma = token.lemma_.casefold()
+    return lemma if lemma in bases or not bases else bases[0]
+
+
+def phrase_word(token, base: bool) -> str | None:
+    """A word of a noun phrase: its base form (``base``) or its written form, casefolded (a proper noun keeps its
+    capital); None for a word Voikko does not know (a spoken filler) or that is not a word."""
+    from codesign.nlp.finnish import base_forms
+
+    if not base_forms(token.text) and token.pos_ != "PROPN":
+        return None
+    text = topic_base(token) if base else token.text.casefold()
+    if not _WORD.match(text.casefold()):
+        return None
+    return text[0].upper() + text[1:] if token.pos_ == "PROPN" else text
+
+
+def content_lemmas(ws) -> list[str]:
+    """The topic vocabulary of a text's words (``words``): base forms of nouns, adjectives and verbs."""
+    return _content_lemmas(ws)
+
+
 def _content_lemmas(ws) -> list[str]:
     return [lem for w in ws if w.pos in TOPIC_POS and (lem := topic_lemma(w)) and _WORD.match(lem)
             and lem not in PLACEHOLDER_WORDS]
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-
-
-def sentence_units(text: str, unit_words: int) -> list[str]:
-    """A long text cut at sentence ends into consecutive units of at least ``unit_words`` words (the last
-    short remainder joins the unit before it); a text under twice that length stays whole."""
-    if len(text.split()) < 2 * unit_words:
-        return [text]
-    units, current = [], []
-    for sentence in _SENTENCE_END.split(text.strip()):
-        current.append(sentence)
-        if len(" ".join(current).split()) >= unit_words:
-            units.append(" ".join(current))
-            current = []
-    if current:
-        if units and len(" ".join(current).split()) < unit_words:
-            units[-1] = units[-1] + " " + " ".join(current)
-        else:
-            units.append(" ".join(current))
-    return units
 
 
 def _lemma_set(ws) -> frozenset:

@@ -17,7 +17,7 @@ from codesign.analysis.inputs import AnalysisInputs
 from codesign.analysis.params import AnalysisParams
 
 #: The per-segment fields of ``AnalysisInputs`` beside ``segments`` (same order), sliced with it.
-PER_SEGMENT = ("lemmas", "lemma_sets", "lemma_seqs", "vectors", "questions", "topic_vectors")
+PER_SEGMENT = ("lemmas", "lemma_sets", "lemma_seqs", "vectors", "questions", "docs")
 
 
 def human_only(inputs: AnalysisInputs) -> AnalysisInputs:

@@ -60,13 +60,11 @@ class AnalysisParams:
     small_n: int = 10                         # a group with fewer respondents is flagged small_n
     top_k: int = 3                            # "share in top k"
     # --- topics (BERTopic)
-    min_words: int = 4                        # segments with fewer content words are not topic-modelled
-    unit_words: int = 40                      # a turn of 2× this many words is clustered as sentence units of
-                                              # at least this many words (0: whole segments)
+    min_words: int = 3                        # sentences with fewer content words are not topic-modelled
     umap_neighbors: int = 10                  # UMAP n_neighbors (at least; grows with the topic size below)
     umap_components: int = 5
-    min_topic_share: float = 0.01             # HDBSCAN min_cluster_size as a share of the modelled segments …
-    min_topic_size: int = 8                   # … and its floor (small corpora)
+    min_topic_share: float = 0.0025           # HDBSCAN min_cluster_size as a share of the modelled sentences …
+    min_topic_size: int = 5                   # … and its floor (small corpora)
     min_samples: int = 3                      # HDBSCAN min_samples (floor; scaled with min_cluster_size)
     cluster_selection: str = "leaf"           # HDBSCAN cluster_selection_method: leaf (small data) or eom
     top_terms: int = 8
@@ -79,6 +77,9 @@ class AnalysisParams:
     emergent_min_uncovered: float = 0.5       # share of the topic's segments with no theme code at all
     emergent_min_coherence: float = 0.55      # mean cosine of a topic's segments to its centroid
     emergent_min_coded: float = 0.5           # share of the topic's segments carrying any code (small talk: none)
+    topic_runs: int = 5                       # fits (seeds seed … seed + runs − 1) of the no-theme sentences …
+    emergent_min_persistence: float = 0.6     # … in which an emergent topic must appear (share of the fits)
+    emergent_max_topics: int = 5              # the emergent list: this many candidates, by novelty (topics.py)
     # --- triangulation
     stage_min_segments: int = 2               # a theme counts as voiced in a stage / group from this many
     group_min_participants: int = 2           # … and from this many distinct participants of a group
@@ -177,12 +178,15 @@ def _warn_unknown(name: str, values: dict, where: str, known: list[str]) -> None
 
 def _check(params: AnalysisParams) -> None:
     for name in ("ci_level", "label_diversity", "min_topic_share", "emergent_min_participant_share",
-                 "emergent_max_overlap", "emergent_min_coded", "confirm_coverage", "min_coverage",
+                 "emergent_max_overlap", "emergent_min_coded", "emergent_min_persistence", "confirm_coverage",
+                 "min_coverage",
                  "goal_max_support_share", "goal_unsupported_question_share", "goal_refine_question_share",
                  "goal_refine_share", "alpha"):
         if not 0 <= getattr(params, name) <= 1:
             raise InputError("parameters", f"{name} must be between 0 and 1, not {getattr(params, name)}")
     if params.min_coverage > params.confirm_coverage:
         raise InputError("parameters", "min_coverage must not exceed confirm_coverage")
-    if params.bootstrap < 0 or params.min_topic_size < 2 or params.umap_neighbors < 2:
-        raise InputError("parameters", "bootstrap ≥ 0, min_topic_size ≥ 2 and umap_neighbors ≥ 2 are required")
+    if params.bootstrap < 0 or params.min_topic_size < 2 or params.umap_neighbors < 2 or params.topic_runs < 1 \
+            or params.emergent_max_topics < 0:
+        raise InputError("parameters", "bootstrap ≥ 0, min_topic_size ≥ 2, umap_neighbors ≥ 2, topic_runs ≥ 1 "
+                                       "and emergent_max_topics ≥ 0 are required")

@@ -52,6 +52,8 @@ THEME_EXTRA = ["n_interviewees", "n_discussing", "n_scope_critics", "scope_segme
 SUBCODE_EXTRA = ["silent"]
 PERSPECTIVE_CODES = list(REASON_CODE_COLUMNS["perspective"].values())
 PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "small_n", "flag"]
+#: Where each quote is: ``build/sources/<source_id>.txt[start:end]`` (the sentence of a topic, else the segment).
+LEDGER_EXTRA = ["source_id", "start", "end"]
 GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids"]
 
 
@@ -77,15 +79,21 @@ class Ledger:
         self.rows: list[dict] = []
         self.params = params
 
-    def add(self, subject, subject_type, verdict, stance, seg_row, score=np.nan) -> None:
+    def add(self, subject, subject_type, verdict, stance, seg_row, score=np.nan, sentence=None) -> None:
+        """One piece of evidence: the segment ``seg_row``, quoted whole, or only ``sentence`` (a row of
+        ``topic_sentences``: its text and its offsets in the source)."""
+        where = sentence if sentence is not None else seg_row
+        text = sentence["sentence"] if sentence is not None else seg_row["text"]
         self.rows.append({"subject": subject, "subject_type": subject_type, "verdict": verdict, "stance": stance,
                           "segment_id": seg_row["segment_id"], "participant": seg_row["participant"],
                           "group": seg_row["group"], "stage": seg_row["stage"],
                           "score": float(score) if score is not None else np.nan,
-                          "quote": _quote(seg_row["text"], self.params.quote_chars)})
+                          "quote": _quote(text, self.params.quote_chars),
+                          "source_id": where.get("source_id"), "start": where.get("start"), "end": where.get("end")})
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=LEDGER_COLUMNS)
+        frame = pd.DataFrame(self.rows, columns=LEDGER_COLUMNS + LEDGER_EXTRA)
+        return frame.astype({"start": "Int64", "end": "Int64"})
 
 
 def subcode_coverage(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataFrame:
@@ -267,6 +275,8 @@ def goal_stance(codes: frozenset, seq: list[frozenset], params: AnalysisParams,
 
 
 GOAL_ID = re.compile(r"\b[A-Z]\w*\d+\.G\d+\b")
+#: The statement code of talk about a goal, target or measure of the programme (the codebook's TAVOITE).
+GOAL_CODE = "TAVOITE"
 #: Lemmas of an interviewer's question that presents a goal ("Luonnoksessa on tavoite, että …").
 GOAL_WORDS = frozenset({"tavoite", "tavoitella", "mittari", "tavoitteena"})
 
@@ -327,7 +337,7 @@ def goal_evidence(inputs: AnalysisInputs, params: AnalysisParams, theme
             for gid in set(asked) & own:
                 out[gid].append((i, asked[gid], False))
             continue
-        if theme.id not in codes or "TAVOITE" not in codes:
+        if theme.id not in codes or GOAL_CODE not in codes:
             continue
         for gid, score in most_relevant(inputs.lemma_sets[i], inputs.vectors[i]).items():  # own goals only
             if gid in own:
@@ -399,13 +409,19 @@ def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledge
     return pd.DataFrame(rows, columns=GOAL_COLUMNS + GOAL_CODES + GOAL_EXTRA)
 
 
-def emergent_ledger(inputs: AnalysisInputs, topics: pd.DataFrame, assignments: pd.DataFrame, ledger: Ledger,
+def emergent_ledger(inputs: AnalysisInputs, topics: pd.DataFrame, sentences: pd.DataFrame, ledger: Ledger,
                     per_topic: int = 10) -> None:
-    if topics is None or topics.empty:
+    """Each emergent topic's sentences as evidence, most typical first (nearest the topic's centroid: ``score``
+    is the HDBSCAN membership), at most one per segment and ``per_topic`` in all; the quote is the sentence."""
+    if topics is None or topics.empty or sentences is None or sentences.empty:
         return
     seg = inputs.segments.set_index("segment_id", drop=False)
     for r in topics[topics["emergent"]].itertuples():
-        a = assignments[assignments["topic_id"] == r.topic_id].sort_values(["probability", "segment_id"],
-                                                                           ascending=[False, True])
-        for row in a.head(per_topic).itertuples():
-            ledger.add(f"topic {r.topic_id}", "topic", "emergent", "emergent", seg.loc[row.segment_id], row.probability)
+        part = sentences[sentences["topic_id"] == r.topic_id]
+        part = part.assign(typical=part["sentence_id"].eq(getattr(r, "typical_sentence_id", None))
+                           | (part["sentence"].eq(getattr(r, "typical_sentence", None))
+                              & part["segment_id"].eq(getattr(r, "typical_segment_id", None))))
+        part = part.sort_values(["typical", "probability", "sentence_id"], ascending=[False, False, True])
+        for row in part.drop_duplicates("segment_id").head(per_topic).to_dict("records"):
+            ledger.add(f"topic {r.topic_id}", "topic", "emergent", "emergent", seg.loc[row["segment_id"]],
+                       row["probability"], sentence=row)

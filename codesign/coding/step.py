@@ -170,7 +170,12 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
         tables.append(_machine(signals, units, held, coded_idx[test], seed, final=False))
     uncoded = np.flatnonzero(~is_coded)
     if len(uncoded):
-        tables.append(_machine(signals, units, y, uncoded, seed, final=True))
+        # the coder of the uncoded segments learns from every human code: the one trained_coder gives, so it is
+        # kept for `codesign analyse` (which reads sentences with it) and classify
+        tables.append(_machine(signals, units, y, uncoded, seed, final=True,
+                               keep=lambda coder: _save_coder(project, coder, seed)))
+    elif project.reference_coding_path is not None:
+        trained_coder(project, cache, seed)       # every segment is human-coded: trained for analyse here
     tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True), human_subcoded))
     codings = pd.concat([t for t in tables if len(t)], ignore_index=True).reindex(columns=CODINGS_COLUMNS)
     codings["final"] = codings["final"].astype(bool)
@@ -196,8 +201,10 @@ def cross_fit_folds(groups: np.ndarray, folds: int = 5, seed: int = 0) -> list[n
     return [test for _, test in KFold(min(folds, len(groups)), shuffle=True, random_state=seed).split(groups)]
 
 
-def _machine(signals: CodebookSignals, units, y, test, seed, final):
+def _machine(signals: CodebookSignals, units, y, test, seed, final, keep=None):
     coder = ThemeCoder(signals).fit(units, y)
+    if keep is not None:
+        keep(coder)
     test_units = [units[i] for i in test]
     probabilities = coder.predict_proba(test_units)
     table = codings_table(test_units, probabilities, (probabilities >= coder.thresholds_).astype(int), coder)
@@ -288,7 +295,7 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
         raise CodesignError(f"{segments_path} not found: run `codesign ingest {project.root}` first")
     if project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: the coder needs `codebook:`")
-    model_path = project.cache_dir / "models" / f"coder-{model_key(project, seed)}.pickle"
+    model_path = _coder_path(project, seed)
     if model_path.is_file():
         with model_path.open("rb") as handle:
             return pickle.load(handle)
@@ -297,12 +304,24 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
     units = prepare_units(coded_segments(project), cache)
     coder = ThemeCoder(codebook_signals(codebook, codes, cache)).fit(units, project_labels(project, units,
                                                                                                       codes))
+    _save_coder(project, coder, seed)
+    return coder
+
+
+def _coder_path(project: Project, seed: int = 0) -> Path:
+    return project.cache_dir / "models" / f"coder-{model_key(project, seed)}.pickle"
+
+
+def _save_coder(project: Project, coder: ThemeCoder, seed: int = 0) -> None:
+    """Cache ``coder`` where :func:`trained_coder` looks for it (written whole, then renamed)."""
+    import pickle
+
+    model_path = _coder_path(project, seed)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_path.with_suffix(".tmp")
     with tmp.open("wb") as handle:
         pickle.dump(coder, handle)
     tmp.replace(model_path)
-    return coder
 
 
 def classify(project: Project | str | None, items: list[tuple[str, str]], themes_only: bool = True

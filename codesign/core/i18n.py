@@ -127,6 +127,10 @@ LABELS: dict[str, dict[str, str]] = {
     "col.label": {"fi": "aihe", "en": "topic"},
     "col.terms": {"fi": "avainsanat", "en": "top terms"},
     "col.nearest": {"fi": "lähin teema", "en": "nearest theme"},
+    "col.sentences": {"fi": "lauseita", "en": "sentences"},
+    "col.persistence": {"fi": "pysyvyys", "en": "persistence"},
+    "topic.typical": {"fi": "Tyypillisin lause", "en": "Most typical sentence"},
+    "topic.chars": {"fi": "merkit", "en": "characters"},
     "col.stages": {"fi": "vaiheita", "en": "stages"},
     "col.groups": {"fi": "ryhmiä", "en": "groups"},
     "col.strength": {"fi": "tuen vahvuus", "en": "strength of support"},
@@ -193,6 +197,16 @@ LABELS: dict[str, dict[str, str]] = {
     "nb04.scope": {"fi": "Rajausliput", "en": "Scope flags"},
     "nb04.no_scope": {"fi": "Yhtään teemaa ei kyseenalaistettu liian laajaksi tai sekalaiseksi.",
                       "en": "No theme was challenged as too broad or a catch-all."},
+    "nb04.emergent": {"fi": "Haastatteluissa sivulauseessa nousseet aiheet, joita mikään teema ei kata",
+                      "en": "Topics raised in passing in the interviews that no theme covers"},
+    "nb04.emergent_caption": {"fi": "Uusi aihe kootaan lauseista, joissa ei ole yhtään teemaa: lainaus on lause, "
+                                    "ei koko puheenvuoro; suluissa segmentin tunniste ja lauseen merkit lähdetekstissä "
+                                    "(build/sources). Pysyvyys: osuus sovituksista (eri siemenluvuilla), joissa aihe "
+                                    "löytyi.",
+                              "en": "An emergent topic is made of sentences that carry no theme: the quote is the "
+                                    "sentence, not the whole turn; in brackets the segment id and the sentence's "
+                                    "characters in the source text (build/sources). Persistence: the share of fits "
+                                    "(with different seeds) in which the topic was found."},
     "nb04.perspective": {"fi": "Näkökulmaerot ryhmien välillä", "en": "Differences between groups"},
     "nb04.goals": {"fi": "Tavoitteiden arviot", "en": "Goal verdicts"},
     "nb04.goal_evidence": {"fi": "Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit",
@@ -326,6 +340,10 @@ LABELS: dict[str, dict[str, str]] = {
     "nb05.topic_facts": {"fi": "Avainsanat: {terms}. {n} osallistujaa, {segments} puheenvuoroa; lähin teema "
                                "{nearest}.",
                          "en": "Key words: {terms}. {n} participants, {segments} segments; nearest theme {nearest}."},
+    "nb05.sentence_facts": {"fi": "Tyypillisin lause: ”{typical}” — {n} osallistujaa, {sentences} lausetta; "
+                                  "pysyvyys {persistence}; lähin teema {nearest}.",
+                            "en": "Most typical sentence: “{typical}” — {n} participants, {sentences} sentences; "
+                                  "persistence {persistence}; nearest theme {nearest}."},
     "nb06.changed": {"fi": "(muutettu luonnoksesta: {changes}; arvio koskee luonnoksen tavoitetta)",
                      "en": "(changed from the draft: {changes}; the verdict concerns the draft's goal)"},
     "col.expected": {"fi": "aikataulun mukainen", "en": "on schedule would be"},
@@ -690,12 +708,16 @@ LABELS: dict[str, dict[str, str]] = {
                       "en": "The survey's intervals are {ci_level} confidence intervals ({bootstrap} bootstrap "
                             "samples); a group of fewer than {small_n} respondents is indicative only; the top "
                             "counts the {top_k} most important."},
-    "method.emergent": {"fi": "Uusi aihe on aiheanalyysin ryhmä, josta puhui vähintään "
-                              "{emergent_min_participants} osallistujaa ja jonka puheenvuoroista vähintään "
-                              "{emergent_min_uncovered} ei kuulu mihinkään teemaan.",
-                        "en": "An emergent topic is a topic of the topic analysis voiced by at least "
-                              "{emergent_min_participants} participants, at least {emergent_min_uncovered} of whose "
-                              "segments belong to no theme."},
+    "method.emergent": {"fi": "Uusi aihe kootaan lauseista: aiheanalyysin ryhmä, josta puhui vähintään "
+                              "{emergent_min_participants} osallistujaa, jonka lauseista vähintään "
+                              "{emergent_min_uncovered} ei kuulu mihinkään teemaan ja joka löytyy vähintään "
+                              "{emergent_min_persistence} sovituksista eri siemenluvuilla; näytetään enintään "
+                              "{emergent_max_topics} uutuusjärjestyksessä.",
+                        "en": "An emergent topic is made of sentences: a topic of the topic analysis voiced by at "
+                              "least {emergent_min_participants} participants, at least {emergent_min_uncovered} of "
+                              "whose sentences belong to no theme, found in at least {emergent_min_persistence} of "
+                              "the fits with different seeds; at most {emergent_max_topics} are shown, most novel "
+                              "first."},
     "status.ok": {"fi": "ajettu", "en": "ran"},
     "status.unchanged": {"fi": "ennallaan", "en": "unchanged"},
     "status.failed": {"fi": "VIRHE", "en": "FAILED"},

@@ -1,33 +1,70 @@
-"""Text as people read it: sentences, and excerpts cut at sentence boundaries, never mid-word."""
+"""Text as people read it: sentences (with their offsets), and excerpts cut at sentence boundaries, never
+mid-word.
+
+Sentences are cut by rule (the pipeline's parser is not run, and re-parsing would double the NLP time): after
+``.``, ``!``, ``?`` or ``…`` (with any closing quote or bracket) followed by white space and a capital letter, a
+digit or an opening quote — but not after an abbreviation (``esim.``, ``mm.``, ``klo`` …) or a single capital
+initial, and not inside a date or a numbered list (``14. 2. 2024``). An ordinal (``15. päivä``) or a hesitation
+(``jossa on... sanotaan``) is followed by a small letter, so it does not end a sentence either.
+"""
 from __future__ import annotations
 
 import re
 
-#: Abbreviations after which a full stop does not end a sentence (Finnish and a few English ones).
+#: Abbreviations after which a full stop does not end a sentence (Finnish and a few English ones; compared
+#: casefolded, without the stop).
 ABBREVIATIONS = frozenset("""esim ns mm yms tms jne ym nk ko v vrt n ca kpl klo ks s tel puh os oy ky ry tmi
-                             eli esim ts prof dos tri yo ma ti ke to pe la su e.g i.e etc vs""".split())
-_END = re.compile(r"([.!?…]+)[\"”’)\]]*\s+(?=[\"“”(\[]?[A-ZÅÄÖ0-9])")
+                             eli ts prof dos tri yo ma ti ke to pe la su e.g i.e etc vs noin milj mrd t huom
+                             po ml em ao eaa jaa tjsp tmv yht alk ent l ab ry:n kk vk min max jms""".split())
+_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
+_NEXT = re.compile(r"\s+[\"“”'«(\[–—-]?\s*[A-ZÅÄÖ0-9]")
+_LAST_WORD = re.compile(r"(\S+?)[.]+[\"”’»)\]]*$")
 #: What marks text left out of a quote.
 OMISSION = "[…]"
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (whitespace normalised): a new one starts after ``.``, ``!``, ``?`` or ``…``
-    followed by a capital letter or a digit — not after an abbreviation (``esim.``), an initial (``A.``) or a
-    number ending in a full stop (``3.`` in a list)."""
-    text = " ".join(str(text).split())
-    out, start = [], 0
-    for match in _END.finditer(text):
-        before = text[start:match.start()].rsplit(" ", 1)[-1]
-        word = before.lower().strip("([\"“")
-        if match.group(1) == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-                                       or word.isdigit()):
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of ``text`` as (start, end) offsets (end exclusive), white space trimmed, so
+    ``text[start:end]`` is the sentence exactly.
+
+    Examples
+    --------
+    >>> t = "Se on hyvä. Esim. klo 9 alkaa. Mutta... ei se riitä!"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['Se on hyvä.', 'Esim. klo 9 alkaa.', 'Mutta... ei se riitä!']
+    """
+    spans: list[tuple[int, int]] = []
+    start = _skip_space(text, 0)
+    for mark in _END.finditer(text):
+        end = mark.end()
+        following = _NEXT.match(text, end)
+        if end <= start or not following:
             continue
-        out.append(text[start:match.end()].strip())
-        start = match.end()
-    if text[start:].strip():
-        out.append(text[start:].strip())
-    return out
+        if mark.group().startswith(".") and len(mark.group().rstrip("\"”’»)]")) == 1:
+            word = _LAST_WORD.search(text[start:end])
+            token = word.group(1).casefold().lstrip("([\"“") if word else ""
+            if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue      # esim. / a capital initial
+            if token.isdigit() and following.group()[-1].isdigit():
+                continue      # a numbered list or a date written with spaces (1. 2. 2024)
+        spans.append((start, end))
+        start = _skip_space(text, end)
+    stop = len(text.rstrip())
+    if start < stop:
+        spans.append((start, stop))
+    return spans
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` with white space normalised (:func:`sentence_spans`)."""
+    text = " ".join(str(text).split())
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def excerpt(text: str, limit: int = 300) -> str:

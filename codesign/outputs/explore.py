@@ -216,6 +216,75 @@ def quote_lines(quoted: pd.DataFrame, language: str = "fi") -> str:
     return "\n".join(lines)
 
 
+def emergent_topics(topics: pd.DataFrame, sentences: pd.DataFrame, corpus: pd.DataFrame | None = None,
+                    n: int = 3, stages: list[str] | None = None, groups: list[str] | None = None
+                    ) -> list[dict]:
+    """The emergent topics as a report shows them: per topic its readable label, its most typical sentence and
+    up to ``n`` quoted sentences (one per segment, most typical first), each with its segment id, its offsets in
+    ``build/sources/<source>.txt`` and who said it (from ``corpus``: the segments with participant, group and
+    stage). ``stages``/``groups`` keep only the sentences of those stages or groups (a topic with none left is
+    dropped).
+
+    Returns
+    -------
+    list of dict
+        ``topic_id``, ``label``, ``typical`` (sentence), ``typical_segment_id``, ``n_participants``,
+        ``n_sentences``, ``persistence``, ``nearest_theme``, ``quotes`` (a DataFrame: ``segment_id``,
+        ``sentence``, ``source_id``, ``start``, ``end``, ``participant``, ``group``, ``stage``).
+    """
+    emergent = topics[topics["emergent"].astype(str) == "True"]
+    if "emergent_rank" in emergent.columns:          # most novel first, as emergent_topics.csv lists them
+        emergent = emergent.sort_values(["emergent_rank", "topic_id"], kind="stable")
+    who = corpus.set_index("segment_id")[["participant", "group", "stage"]] if corpus is not None else None
+    out = []
+    for row in emergent.itertuples():
+        part = sentences[sentences["topic_id"] == row.topic_id].copy()
+        if who is not None:
+            part = part.join(who, on="segment_id")
+            if stages:
+                part = part[part["stage"].isin(stages)]
+            if groups:
+                part = part[part["group"].isin(groups)]
+        if part.empty:
+            continue
+        typical = str(getattr(row, "typical_sentence", "") or "")
+        part["typical"] = part["sentence"].eq(typical)
+        part = part.sort_values(["typical", "probability", "sentence_id"], ascending=[False, False, True])
+        quotes = part.drop_duplicates("segment_id").head(n)
+        out.append({"topic_id": int(row.topic_id), "label": row.label, "typical": typical,
+                    "typical_segment_id": getattr(row, "typical_segment_id", ""),
+                    "n_participants": int(row.n_participants), "n_sentences": int(getattr(row, "n_sentences", 0)),
+                    "persistence": getattr(row, "persistence", None), "nearest_theme": getattr(row, "nearest_theme",
+                                                                                               None),
+                    "quotes": quotes.reset_index(drop=True)})
+    return out
+
+
+def emergent_markdown(shown: list[dict], language: str = "fi", theme_name=None) -> str:
+    """Markdown of :func:`emergent_topics`: a heading with the label, the most typical sentence, counts and the
+    quoted sentences — ``“sentence” (segment id, characters start–end) — participant, group``."""
+    from codesign.core.i18n import group_label, t
+
+    blocks = []
+    for topic in shown:
+        facts = [f"{t('col.participants', language)}: {topic['n_participants']}",
+                 f"{t('col.sentences', language)}: {topic['n_sentences']}"]
+        if topic["persistence"] is not None and topic["persistence"] == topic["persistence"]:
+            facts.append(f"{t('col.persistence', language)}: {float(topic['persistence']):.0%}".replace("%", " %"))
+        if theme_name is not None and isinstance(topic["nearest_theme"], str):
+            facts.append(f"{t('col.nearest', language)}: {theme_name(topic['nearest_theme'])}")
+        lines = [f"### {topic['label']}", f"{t('topic.typical', language)}: *“{topic['typical']}”* "
+                 f"({topic['typical_segment_id']})", " · ".join(facts), ""]
+        for q in topic["quotes"].itertuples():
+            who = [str(q.participant)] if isinstance(getattr(q, "participant", None), str) else []
+            if isinstance(getattr(q, "group", None), str):
+                who.append(group_label(q.group, language))
+            lines.append(f"- “{' '.join(str(q.sentence).split())}” ({q.segment_id}, {t('topic.chars', language)} "
+                         f"{q.start}–{q.end}) — {', '.join(who) or '–'}")
+        blocks.append("\n".join(lines[:3]) + "\n\n" + "\n".join(lines[4:]))
+    return "\n\n".join(blocks)
+
+
 def machine_code_note(project: Project | str | None = None, language: str = "fi") -> str:
     """A short Markdown paragraph saying what rests on machine codes: their share of the final codes, their
     measured agreement with the human codes, and whether the theme and goal verdicts stay the same from the

@@ -31,6 +31,15 @@ LINKS = {
 SNAPSHOT_FILE = "findings.json"
 
 
+def emergent_order(topics: pd.DataFrame) -> pd.DataFrame:
+    """The emergent topics in the order the analysis ranks them (``emergent_rank``: most novel first); most
+    participants first in a build from before the ranking."""
+    emergent = topics[topics["emergent"].astype(bool)]
+    if "emergent_rank" in emergent.columns:
+        return emergent.sort_values(["emergent_rank", "topic_id"], kind="stable")
+    return emergent.sort_values("n_participants", ascending=False)
+
+
 def short_name(text, limit: int = 60) -> str:
     """A goal's or action's text as a short name beside its id: cut at a word boundary, ``…`` where cut."""
     text = " ".join(str(text or "").split())
@@ -183,7 +192,7 @@ class Evidence:
     def emergent(self) -> pd.DataFrame:
         if self.topics is None or self.topics.empty:
             return pd.DataFrame(columns=["topic_id", "label", "n_segments", "n_participants"])
-        return self.topics[self.topics["emergent"].astype(bool)].sort_values("n_participants", ascending=False)
+        return emergent_order(self.topics)
 
     # -- the verdict matrix -------------------------------------------------------------------------------
     def matrix(self) -> list[dict]:

@@ -362,11 +362,12 @@ METHOD_RULES = {
     "method.goals": ("goal_min_voices", "goal_unsupported_question_share", "goal_max_support_share",
                      "goal_refine_question_share", "goal_refine_share"),
     "method.survey": ("ci_level", "bootstrap", "small_n", "top_k"),
-    "method.emergent": ("emergent_min_participants", "emergent_min_uncovered"),
+    "method.emergent": ("emergent_min_participants", "emergent_min_uncovered", "emergent_min_persistence",
+                        "emergent_max_topics"),
 }
 _SHARES = {"min_coverage", "confirm_coverage", "scope_min_share", "perspective_gap", "goal_unsupported_question_share",
            "goal_max_support_share", "goal_refine_question_share", "goal_refine_share", "ci_level",
-           "emergent_min_uncovered"}
+           "emergent_min_uncovered", "emergent_min_persistence"}
 
 
 def method_lines(used: dict, language: str = "fi", keys=None) -> list[str]:

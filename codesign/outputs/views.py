@@ -8,6 +8,7 @@ import pandas as pd
 
 from codesign.analysis.tables import interval, read_report, read_table, read_tables, with_reasons_in
 from codesign.core.i18n import number, p_value
+from codesign.core.text import excerpt
 from codesign.outputs import explore, findings
 from codesign.outputs.report import Report
 
@@ -290,7 +291,7 @@ class SynthesisView:
         self.used = read_report(build, label)["parameters"] if (build / "analysis_report.json").is_file() else {}
         self.stage_names = {s.id: r.stage_name(s.id) for s in r.project.stages}
         topics = self.tables["topics"]
-        self.topics = topics[topics["emergent"].astype(bool)].sort_values("n_participants", ascending=False)
+        self.topics = findings.emergent_order(topics)
 
     def key_findings(self) -> list[str]:
         return findings.synthesis_findings(self.topics, self.tables["triangulation_stage"], self.stage_names,
@@ -332,21 +333,8 @@ class SynthesisView:
                              r.t("col.groups"): s["n_groups"], r.t("col.strength"): s["strength"].map(r.verdict_word)})
 
     def emergent(self, per_topic: int = 2, seed: int = 0):
-        """(name, facts, quotes) of each emergent topic, most participants first."""
-        r = self.r
-        data = explore.corpus(r.project, codebook=r.codebook)
-        by_id = data.set_index("segment_id", drop=False)
-        if self.topics.empty:
-            yield r.t("nb05.no_emergent"), "", None
-            return
-        for row in self.topics.itertuples():
-            ids = [s for s in _text(row.segment_ids).split(";") if s in by_id.index]
-            chosen = explore.select(by_id.loc[ids].reset_index(drop=True), groups=self.groups)
-            nearest = getattr(row, "nearest_theme", None) or row.best_code
-            facts = r.t("nb05.topic_facts", terms=", ".join(_text(row.top_terms).split(";")[:6]),
-                        n=int(row.n_participants), segments=int(row.n_segments),
-                        nearest=r.theme_name(nearest) if isinstance(nearest, str) else "–")
-            yield f"”{row.label}”", facts, explore.quotes(chosen, n=per_topic, seed=seed)
+        """(name, facts, quotes) of each emergent topic, most novel first (:func:`emergent_topics`)."""
+        yield from emergent_topics(self.r, per_topic, groups=self.groups, seed=seed)
 
     def ledger_table(self, rows: int = 300) -> pd.DataFrame:
         r, ledger = self.r, self.tables["evidence_ledger"]
@@ -486,3 +474,38 @@ class MonitoringView:
                              r.t("col.participants"): top["n_participants"].astype(str) + "/"
                              + top["group_participants"].astype(str),
                              r.t("col.examples"): top["segment_ids"].str.replace(";", ", ")})
+
+
+def emergent_topics(r: Report, per_topic: int = 2, groups=None, stages=None, seed: int = 0):
+    """(name, facts, quotes) of each emergent topic, most novel first. The quotes are the topic's sentences
+    (one per segment, most typical first) with the segment they come from; ``stages``/``groups`` keep only the
+    sentences of those stages or groups (report 04 shows the interviews'). A build from before the
+    sentence-level topics is shown by whole segments (``seed`` picks them)."""
+    build, label = r.project.build_dir, str(r.project.root)
+    topics = findings.emergent_order(read_table(build, "topics", label))
+    if topics.empty:
+        yield r.t("nb05.no_emergent"), "", None
+        return
+    data = explore.corpus(r.project, codebook=r.codebook)
+    sentences = read_table(build, "topic_sentences", label, required=False)
+    if sentences is not None:
+        shown = explore.emergent_topics(topics, sentences, data, n=per_topic, stages=stages, groups=groups)
+        if not shown:
+            yield r.t("nb05.no_emergent"), "", None
+        for topic in shown:
+            persistence, nearest = topic["persistence"], topic["nearest_theme"]
+            facts = r.t("nb05.sentence_facts", typical=excerpt(topic["typical"], 200), n=topic["n_participants"],
+                        sentences=topic["n_sentences"],
+                        persistence=r.pct(float(persistence)) if persistence is not None and persistence == persistence
+                        else "–", nearest=r.theme_name(nearest) if isinstance(nearest, str) else "–")
+            yield f"”{topic['label']}”", facts, topic["quotes"].rename(columns={"sentence": "quote"})
+        return
+    by_id = data.set_index("segment_id", drop=False)
+    for row in topics.itertuples():
+        ids = [s for s in _text(row.segment_ids).split(";") if s in by_id.index]
+        chosen = explore.select(by_id.loc[ids].reset_index(drop=True), groups=groups, stages=stages)
+        nearest = getattr(row, "nearest_theme", None) or row.best_code
+        facts = r.t("nb05.topic_facts", terms=", ".join(_text(row.top_terms).split(";")[:6]),
+                    n=int(row.n_participants), segments=int(row.n_segments),
+                    nearest=r.theme_name(nearest) if isinstance(nearest, str) else "–")
+        yield f"”{row.label}”", facts, explore.quotes(chosen, n=per_topic, seed=seed)
