@@ -41,6 +41,9 @@ class AnalysisInputs:
     vectorise: object = None                   # text -> unit vector (for goal texts)
     topic_vectors: np.ndarray | None = None    # per segment: rarity-weighted content vector (topic embedding)
     describe: object = None                    # texts -> [(content lemmas, unit vector)] (sentence units)
+    process: object = None                     # texts -> spaCy docs (the coder's cached pipeline)
+    goal_coding: pd.DataFrame | None = None    # a human goal-evidence coding (project.yml goal_evidence:)
+    goal_coding_path: str | None = None
 
     @property
     def theme_ids(self) -> list[str]:
@@ -65,6 +68,8 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
     segments = pd.read_parquet(build / "segments.parquet")
     codings = pd.read_parquet(build / "codings.parquet")
     segments["questions"] = interviewer_questions(segments)
+    # the goal models follow a chain of follow-up questions back to the one that presented a goal
+    segments["context_questions"] = interviewer_questions(segments, depth=4)
     segments = segments[segments["speaker_role"] == "participant"].reset_index(drop=True)
     codes = final_code_sets(codings)
     segments["codes"] = [codes.get(s, frozenset()) for s in segments["segment_id"]]
@@ -76,6 +81,12 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
     inputs = AnalysisInputs(segments, load_codebook(project.codebook_path), programme.themes,
                             list(project.alternatives), survey["survey_rankings"], survey["survey_likert"],
                             survey["respondents"])
+    if project.goal_evidence_path is not None:
+        from codesign.analysis.goals import read_goal_coding
+
+        inputs.goal_coding = read_goal_coding(project.goal_evidence_path, [g.id for g in programme.goals],
+                                              set(segments["segment_id"]))
+        inputs.goal_coding_path = str(project.goal_evidence_path)
     if with_nlp:
         add_nlp(inputs, project)
     return inputs
@@ -110,6 +121,7 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
         return content_vector(cache.process([text], remember=False)[0])
 
     inputs.vectorise = vectorise
+    inputs.process = cache.process
     # topic embeddings: content words weighted by their rarity in the corpus (smooth inverse frequency,
     # Arora et al. 2017), so a segment's distinctive words — sähkökatko, varavoima — are not drowned by the
     # words every segment shares

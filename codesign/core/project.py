@@ -64,6 +64,7 @@ class Project:
     interviewers: list[str]
     report: dict
     config_path: Path
+    goal_evidence_path: Path | None = None   # a human goal-evidence coding (segment_id,goal_id,stance,sentence)
 
     @property
     def build_dir(self) -> Path:
@@ -223,6 +224,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],
         report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
+        goal_evidence_path=root / raw["goal_evidence"] if raw.get("goal_evidence") else None,
     )
 
 
