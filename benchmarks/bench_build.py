@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codesign.build.pipeline import NotebookSpec, build, execute_notebook, pick_kernel  # noqa: E402
+from codesign.pipeline.build import NotebookSpec, build, execute_notebook, pick_kernel  # noqa: E402
 
 
 def _empty_notebook_s(folder: Path) -> float:

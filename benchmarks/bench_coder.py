@@ -27,12 +27,13 @@ sys.path.insert(0, str(REPO))
 from codesign.coding.evaluate import human_agreement, leave_one_interview_out, ranking_ceiling  # noqa: E402
 from codesign.coding.model import label_matrix  # noqa: E402
 from codesign.coding.step import CODER_EXCLUDE, code  # noqa: E402
-from codesign.ingest.step import ingest, read_segments  # noqa: E402
 from codesign.nlp.pipeline import load_pipeline  # noqa: E402
+from codesign.sources.ingest import ingest, read_segments  # noqa: E402
 
 THEMES = ["T1", "T2", "T3", "T4", "T5"]
 STATEMENTS = ["VAHVUUS", "HAASTE", "EHDOTUS", "TAVOITE"]
-ORDER = ["human_second_coder", "hybrid", "supervised", "semantic", "lexicon", "baseline_lemma", "baseline_surface"]
+ORDER = ["human_second_coder", "hybrid", "supervised", "semantic", "lexicon", "codebook", "baseline_lemma",
+         "baseline_surface"]
 
 
 def markdown(table, metric: str) -> str:
@@ -80,16 +81,16 @@ def main(project_dir: str | None) -> dict:
         human = human_agreement(root)
     import pandas as pd
 
-    table = pd.concat([human, evaluation], ignore_index=True)
-    truth, scores = evaluation.attrs["truth"], evaluation.attrs["scores"]
-    decided = evaluation.attrs["predictions"]["hybrid"]
+    table = pd.concat([human, evaluation.table], ignore_index=True)
+    truth, scores = evaluation.truth, evaluation.scores
+    decided = evaluation.predictions["hybrid"]
     decisions = pd.DataFrame(label_matrix(decided, list(scores.index), list(scores.columns)),
                              index=scores.index, columns=scores.columns)
     ceiling = ranking_ceiling(truth, scores, decisions)
     return {
         "kappa_table": markdown(table, "kappa"), "f1_table": markdown(table, "f1"),
         "ceiling_table": ceiling_markdown(ceiling), "ceiling": ceiling.round(4).reset_index().to_dict(orient="records"),
-        "folds": evaluation.attrs["folds"], "held_out_units": evaluation.attrs["units"],
+        "folds": evaluation.folds, "held_out_units": evaluation.units,
         "evaluation_s": round(evaluation_s, 1),
         "code_cold_s": round(cold_s, 1), "code_warm_s": round(warm_s, 1),
         "code_cold_breakdown": {k: round(v, 1) if isinstance(v, float) else v

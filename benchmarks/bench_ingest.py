@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO))
 
 from codesign.core.project import load_project  # noqa: E402
 from codesign.core.register import load_register  # noqa: E402
-from codesign.ingest.step import PSEUDONYMISE_EXCLUDE, ingest, read_sources  # noqa: E402
 from codesign.nlp.pipeline import load_pipeline  # noqa: E402
+from codesign.sources.ingest import PSEUDONYMISE_EXCLUDE, ingest, read_sources  # noqa: E402
 
 
 def main(project_dir: str | None) -> dict:

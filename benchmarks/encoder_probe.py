@@ -59,8 +59,8 @@ def main(project_dir: str | None) -> dict:
 
     project = load_project(project_dir or REPO / "data" / "kolari")
     evaluation = leave_one_interview_out(project, methods=("hybrid",), codes=THEMES)
-    truth, hybrid = evaluation.attrs["truth"], evaluation.attrs["scores"]
-    reference = read_coding(project.reference_coding_path)
+    truth, hybrid = evaluation.truth, evaluation.scores
+    reference = read_coding(project.evaluation_coding_path or project.reference_coding_path)
     coded = coded_segments(project, reference).reset_index(drop=True)
     all_labels = label_matrix(reference, list(coded["segment_id"]), THEMES)   # every coded unit trains, as in evaluate
     started = time.perf_counter()

@@ -17,9 +17,9 @@ sys.path.insert(0, str(REPO))
 
 from codesign.core.project import load_project  # noqa: E402
 from codesign.core.register import load_register  # noqa: E402
-from codesign.ingest.step import read_sources  # noqa: E402
 from codesign.nlp.finnish import base_forms  # noqa: E402
 from codesign.nlp.pipeline import analyses, load_pipeline  # noqa: E402
+from codesign.sources.ingest import read_sources  # noqa: E402
 
 VERBATIM = {"H01", "H02", "H06", "H09", "H10", "H14"}
 

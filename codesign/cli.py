@@ -11,7 +11,7 @@ from codesign.core.errors import CodesignError, InputError, LeakError, SetupErro
 
 
 def _cmd_ingest(args) -> int:
-    from codesign.ingest.step import ingest
+    from codesign.sources.ingest import ingest
 
     result = ingest(args.project)
     frame = result.segments
@@ -22,6 +22,7 @@ def _cmd_ingest(args) -> int:
         for stage, count in frame["stage"].value_counts().sort_index().items():
             print(f"  {stage:<10} {count:>5} segments", file=out)
         print("  leak check: passed", file=out)
+    _print_pseudonymisation_notes(result)
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     if result.failures:
@@ -29,6 +30,17 @@ def _cmd_ingest(args) -> int:
               f"(see {result.project.build_dir / 'ingest_report.json'})", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_pseudonymisation_notes(result, limit: int = 20) -> None:
+    """The keep list's disagreements with the NER (file and line) and key-table notes, on stderr."""
+    for warning in result.warnings[:limit]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(result.warnings) > limit:
+        print(f"warning: … and {len(result.warnings) - limit} more (private/pseudonymisation_report.csv, "
+              "rows with why = keep)", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _cmd_leak_check(args) -> int:
@@ -49,9 +61,7 @@ def _cmd_code(args) -> int:
     result = code(args.project)
     if not args.quiet:
         final = result.codings[result.codings["final"]]
-        print(f"coded {result.n_segments} segments: {len(final)} final codes "
-              f"({(final['source'] == 'human').sum()} human, {(final['source'] == 'machine').sum()} machine) "
-              f"→ build/codings.parquet")
+        print(f"{result.summary()} → build/codings.parquet")
         for code, count in final["code"].value_counts().sort_index().items():
             print(f"  {code:<9} {count:>5}")
     return 0
@@ -121,6 +131,106 @@ def _cmd_agreement(args) -> int:
     table = agreement_table(first, second, codes)
     print(f"agreement of {paths[1]} with {paths[0]} on {int(table['n'].iloc[0])} shared segments")
     print(table.round(3).to_string())
+    if args.disagreements is not None:
+        _write_disagreements(args, first, second, codes)
+    return 0
+
+
+def _write_disagreements(args, first, second, codes) -> None:
+    """The units where the two codings differ: to standard output, or to a .csv or .xlsx (leak-checked)."""
+    from codesign.coding.agreement import disagreements
+    from codesign.core.project import load_project
+
+    project = load_project(args.project)
+    texts = None
+    if (project.build_dir / "segments.parquet").is_file():
+        segments = project.segments()
+        texts = dict(zip(segments["segment_id"].astype(str), segments["text"].astype(str)))
+    table = disagreements(first, second, codes, texts)
+    target = args.disagreements
+    if target == "-":
+        print(f"\n{len(table)} disagreements on {table['segment_id'].nunique()} segments")
+        if len(table):
+            print(table.drop(columns=["text"]).to_string(index=False))
+        return
+    out = Path(target)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(out, "the disagreements go to a .csv or .xlsx file", hint="name a file ending in .csv or "
+                                                                                 ".xlsx (or give none to print)")
+    from codesign.privacy.leakcheck import guard
+
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    if out.suffix.lower() == ".csv":
+        table.to_csv(tmp, index=False, encoding="utf-8")
+    else:
+        table.to_excel(tmp, index=False, sheet_name="disagreements")
+    guard(project, [tmp])
+    tmp.replace(out)
+    if not args.quiet:
+        print(f"\n{len(table)} disagreements on {table['segment_id'].nunique()} segments → {out}")
+
+
+def _cmd_review(args) -> int:
+    from codesign.coding.review import apply_review, write_review
+
+    if args.apply:
+        result = apply_review(args.project, args.apply)
+        if not args.quiet:
+            print(f"read {args.apply}: {len(result.added)} segment(s) added to the reference coding"
+                  + (f" → {result.path}" if result.path else "")
+                  + f"; {result.unchanged} already coded the same; {result.not_reviewed} row(s) not reviewed")
+            if result.backup:
+                print(f"  the previous reference coding is kept in {result.backup}")
+            if result.config_updated:
+                print(f"  project.yml had no reference_coding: added `reference_coding: {result.path.name}`")
+            if len(result.added):
+                print("  the next `codesign build` (or `codesign code`) retrains the coder on them")
+        if len(result.conflicts):
+            print(f"{len(result.conflicts)} conflict(s): these segments already have a different human code, "
+                  "which was kept (decide them in the reference coding by hand):", file=sys.stderr)
+            print(result.conflicts.to_string(index=False), file=sys.stderr)
+        return 0
+    path = write_review(args.project, args.output, n=args.n, language=args.language)
+    if not args.quiet:
+        named = f"{args.project} " if args.project else ""
+        print(f"review workbook with up to {args.n} segments → {path}\n  leak check: passed\n"
+              f"  fill it in, then: codesign review {named}--apply {path}")
+    return 0
+
+
+def _cmd_evaluate(args) -> int:
+    from codesign.coding.evaluate import evaluate_codings
+
+    result = evaluate_codings(args.project, against=args.against,
+                              codes=args.codes.split(",") if args.codes else None)
+    columns = ["n", "first_n", "second_n", "kappa", "precision", "recall", "f1"]
+    if result.final is not None:
+        print(f"final machine codes on {result.n_machine} segments without a human code, against the evaluation "
+              "coding:")
+        print(result.final[columns].round(3).to_string())
+    else:
+        print("every segment the evaluation coding covers has a human code: no final machine codes to evaluate")
+    if result.cross_fitted is not None:
+        print(f"\ncross-fitted machine codes on the {result.n_human} human-coded segments, against the human codes:")
+        print(result.cross_fitted[columns].round(3).to_string())
+    return 0
+
+
+def _cmd_sample(args) -> int:
+    from codesign.coding.agreement import read_coding
+    from codesign.coding.sample import sample_coding
+    from codesign.core.project import load_project
+
+    project = load_project(args.project)
+    full = read_coding(args.coding)
+    sample = sample_coding(full, project.segments(), interviews=args.interviews, share=args.share, seed=args.seed)
+    out = Path(args.output)
+    tmp = out.with_name(f".{out.name}.tmp")
+    sample.to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(out)
+    if not args.quiet:
+        print(f"sample of {len(sample)} of {len(full)} coded segments ({args.interviews} interviews, "
+              f"{args.share:.0%} of the other sources, seed {args.seed}) → {out}")
     return 0
 
 
@@ -197,7 +307,7 @@ def _cmd_analyse(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from codesign.build.pipeline import EXIT_BUSY, BuildBusy, build, parse_cli_params
+    from codesign.pipeline.build import EXIT_BUSY, BuildBusy, build, parse_cli_params
 
     quiet = args.quiet or args.build_quiet
     if quiet:
@@ -228,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", help="read TSV id<TAB>text, write TSV id<TAB>codes (themes T1–T5)")
     p.add_argument("file", nargs="?", help="UTF-8 TSV file (default: standard input)")
-    p.add_argument("--project", help="project whose codebook and reference coding train the coder "
+    p.add_argument("--project", help="project whose codebook and human codes (if any) train the coder "
                                      "(default: the bundled demo)")
     p.set_defaults(func=_cmd_classify)
 
@@ -236,8 +346,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="the first coding (the reference)")
     p.add_argument("b", help="the second coding")
     p.add_argument("--codes", help="comma-separated codes to compare (default: every code used)")
-    p.add_argument("--project", help="project whose segments a .qdpx coding is mapped onto (default: the demo)")
+    p.add_argument("--project", help="project whose segments a .qdpx coding is mapped onto and whose texts the "
+                                     "disagreements show (default: the demo)")
+    p.add_argument("--disagreements", nargs="?", const="-", metavar="FILE",
+                   help="also list the units where the codings differ (text, both codings, the code in dispute): "
+                        "printed, or written to FILE (.csv or .xlsx)")
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("review", help="a review workbook of the segments whose human coding would help most; "
+                                      "--apply reads it back into the reference coding")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo)")
+    p.add_argument("-n", type=int, default=50, help="segments to review (default 50)")
+    p.add_argument("--language", choices=["fi", "en"], default="fi", help="language of the workbook (default fi)")
+    p.add_argument("-o", "--output", help="the .xlsx to write (default: PROJECT/build/review/…)")
+    p.add_argument("--apply", metavar="FILE", help="read a filled review workbook back into the reference coding")
+    p.set_defaults(func=_cmd_review)
+
+    p = sub.add_parser("evaluate", help="the machine codes against the project's evaluation coding")
+    p.add_argument("project", nargs="?", help="project folder (default: the bundled demo); run `codesign code` "
+                                              "first")
+    p.add_argument("--against", metavar="FILE", help="a coding CSV to compare with (default: evaluation_coding: "
+                                                     "of project.yml)")
+    p.add_argument("--codes", help="comma-separated codes to compare (default: themes and statement types)")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("sample", help="draw a hand-coded sample from a full coding (whole interviews and a share "
+                                      "of every other source), reproducibly")
+    p.add_argument("project", help="project folder (ingested)")
+    p.add_argument("coding", help="the full coding (CSV segment_id,codes)")
+    p.add_argument("-o", "--output", required=True, help="the sample CSV to write")
+    p.add_argument("--interviews", type=int, default=2, help="whole interviews in the sample (default 2)")
+    p.add_argument("--share", type=float, default=0.15, help="share of every other source (default 0.15)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("export-qdpx", help="the coded project as a REFI-QDA project file (.qdpx)")
     p.add_argument("first", metavar="[PROJECT]", help="project folder (default: the bundled demo)")

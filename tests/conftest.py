@@ -145,7 +145,7 @@ def copy_demo(target: Path) -> Path:
 class BuiltDemo:
     """The demo project after one ``codesign build``: its folder and the build's result."""
     root: Path
-    result: object          # codesign.build.pipeline.BuildResult
+    result: object          # codesign.pipeline.build.BuildResult
 
     @property
     def build_dir(self) -> Path:
@@ -156,7 +156,7 @@ class BuiltDemo:
 def built_demo(tmp_path_factory) -> BuiltDemo:
     """The demo built ONCE per session through the real pipeline (ingest, code, analyse, deliverables, every
     notebook), shared by every test that reads the demo's outputs. Tests read it; none changes its build/."""
-    from codesign.build.pipeline import build
+    from codesign.pipeline.build import build
 
     root = copy_demo(tmp_path_factory.mktemp("demo") / "kolari")
     result = build(root, reports_dir=tmp_path_factory.mktemp("demo-reports"), quiet=True)

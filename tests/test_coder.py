@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMO, SHARED
-from scipy import sparse
 
 from codesign.cli import main
 from codesign.coding.codebook import from_qdc, load_codebook, to_qdc
@@ -157,25 +156,91 @@ def test_context_is_the_interviewers_question_even_when_only_participant_turns_a
         "speaker_role": ["interviewer", "participant", "participant", "participant"],
         "prompt": [None, None, None, "Vahvuudet"], "text": ["Miten asuminen?", "Huono.", "Ja kallis.", "Luonto"]})
     # a participant's second turn in a row still answers the last question (one rule with the analytics:
-    # codesign.ingest.segments.interviewer_questions)
+    # codesign.sources.segments.interviewer_questions)
     assert context_texts(segments).tolist() == ["", "Miten asuminen?", "Miten asuminen?", "Vahvuudet"]
     # the coder sees participant turns only: the question must come from the whole table (a past bug)
     assert context_texts(segments[segments["speaker_role"] == "participant"]).tolist() == ["", "", "Vahvuudet"]
 
 
-def test_supervised_regularisation_is_chosen_on_training_folds_only():
-    from codesign.coding.model import SupervisedModel
+CODEBOOK_RULES = CODEBOOK.replace("""    definition: Matkailu elinkeinona.
+""", """    definition: Matkailu elinkeinona.
+    include: [Matkailijat ja yöpymiset.]
+    exclude: [Matkailualan työntekijöiden asunnot → T2.1., Pelkkä kiitos ilman sisältöä.]
+    examples: [Turisteja tulee talvella paljon.]
+""")
 
-    rng = np.random.default_rng(1)
-    target = rng.integers(0, 2, 300)
-    noise = rng.normal(0, 3, 300)
-    # the signal is x1 - x2; only a weakly regularised model learns the negative weight of x2
-    X = np.column_stack([2 * target - 1 + noise, noise])
-    model = SupervisedModel(["A"], C=(1e-4, 10.0))
-    C, oof = model._choose_C(sparse.csr_matrix(X), target)
-    assert C == 10.0
-    assert oof.shape == (300,) and np.corrcoef(oof, target)[0, 1] > 0.5
-    assert SupervisedModel(["A"], C=0.5)._choose_C(sparse.csr_matrix(X), target)[0] == 0.5   # one candidate
+
+def test_codebook_texts_are_labelled_examples(tmp_path):
+    from codesign.coding.model import codebook_examples
+
+    codebook = _codebook(tmp_path, CODEBOOK_RULES)
+    texts, labels = codebook_examples(codebook, ["T1", "T2", "HAASTE"])
+    rows = dict(zip(texts, labels.tolist()))
+    assert rows["Turisteja tulee talvella paljon."] == [1, 0, -1]          # an example of T1; says nothing of HAASTE
+    assert rows["Matkailijat ja yöpymiset."] == [1, 0, -1]
+    assert rows["Matkailualan työntekijöiden asunnot"] == [0, 1, -1]       # excluded from T1, pointed to T2 (T2.1)
+    assert rows["Pelkkä kiitos ilman sisältöä."] == [0, 0, -1]
+    assert rows["Vuokra-asunnot."] == [0, 1, -1]                           # a subcode's definition is its theme's
+    assert rows["Ongelma tai este."] == [-1, -1, 1]
+
+
+def test_rule_labels_and_label_matrix_with_uncoded_segments():
+    from codesign.coding.model import UNLABELLED, rule_labels
+
+    text = np.array([[2, 0], [1, 0], [0, 0]])
+    context = np.array([[0, 0], [0, 1], [0, 0]])
+    assert rule_labels(text, context).tolist() == [[1, 0], [UNLABELLED, 1], [0, 0]]
+    coding = pd.DataFrame({"segment_id": ["a", "b"], "codes": ["T1;T1.2", ""]})
+    assert label_matrix(coding, ["a", "b", "c"], ["T1", "T2"], missing=UNLABELLED).tolist() == [
+        [1, 0], [0, 0], [UNLABELLED, UNLABELLED]]
+
+
+TEXTS = {
+    "T1": ["Turisteja tulee talvella paljon ja matkailijat yöpyvät mökeissä.", "Matkailuyrittäjät myyvät safareita.",
+           "Safarit ja matkailu ovat kylän elinkeino.", "Turistit tulevat lentäen ja matkailu kasvaa.",
+           "Matkailijoita on enemmän kuin ennen.", "Safariyritys palkkaa oppaita talveksi matkailijoille."],
+    "T2": ["Asuntoja ei ole vuokralla ollenkaan.", "Vuokra-asunnot ovat kalliita ja asunto puuttuu.",
+           "Työntekijät eivät löydä asuntoa kylästä.", "Kunnan pitäisi rakentaa asuntoja.",
+           "Asuminen on vaikeaa, kun asunnot loppuivat.", "Vuokrakämppiä ei löydy mistään."],
+}
+
+
+def _units_and_labels(nlp, codes):
+    units, y, groups = [], [], []
+    for k, code in enumerate(("T1", "T2")):
+        for i, text in enumerate(TEXTS[code]):
+            units.append(Unit(f"{code}-{i}", text, words(nlp(text)), [], nlp(text).vector))
+            y.append([int(c == code) if c in ("T1", "T2") else 0 for c in codes])
+            groups.append(i % 3)
+    return units, np.array(y), np.array(groups)
+
+
+def test_theme_coder_is_a_scikit_learn_estimator(tmp_path, nlp):
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+
+    from codesign.coding.model import UNLABELLED, FinnishFeaturizer, ThemeCoder, codebook_signals
+    from codesign.nlp.finnish import DocCache
+
+    codes = ["T1", "T2"]
+    signals = codebook_signals(_codebook(tmp_path, CODEBOOK_RULES), codes, DocCache(nlp, None))
+    assert ThemeCoder().get_params()["signals"] is None                     # nothing happens in __init__
+    coder = ThemeCoder(signals, C=2.0)
+    copy = clone(coder)
+    assert copy.get_params()["C"] == 2.0 and not hasattr(copy, "models_")
+    units, y, groups = _units_and_labels(nlp, codes)
+    # from the codebook alone (no human code): the lexicon's clear cases and the codebook's texts
+    alone = clone(coder).fit(units, np.full(y.shape, UNLABELLED))
+    assert alone.n_human_ == 0 and (alone.predict(units) == y).mean() >= 0.9
+    fitted = clone(coder).fit(units, y)
+    assert {"models_", "featurizer_", "lexicon_", "thresholds_"} <= set(vars(fitted))
+    assert fitted.predict_proba(units).shape == (len(units), 2)
+    scores = cross_val_score(ThemeCoder(signals), units, y, groups=groups, cv=GroupKFold(3))
+    assert scores.shape == (3,) and np.isfinite(scores).all() and scores.mean() > 0.5
+    search = GridSearchCV(ThemeCoder(signals), {"C": [0.5, 2.0]}, cv=GroupKFold(3)).fit(units, y, groups=groups)
+    assert search.best_params_["C"] in (0.5, 2.0)
+    features = FinnishFeaturizer(min_df=1).fit_transform(units)
+    assert features.shape[0] == len(units) and features.shape[1] > 300       # terms beside the 300-d vector
 
 
 # --- the command-line contract, on the demo project (built once per session) ------------------------
@@ -186,19 +251,25 @@ def coded_demo(built_demo):
 
 
 def test_code_project_human_codes_win(coded_demo):
+    from codesign.core.project import load_project
+
     root, codings = coded_demo
     assert list(codings.columns) == ["segment_id", "code", "source", "confidence", "evidence", "final"]
-    reference = pd.read_csv(root / "reference_coding.csv", dtype=str, keep_default_na=False)
-    coded = set(reference["segment_id"])
-    final = codings[codings["final"] & codings["segment_id"].isin(coded)]
-    themes_and_types = final[final["code"].str.fullmatch(r"T\d|[A-Z]+")]
-    assert set(themes_and_types["source"]) == {"human"}             # human codes win where a segment has them
+    reference = pd.read_csv(load_project(root).reference_coding_path, dtype=str, keep_default_na=False)
+    final = codings[codings["final"]]
+    human_ids = set(reference["segment_id"])
+    # wherever a person coded, the final themes and statement types are exactly theirs, and every code they gave
+    # is final (subcodes included; the machine adds subcodes only where the person gave none)
+    on_human = final[final["segment_id"].isin(human_ids)]
+    assert set(on_human.loc[on_human["code"].str.fullmatch(r"T\d|[A-Z]+"), "source"]) <= {"human"}
     expected = {(r.segment_id, c) for r in reference.itertuples() for c in r.codes.split(";") if c}
-    human = final[final["source"] == "human"]
-    assert set(zip(human["segment_id"], human["code"])) == expected  # … subcodes of the reference included
+    human_rows = on_human[on_human["source"] == "human"]
+    assert set(zip(human_rows["segment_id"], human_rows["code"])) == expected
+    assert set(final.loc[~final["segment_id"].isin(human_ids), "source"]) <= {"machine"}
     machine = codings[codings["source"] == "machine"]
-    assert (~machine[machine["code"].isin(["T1", "T2", "T3", "T4", "T5"])]["final"]).all()
-    evidence = json.loads(machine.iloc[0]["evidence"])
+    crossed = machine[machine["segment_id"].isin(human_ids) & machine["code"].isin(["T1", "T2", "T3", "T4", "T5"])]
+    assert len(crossed) and (~crossed["final"]).all()            # cross-fitted opinions never decide
+    evidence = json.loads(crossed.iloc[0]["evidence"])
     assert {"score", "threshold", "matched", "nearest"} <= set(evidence)
     assert (root / "build" / "codings.parquet").is_file()
     subcodes = codings[codings["code"].str.contains(r"\.")]
@@ -238,10 +309,10 @@ def test_classify_rejects_malformed_lines(tmp_path, capsys):
 
 
 def test_agreement_command(capsys):
-    assert main(["agreement", str(DEMO / "reference_coding.csv"), str(DEMO / "reference_coding_second.csv"),
+    assert main(["agreement", str(DEMO / "evaluation_coding.csv"), str(DEMO / "second_coding.csv"),
                  "--codes", "T1,T2,T3,T4,T5"]) == 0
     out = capsys.readouterr().out
-    shared = len(pd.read_csv(DEMO / "reference_coding_second.csv"))     # the second coding is a sample of the first
+    shared = len(pd.read_csv(DEMO / "second_coding.csv"))     # the second coding is a sample of the full coding
     assert f"on {shared} shared segments" in out and "kappa" in out
 
 
@@ -250,11 +321,12 @@ def test_evaluation_lexicon_beats_surface_keywords(coded_demo):
 
     root, _ = coded_demo
     themes = ["T1", "T2", "T3", "T4", "T5"]
-    table = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"), codes=themes)
-    assert table.attrs["folds"] == 14 and table.attrs["units"] > 250
+    result = leave_one_interview_out(root, methods=("lexicon", "baseline_surface"), codes=themes)
+    table = result.table
+    assert result.folds >= 10 and result.units > 250
     assert sorted(table["code"].unique()) == themes                      # the cheaper themes-only run
-    held_out = table.attrs["predictions"]["lexicon"]
-    assert len(held_out) == table.attrs["units"] and held_out["segment_id"].str.startswith("H").all()
+    held_out = result.predictions["lexicon"]
+    assert len(held_out) == result.units and held_out["segment_id"].str.startswith("H").all()
     themes = table[table["code"].isin(["T1", "T2", "T3", "T4", "T5"])].pivot(index="code", columns="method",
                                                                              values="f1")
     assert (themes["lexicon"] > themes["baseline_surface"]).sum() >= 4
@@ -290,3 +362,72 @@ def test_lexicon_pruning_drops_entries_that_rarely_carry_their_code(tmp_path, nl
     assert "matkailija" in kept.lemmas           # 1 hit: too few to judge, kept
     assert lexicon.counts([units[0]])[0, 0] == 0 and lexicon.counts([units[3]])[0, 0] == 1
 
+
+
+# --- samples, disagreements, the model cache ---------------------------------------------------------------
+
+def _segments_for_sampling():
+    rows = [{"segment_id": f"H{i}-{t:03d}", "source_id": f"H{i}", "stage": "interview"} for i in range(1, 6)
+            for t in range(2, 12, 2)]
+    rows += [{"segment_id": f"W1-{n:03d}", "source_id": "W1", "stage": "workshop1"} for n in range(1, 41)]
+    rows += [{"segment_id": f"C-{n:03d}", "source_id": "C", "stage": "comment"} for n in range(1, 21)]
+    return pd.DataFrame(rows)
+
+
+def test_sample_coding_is_whole_interviews_and_a_share_of_each_other_source():
+    from codesign.coding.sample import sample_coding
+
+    segments = _segments_for_sampling()
+    coding = pd.DataFrame({"segment_id": segments["segment_id"], "codes": "T1"})
+    sample = sample_coding(coding, segments, interviews=2, share=0.15, seed=3)
+    chosen = segments[segments["segment_id"].isin(sample["segment_id"])]
+    interviews = chosen[chosen["stage"] == "interview"]
+    assert interviews["source_id"].nunique() == 2 and len(interviews) == 10          # whole interviews
+    assert (chosen["source_id"] == "W1").sum() == 6 and (chosen["source_id"] == "C").sum() == 3
+    assert sample.equals(sample_coding(coding, segments, interviews=2, share=0.15, seed=3))   # reproducible
+    assert not sample.equals(sample_coding(coding, segments, interviews=2, share=0.15, seed=4))
+    with pytest.raises(ValueError):
+        sample_coding(coding, segments, share=1.5)
+
+
+def test_disagreements_list_the_codes_in_dispute(tmp_path, capsys):
+    from codesign.coding.agreement import disagreements
+
+    first = pd.DataFrame({"segment_id": ["a", "b", "c"], "codes": ["T1;HAASTE", "T2", ""]})
+    second = pd.DataFrame({"segment_id": ["a", "b", "d"], "codes": ["T1", "T2;T3", "T1"]})
+    table = disagreements(first, second, ["T1", "T2", "T3", "HAASTE"], {"a": "Teksti A"})
+    assert table[["segment_id", "code", "first", "second"]].values.tolist() == [
+        ["a", "HAASTE", True, False], ["b", "T3", False, True]]
+    assert table.loc[0, "text"] == "Teksti A" and table.loc[1, "second_codes"] == "T2;T3"
+    a, b, out = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "erot.csv"
+    first.to_csv(a, index=False)
+    second.to_csv(b, index=False)
+    assert main(["agreement", str(a), str(b), "--codes", "T1,T2,T3,HAASTE", "--disagreements", str(out),
+                 "--project", str(DEMO)]) == 0
+    assert "2 disagreements on 2 segments" in capsys.readouterr().out
+    assert pd.read_csv(out)["code"].tolist() == ["HAASTE", "T3"]
+    assert main(["agreement", str(a), str(b), "--disagreements"]) == 0               # printed
+    assert "HAASTE" in capsys.readouterr().out.split("disagreements")[-1]
+    assert main(["agreement", str(a), str(b), "--disagreements", str(tmp_path / "x.txt")]) == 2
+
+
+def test_cached_model_key_follows_the_coders_source(tmp_path, monkeypatch):
+    from codesign.coding import step
+    from codesign.core.project import load_project
+
+    project = load_project(DEMO)
+    key = step.model_key(project)
+    assert key == step.model_key(project)
+    monkeypatch.setattr(step, "coder_source_digest", lambda: "a changed coder")
+    assert step.model_key(project) != key
+
+
+def test_evaluation_coding_must_not_be_the_reference_coding(tiny_project):
+    from codesign.core.project import load_project
+
+    config = tiny_project / "project.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "reference_coding: koodaus.csv\n"
+                      "evaluation_coding: koodaus.csv\n", encoding="utf-8")
+    with pytest.raises(InputError, match="same file") as err:
+        load_project(tiny_project)
+    assert err.value.line is not None

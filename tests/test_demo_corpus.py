@@ -15,10 +15,10 @@ from conftest import DEMO
 
 from codesign.core.project import load_project
 from codesign.core.register import load_register
-from codesign.ingest.readers import ReadContext
-from codesign.ingest.readers.survey import read_survey
-from codesign.ingest.step import read_sources
 from codesign.privacy.leakcheck import planted_recall
+from codesign.sources.ingest import read_sources
+from codesign.sources.readers import ReadContext
+from codesign.sources.readers.survey import read_survey
 
 
 @pytest.fixture(scope="module")
@@ -109,21 +109,28 @@ def test_raw_offsets_round_trip(demo_raw):
             assert doc.text[s.start:s.end] == s.text, s.segment_id
 
 
-def test_every_reference_coded_unit_exists(demo_raw):
+def test_the_codings_cover_the_units_as_documented(demo_raw):
     project, register, docs = demo_raw
     ids = {s.segment_id for d in docs.values() for s in d.segments}
     codebook = yaml.safe_load((DEMO / "codebook.yml").read_text(encoding="utf-8"))
     code_ids = {c["id"] for c in codebook["codes"]}
-    for name in ("reference_coding.csv", "reference_coding_second.csv"):
+    for name in ("reference_coding.csv", "evaluation_coding.csv", "second_coding.csv"):
         with (DEMO / name).open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert rows, name
         assert {r["segment_id"] for r in rows} <= ids, name
         assert {c for r in rows for c in r["codes"].split(";") if c} <= code_ids, name
-    with (DEMO / "reference_coding.csv").open(encoding="utf-8") as handle:
-        coded = {r["segment_id"] for r in csv.DictReader(handle)}
+    def coded(name):
+        with (DEMO / name).open(encoding="utf-8") as handle:
+            return [r["segment_id"] for r in csv.DictReader(handle)]
+
     participant_units = {s.segment_id for d in docs.values() for s in d.segments if s.speaker_role == "participant"}
-    assert coded == participant_units                        # every unit coded, none twice or missing
+    full = coded("evaluation_coding.csv")
+    assert len(full) == len(set(full)) and set(full) == participant_units   # every unit, none twice or missing
+    sample = set(coded("reference_coding.csv"))           # what the project operates on: a hand-coded sample
+    assert sample < set(full) and 0.1 <= len(sample) / len(full) <= 0.25
+    assert len({s.split("-")[0] for s in sample if s.startswith("H")}) == 2    # two whole interviews …
+    assert {s.split("-")[0] for s in sample} >= {"W1", "W2", "S", "C"}        # … and some of every other source
 
 
 def test_demo_ingest_is_pseudonymised_and_traceable(demo_build):

@@ -1,6 +1,7 @@
 """Pseudonymisation and the leak gate, on small texts whose answer is known (real Finnish pipeline)."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 
@@ -11,10 +12,10 @@ from codesign.cli import main
 from codesign.core.errors import LeakError, SetupError
 from codesign.core.project import load_project
 from codesign.core.register import load_register
-from codesign.ingest.step import ingest
 from codesign.nlp.pipeline import explain_load_error, load_pipeline
 from codesign.privacy.leakcheck import KEYS_FILE, check_outputs
 from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, apply, valid_hetu
+from codesign.sources.ingest import ingest
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,174 @@ def test_cli_reports_a_broken_source_and_exits_non_zero(tiny_project, capsys):
 def test_cli_config_error_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["ingest", str(tmp_path)]) == 2
     assert "project.yml not found" in capsys.readouterr().err
+
+
+# --- language before replacing: misattribution and over-redaction on small texts ----------------------------
+
+def test_a_first_name_with_another_surname_is_someone_else(tiny_project, nlp):
+    project = load_project(tiny_project)
+    register = load_register(project.register_path, project.groups)
+    texts = ["Juho Kallio korjaa koneet, ja Juholle soitin eilen.",      # source A
+             "Juholle soitin eilen.",                                    # source B: which Juho?
+             "Kaisa Ylläsjärvi asuu Ylläsjärvellä; Ylläsjärven Kaisa on sama ihminen.",
+             "Kaisalle soitin."]
+    keys = KeyTable()
+    found = Pseudonymiser(register, keys, project.keep_terms).pseudonymise([nlp(t) for t in texts],
+                                                                           ["A", "B", "C", "D"])
+    out = [apply(t, reps) for t, reps in zip(texts, found)]
+    # the whole name of a third person is one neutral placeholder, never "P02 Kallio"; the lone Juho after it
+    # in the same source is that Juho
+    assert out[0] == "[HENKILÖ-1] korjaa koneet, ja [HENKILÖ-1] soitin eilen."
+    # elsewhere a lone Juho could be P02 or Juho Kallio: not resolved to a participant
+    assert out[1] == "[HENKILÖ] soitin eilen."
+    assert out[2] == "P03 asuu Ylläsjärvellä; P03 on sama ihminen."     # the kept village stays
+    assert out[3] == "P03 soitin."                                       # a name only P03 has
+    assert {r["key"] for r in keys.rows if r["kind"] == "person"} == {"Juho Kallio"}
+
+
+def test_common_words_and_places_are_not_names(tiny_project, nlp):
+    project = load_project(tiny_project)
+    keep = project.keep_terms + ["Finnvera", "ELY", "ELY-keskus", "TikTok", "Kurtakko"]
+    register = load_register(project.register_path, project.groups)
+    texts = ["1 Koulutus pitää saada kuntaan", "Koulutus ja asuminen ovat tärkeitä.",
+             "Rahoitusta haettiin Finnveran kautta ja ELYn kanssa, ja mainontaa TikTokissa.",
+             "Tornionjokilaakso on yhtä aluetta, Mie tiiän sen. Hää sano samaa.",
+             "Kaivutyöt tekee Kurtakon Maansiirto, se on pieni firma."]
+    keys = KeyTable()
+    found = Pseudonymiser(register, keys, keep).pseudonymise([nlp(t) for t in texts])
+    out = [apply(t, reps) for t, reps in zip(texts, found)]
+    assert out[:4] == texts[:4], out
+    # a firm without a company form is replaced whole, not as "Kurtakon [YRITYS-1]"
+    assert out[4] == "Kaivutyöt tekee [YRITYS-1], se on pieni firma."
+    assert [r["original"] for r in keys.rows] == ["Kurtakon Maansiirto"]
+
+
+def test_inflected_and_spoken_kept_names_stay(tiny_project, nlp):
+    project = load_project(tiny_project)
+    register = load_register(project.register_path, project.groups)
+    keep = ["Ruotsi", "Lapin ELY-keskus", "ELY-keskus", "ELY", "Visit Finland", "Skatteverket"]
+    texts = ["Mie oon käyny Ruottissa ja Ruottiin menee verot, Ruotissa on eri säännöt.",
+             "Lapin ELY-keskukselta ja ELYstä ei vastattu, Visit Finlandin kautta tuli agentteja.",
+             "Skatteverketiin piti ilmoittaa."]
+    found = Pseudonymiser(register, KeyTable(), keep).pseudonymise([nlp(t) for t in texts])
+    assert [apply(t, reps) for t, reps in zip(texts, found)] == texts
+
+
+def test_the_keep_list_wins_over_the_ner_with_a_warning(tiny_project, nlp):
+    project = load_project(tiny_project)
+    register = load_register(project.register_path, project.groups)
+    pseudonymiser = Pseudonymiser(register, KeyTable(), ["Pajala", "Äkäslompolo"])
+    text = "Mie ajan joka päivä Pajalasta kotia ja sitte Äkäslompolossa käyn kaupassa."
+    (reps,) = pseudonymiser.pseudonymise([nlp(text)])
+    assert reps == []
+    # whatever the NER says about them, each disagreement is reported (the step adds file and line)
+    assert all(w.text in ("Pajalasta", "Äkäslompolossa") and w.label == "PERSON" for w in pseudonymiser.warnings)
+
+
+# --- a gate that sees what a reader sees ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("variant", [
+    "aila keinäseltä kysyttiin", "Keinäsen ryhmä", "facebook.com/aila.keinanen", "seuraa @ailakeinanen",
+    "H03_Aila_Keinänen.txt", "AilaKeinänen", "aila-keinanen", "KEINÄNEN sanoi", "juholle soitettiin",
+])
+def test_the_gate_sees_name_variants(tiny_project, variant):
+    ingest(tiny_project)
+    leaky = tiny_project / "build" / "notes.md"
+    leaky.write_text(f"Muistiinpano: {variant}\n", encoding="utf-8")
+    project = load_project(tiny_project)
+    register = load_register(project.register_path, project.groups)
+    keys = KeyTable.load(tiny_project / "private" / KEYS_FILE)
+    findings = check_outputs([leaky], register, keys, project.keep_terms, raise_on_leak=False)
+    assert findings and all("line 1" in f.where for f in findings), variant
+
+
+def test_the_gate_reads_file_names_and_ingest_report_carries_none(tiny_project):
+    (tiny_project / "raw/interviews/H01.txt").rename(tiny_project / "raw/interviews/H01_Aila_Keinänen.txt")
+    result = ingest(tiny_project)
+    assert result.ok
+    report = (tiny_project / "build/ingest_report.json").read_text(encoding="utf-8")
+    assert "Keinänen" not in report and "Aila" not in report and "H01_P01_P01.txt" not in report
+    assert "raw/interviews/H01_P01.txt" in report
+    named = tiny_project / "build" / "Aila_Keinänen.csv"
+    named.write_text("ok\n", encoding="utf-8")
+    with pytest.raises(LeakError, match="file name"):
+        check_outputs([tiny_project / "build"], load_register(load_project(tiny_project).register_path,
+                                                              load_project(tiny_project).groups),
+                      KeyTable.load(tiny_project / "private" / KEYS_FILE), [])
+
+
+def test_prompts_and_column_values_are_pseudonymised(tiny_project):
+    notes = tiny_project / "raw/notes.csv"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("2 Visio 2028,Kylät", "Keinäsen ryhmä,Kylät"),
+                     encoding="utf-8")
+    result = ingest(tiny_project)
+    assert result.ok
+    segments = pd.read_parquet(tiny_project / "build/segments.parquet")
+    prompts = set(segments["prompt"].dropna())
+    assert "P01 ryhmä" in prompts and not any("Keinä" in p for p in prompts)
+    assert any(r["where"] == "prompt" and r["original"] == "Keinäsen" for r in result.report)
+
+
+# --- no poisoning: common words never become names; the key table follows the sources ---------------------
+
+def test_a_common_word_after_a_list_number_does_not_poison_later_builds(tiny_project):
+    notes = tiny_project / "raw/notes.csv"
+    notes.write_text(notes.read_text(encoding="utf-8") + "2 Visio 2028,1 Koulutus pitää saada kuntaan,yellow,"
+                     "Pöytä 1,,18.4.2023 13.30\n", encoding="utf-8")
+    assert ingest(tiny_project).ok
+    keys = KeyTable.load(tiny_project / "private" / KEYS_FILE)
+    assert "Koulutus" not in keys.originals()
+    text = (tiny_project / "build/sources/W1.txt").read_text(encoding="utf-8")
+    assert "1 Koulutus pitää saada kuntaan" in text
+    # the word in a codebook label or a survey sector is no leak either
+    label = tiny_project / "build" / "codebook_labels.csv"
+    label.write_text("code,label\nT9,Koulutus\n", encoding="utf-8")
+    assert main(["leak-check", str(tiny_project)]) == 0
+
+
+def test_stale_and_poisoned_key_rows_are_pruned_with_a_note(tiny_project, capsys):
+    assert main(["ingest", str(tiny_project)]) == 0
+    keys_file = tiny_project / "private" / KEYS_FILE
+    rows = keys_file.read_text(encoding="utf-8")
+    assert "Mikko" in rows
+    # a row a former build wrote for a word that identifies no one, and the source with Mikko gone
+    keys_file.write_text(rows + "[YRITYS-9],organisation,koulutus,Koulutus\n", encoding="utf-8")
+    transcript = tiny_project / "raw/interviews/H01.txt"
+    transcript.write_text(transcript.read_text(encoding="utf-8").replace("Soitin Mikko Raution kanssa,\nhänen "
+                                                                         "numeronsa on 040 123 4567, ja ", ""),
+                          encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", str(tiny_project)]) == 0
+    err = capsys.readouterr().err
+    assert "note:" in err and "removed from private/pseudonym_keys.csv" in err
+    rows = keys_file.read_text(encoding="utf-8")
+    assert "Koulutus" not in rows and "Mikko" not in rows
+
+
+# --- the designer's report and the forced names --------------------------------------------------------------
+
+def test_replacement_report_and_forced_names(tiny_project):
+    config = tiny_project / "project.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  keep: [Ylläs, Äkäslompolo, Ylläsjärvi, Pajala, Kolari]",
+        "  keep: [Ylläs, Äkäslompolo, Ylläsjärvi, Pajala, Kolari]\n"
+        "  replace: [Kylät, {name: Safarifirma, kind: yritys}]"), encoding="utf-8")
+    result = ingest(tiny_project)
+    assert result.ok
+    with (tiny_project / "private" / "pseudonymisation_report.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    forced = {r["original"]: r for r in rows if r["why"] == "forced"}
+    assert set(forced) == {"Kylät", "safarifirma"} and forced["safarifirma"]["placeholder"].startswith("[YRITYS-")
+    h01 = [r for r in rows if r["source"] == "raw/interviews/H01.txt" and r["original"] == "040 123 4567"]
+    assert h01 and h01[0]["placeholder"] == "[PUHELIN]" and h01[0]["why"] == "pattern"
+    assert h01[0]["line"] == "17" and h01[0]["column"] == "20"        # where a designer finds it in the raw file
+    assert "Kylät" not in (tiny_project / "build/sources/W1.txt").read_text(encoding="utf-8")
+
+
+def test_a_bad_forced_name_is_a_clear_error(tiny_project, capsys):
+    config = tiny_project / "project.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  replace: [{name: Kelo, kind: paikka}]\n",
+                      encoding="utf-8")
+    assert main(["ingest", str(tiny_project)]) == 2
+    err = capsys.readouterr().err
+    assert "project.yml, line" in err and "unknown kind 'paikka'" in err and "person or organisation" in err

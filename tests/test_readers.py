@@ -6,11 +6,11 @@ import pytest
 from codesign.core.errors import InputError
 from codesign.core.project import load_project
 from codesign.core.register import load_register
-from codesign.ingest.readers import ReadContext
-from codesign.ingest.readers.survey import read_survey
-from codesign.ingest.readers.table import read_rows
-from codesign.ingest.readers.transcript import read_transcript
-from codesign.ingest.step import read_sources
+from codesign.sources.ingest import read_sources
+from codesign.sources.readers import ReadContext
+from codesign.sources.readers.survey import read_survey
+from codesign.sources.readers.table import read_rows
+from codesign.sources.readers.transcript import read_transcript
 
 
 def _ctx(root):

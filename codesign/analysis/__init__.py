@@ -28,7 +28,7 @@ __all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resol
 ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "survey_priorities", "survey_likert",
              "survey_agreement", "programme_choice", "triangulation_stage", "triangulation_group",
              "theme_cooccurrence", "theme_support", "theme_validation", "subcode_coverage", "perspective",
-             "goal_validation", "evidence_ledger"]
+             "goal_validation", "evidence_ledger", "verdict_stability"]
 REPORT = "analysis_report.json"
 
 
@@ -92,6 +92,9 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
                 "goal_validation": goals, "evidence_ledger": ledger.frame()}
 
     out.update(timer.run("validation", _validation))
+    from codesign.analysis.machine_codes import verdict_stability
+
+    out["verdict_stability"] = timer.run("verdict_stability", verdict_stability, inputs, params, out)
     return {name: out[name] for name in ARTIFACTS}
 
 
@@ -166,10 +169,28 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         "theme_recovery": theme_recovery(tables["topics"], themes) if len(tables["topics"]) else {},
         "verdicts": {"themes": dict(zip(tables["theme_validation"]["theme"], tables["theme_validation"]["verdict"])),
                      "goals": dict(zip(tables["goal_validation"]["goal_id"], tables["goal_validation"]["verdict"]))},
+        "machine_codes": _machine_codes(project, inputs, tables["verdict_stability"]),
         "durations": timer.parts | {"total_seconds": round(time.perf_counter() - t0, 3)},
     }
     (build / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return AnalysisResult(tables, report)
+
+
+def _machine_codes(project: Project, inputs: AnalysisInputs, stability: pd.DataFrame) -> dict:
+    """What rests on machine codes (docs/schema.md#machine-codes): their share of the final codes, their
+    cross-fitted agreement with the human codes, and the verdict-stability summary."""
+    from codesign.analysis.machine_codes import stability_summary
+    from codesign.coding.reliability import machine_code_summary, measured_reliability
+
+    codings = pd.read_parquet(project.build_dir / "codings.parquet")
+    codebook = inputs.codebook
+    human = set(inputs.segments.loc[inputs.segments["human_coded"], "segment_id"].astype(str))
+    summary = machine_code_summary(codings, human, codebook.themes + codebook.statements, codebook.themes,
+                                   len(inputs.segments))
+    summary["verdict_stability"] = stability_summary(stability)
+    if not human:
+        summary["measured_without_human_codes"] = measured_reliability()
+    return summary
 
 
 def _leak_check(project: Project, paths: list[Path]) -> None:

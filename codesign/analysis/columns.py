@@ -23,6 +23,7 @@ GOAL_COLUMNS = ["goal_id", "theme", "goal", "verdict", "n_support", "n_question"
                 "reasons"]
 LEDGER_COLUMNS = ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group", "stage",
                   "score", "quote"]
+STABILITY_COLUMNS = ["subject_type", "subject", "verdict", "verdict_human_only", "same"]
 
 #: The verdicts' reasons and flags (and the perspective notes) as structured data (JSON lists of
 #: ``codesign.core.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them
@@ -43,12 +44,12 @@ CONTRACT: dict[str, list[str]] = {
     "programme_choice": CHOICE_COLUMNS, "triangulation_stage": STAGE_COLUMNS, "triangulation_group": GROUP_COLUMNS,
     "theme_cooccurrence": COOCCURRENCE_COLUMNS, "theme_support": SUPPORT_COLUMNS,
     "theme_validation": THEME_COLUMNS, "subcode_coverage": SUBCODE_COLUMNS, "perspective": PERSPECTIVE_COLUMNS,
-    "goal_validation": GOAL_COLUMNS, "evidence_ledger": LEDGER_COLUMNS,
+    "goal_validation": GOAL_COLUMNS, "evidence_ledger": LEDGER_COLUMNS, "verdict_stability": STABILITY_COLUMNS,
 }
 
 #: Columns that hold True/False (CSV writes them as text; ``codesign.analysis.tables.read_table`` gives them
 #: back as pandas' nullable "boolean").
-BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag"}
+BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag", "same"}
 #: Columns that hold ids or codes, read as strings even when they look like numbers.
 STRING_COLUMNS = {"segment_id", "participant", "goal_id", "theme", "subcode", "alternative", "group", "stage",
                   "subject", "code", "best_code", "best_theme", "nearest_theme"}

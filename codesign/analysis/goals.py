@@ -172,7 +172,7 @@ def goal_views(themes, process) -> list[GoalView]:
 
 def unit_views(segments: pd.DataFrame, questions: list[tuple[str, ...]], process) -> list[UnitView]:
     """The participant units of ``segments`` (with ``codes``) as the models read them; ``questions``: per unit,
-    the interviewer's preceding turns, nearest first (``codesign.ingest.segments.interviewer_questions``)."""
+    the interviewer's preceding turns, nearest first (``codesign.sources.segments.interviewer_questions``)."""
     from codesign.nlp.finnish import words
 
     texts = list(segments["text"].astype(str))

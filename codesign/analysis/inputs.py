@@ -13,7 +13,7 @@ from codesign.coding.step import final_code_sets
 from codesign.core.errors import InputError
 from codesign.core.programme import Theme, load_programme
 from codesign.core.project import Project
-from codesign.ingest.segments import interviewer_questions
+from codesign.sources.segments import interviewer_questions
 
 #: Parts of speech whose lemmas describe a topic.
 TOPIC_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
@@ -53,6 +53,17 @@ class AnalysisInputs:
         return [c for c in self.codebook.children(theme) if c.kind == "subcode"]
 
 
+def human_coded_ids(project: Project, codings: pd.DataFrame) -> set[str]:
+    """The segments with a human coding: those the reference coding covers (also where it gives no code) and
+    those with human rows in the codings."""
+    ids = set(codings.loc[codings["source"] == "human", "segment_id"].astype(str))
+    if project.reference_coding_path is not None and project.reference_coding_path.is_file():
+        from codesign.coding.agreement import read_coding
+
+        ids |= set(read_coding(project.reference_coding_path)["segment_id"].astype(str))
+    return ids
+
+
 def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
     """Read ``build/`` (segments, codings, survey tables), the codebook and the programme."""
     build = project.build_dir
@@ -73,6 +84,7 @@ def read_inputs(project: Project, with_nlp: bool = True) -> AnalysisInputs:
     segments = segments[segments["speaker_role"] == "participant"].reset_index(drop=True)
     codes = final_code_sets(codings)
     segments["codes"] = [codes.get(s, frozenset()) for s in segments["segment_id"]]
+    segments["human_coded"] = segments["segment_id"].isin(human_coded_ids(project, codings))
     survey = {}
     for name in ("survey_rankings", "survey_likert", "respondents"):
         path = build / f"{name}.parquet"

@@ -10,27 +10,40 @@ source they come from), so the table also shows honestly where the machine would
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from codesign.coding.agreement import read_coding
 from codesign.coding.codebook import Codebook, load_codebook
-from codesign.coding.model import CODED_ROLE, ThemeCoder, codings_table, context_texts, label_matrix, prepare_units
+from codesign.coding.model import (
+    CODED_ROLE,
+    UNLABELLED,
+    CodebookSignals,
+    ThemeCoder,
+    codebook_signals,
+    codings_table,
+    context_texts,
+    label_matrix,
+    prepare_units,
+)
 from codesign.core.errors import CodesignError
 from codesign.core.project import Project, load_project
-from codesign.ingest.step import read_segments
 from codesign.nlp.finnish import DocCache
 from codesign.nlp.pipeline import load_pipeline
+from codesign.sources.ingest import read_segments
 
 #: Components the coder needs: lemmas and morphology; no parser, no NER.
 CODER_EXCLUDE = ("parser", "ner")
 CODINGS_COLUMNS = ["segment_id", "code", "source", "confidence", "evidence", "final"]
-#: Part of the cached model's key: raise it when the coder's training changes, so stale models retrain.
-MODEL_FORMAT = 3
+#: Part of the cached model's key (beside the coder's own source): raise it when what is cached changes shape.
+MODEL_FORMAT = 4
 
 
 def coding_codes(codebook: Codebook) -> list[str]:
@@ -64,20 +77,53 @@ class CodingResult:
         One row per (segment, code, source): the columns of docs/schema.md.
     n_segments : int
         Participant segments coded.
+    n_human : int
+        Of those, the segments with a human coding (``reference_coding:``); their codes are final.
     timings : dict
         Seconds spent on NLP and on coding, and the NLP cache's hits and misses.
     """
     codings: pd.DataFrame
     n_segments: int
+    n_human: int = 0
     timings: dict = field(default_factory=dict)
 
     def final(self) -> pd.DataFrame:
         """One row per segment with its ``;``-joined final codes (see :func:`final_codes`)."""
         return final_codes(self.codings)
 
+    def summary(self) -> str:
+        """One line: how many segments, how many human-coded, how many final codes from each source."""
+        final = self.codings[self.codings["final"]]
+        human = int((final["source"] == "human").sum())
+        basis = ("no human codes: every code is a machine code, learned from the codebook alone"
+                 if self.n_human == 0 else f"{self.n_human} of them human-coded")
+        return (f"coded {self.n_segments} segments ({basis}): {len(final)} final codes "
+                f"({human} human, {len(final) - human} machine)")
+
+
+def human_coding(project: Project) -> pd.DataFrame | None:
+    """The project's human coding (``reference_coding:``), or None when it names none."""
+    if project.reference_coding_path is None:
+        return None
+    return read_coding(project.reference_coding_path)
+
+
+def project_labels(project: Project, units: list, codes: list[str]) -> np.ndarray:
+    """Units × codes of 1/0 where the reference coding covers a unit, -1 (``UNLABELLED``) elsewhere."""
+    human = human_coding(project)
+    ids = [u.segment_id for u in units]
+    if human is None:
+        return np.full((len(units), len(codes)), UNLABELLED, dtype=int)
+    return label_matrix(human, ids, codes, missing=UNLABELLED)
+
 
 def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) -> CodingResult:
     """Code every participant segment of a project and write ``build/codings.parquet``.
+
+    Works with any number of human codes, none included: the coder learns from the codebook and from every
+    human code there is (see :class:`codesign.coding.model.ThemeCoder`). Human codes are final; every other
+    segment gets machine codes. The human-coded segments also get cross-fitted machine codes (not final): each
+    group of sources coded by a coder that did not see their codes, which measures the machine codes.
 
     Parameters
     ----------
@@ -101,52 +147,60 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     segments = coded_segments(project)
     cache = doc_cache(project)
     units = prepare_units(segments, cache)
-    human = read_coding(project.reference_coding_path) if project.reference_coding_path else None
-    coded_ids = set(human["segment_id"]) if human is not None else set()
-    is_coded = np.array([u.segment_id in coded_ids for u in units])
-    if is_coded.sum() < 20:
-        raise CodesignError("the coder learns from a human coding of at least 20 segments: set "
-                            "`reference_coding:` in project.yml (a CSV segment_id,codes)")
-    y = label_matrix(human, [u.segment_id for u in units], codes)
+    y = project_labels(project, units, codes)
+    signals = codebook_signals(codebook, codes, cache)
+    is_coded = (y != UNLABELLED).all(axis=1)
     t1 = time.perf_counter()
 
-    tables = []
-    human_subcoded: set[str] = set()
-    if human is not None:
-        # every code of the human coding wins, subcodes included (the machine gives them only where the human
-        # coding gave none: e.g. a reference coding with subcodes for the interviews alone)
-        known = {c.id for c in codebook}
-        given = {row.segment_id: [c for c in str(row.codes).split(";") if c in known]
-                 for row in human.itertuples()}
-        rows = [{"segment_id": u.segment_id, "code": code, "source": "human", "confidence": 1.0,
-                 "evidence": json.dumps({"coder": "reference"}), "final": True}
-                for i, u in enumerate(units) if is_coded[i] for code in given.get(u.segment_id, [])]
-        tables.append(pd.DataFrame(rows, columns=CODINGS_COLUMNS))
-        human_subcoded = {sid for sid, cs in given.items() if any(codebook[c].kind == "subcode" for c in cs)}
+    # every code of the human coding wins, subcodes included (the machine gives subcodes only where the human
+    # coding gave none: e.g. a reference coding with subcodes for the interviews alone)
+    human = human_coding(project)
+    known = {c.id for c in codebook}
+    given = {} if human is None else {row.segment_id: [c for c in str(row.codes).split(";") if c in known]
+                                      for row in human.itertuples()}
+    rows = [{"segment_id": u.segment_id, "code": code, "source": "human", "confidence": 1.0,
+             "evidence": json.dumps({"coder": "reference"}), "final": True}
+            for i, u in enumerate(units) if is_coded[i] for code in given.get(u.segment_id, [])]
+    tables = [pd.DataFrame(rows, columns=CODINGS_COLUMNS)]
+    human_subcoded = {sid for sid, cs in given.items() if any(codebook[c].kind == "subcode" for c in cs)}
     coded_idx = np.flatnonzero(is_coded)
-    groups = segments.loc[coded_idx, "source_id"].to_numpy()
-    for fold_sources in np.array_split(np.array(sorted(set(groups))), min(folds, len(set(groups)))):
-        test = coded_idx[np.isin(groups, fold_sources)]
-        train = coded_idx[~np.isin(groups, fold_sources)]
-        tables.append(_machine(codebook, codes, cache, units, y, train, test, seed, final=False))
+    for test in cross_fit_folds(segments.loc[coded_idx, "source_id"].to_numpy(), folds, seed):
+        held = y.copy()
+        held[coded_idx[test]] = UNLABELLED          # read like the uncoded segments: the text, not the codes
+        tables.append(_machine(signals, units, held, coded_idx[test], seed, final=False))
     uncoded = np.flatnonzero(~is_coded)
     if len(uncoded):
-        tables.append(_machine(codebook, codes, cache, units, y, coded_idx, uncoded, seed, final=True))
+        tables.append(_machine(signals, units, y, uncoded, seed, final=True))
     tables.append(_subcodes(codebook, units, pd.concat(tables, ignore_index=True), human_subcoded))
-    codings = pd.concat(tables, ignore_index=True)[CODINGS_COLUMNS]
+    codings = pd.concat([t for t in tables if len(t)], ignore_index=True).reindex(columns=CODINGS_COLUMNS)
+    codings["final"] = codings["final"].astype(bool)
+    codings["confidence"] = codings["confidence"].astype(float)
     codings = codings.sort_values(["segment_id", "source", "code"], kind="stable").reset_index(drop=True)
     timings = {"nlp_s": t1 - t0, "coding_s": time.perf_counter() - t1,
                "cache_hits": cache.hits, "cache_misses": cache.misses}
     _write(project, codings)
-    return CodingResult(codings, len(units), timings)
+    return CodingResult(codings, len(units), int(is_coded.sum()), timings)
 
 
-def _machine(codebook, codes, cache, units, y, train, test, seed, final):
-    coder = ThemeCoder(codebook, codes, cache, seed=seed).fit([units[i] for i in train], y[train])
+def cross_fit_folds(groups: np.ndarray, folds: int = 5, seed: int = 0) -> list[np.ndarray]:
+    """Test positions of the cross-fitting: whole sources per fold (scikit-learn's ``GroupKFold``); the units
+    themselves when they come from a single source; none for fewer than two units."""
+    from sklearn.model_selection import GroupKFold, KFold
+
+    if len(groups) < 2:
+        return []
+    n_groups = len(set(groups))
+    if n_groups >= 2:
+        splitter = GroupKFold(min(folds, n_groups))
+        return [test for _, test in splitter.split(groups, groups=groups)]
+    return [test for _, test in KFold(min(folds, len(groups)), shuffle=True, random_state=seed).split(groups)]
+
+
+def _machine(signals: CodebookSignals, units, y, test, seed, final):
+    coder = ThemeCoder(signals).fit(units, y)
     test_units = [units[i] for i in test]
     probabilities = coder.predict_proba(test_units)
-    table = codings_table(test_units, probabilities, (probabilities >= coder.supervised.thresholds).astype(int),
-                          coder)
+    table = codings_table(test_units, probabilities, (probabilities >= coder.thresholds_).astype(int), coder)
     table["final"] = final
     return table
 
@@ -199,44 +253,55 @@ def final_codes(codings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"segment_id": list(sets), "codes": [";".join(sorted(c)) for c in sets.values()]})
 
 
-def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0) -> ThemeCoder:
-    """A coder trained on all of the project's human-coded segments, cached on disk.
+@functools.lru_cache(maxsize=1)
+def coder_source_digest() -> str:
+    """A digest of the coder's own source (``codesign/coding/`` and ``codesign/nlp/``): part of the cached
+    model's key, so a changed coder never serves a model trained by an older one."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*(package / "coding").glob("*.py"), *(package / "nlp").glob("*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
-    The cache key is the hash of the segment table, the reference coding, the codebook, the codesign
-    version and ``MODEL_FORMAT``, so a changed input retrains and an unchanged one loads in a moment.
-    """
-    import hashlib
-    import pickle
 
+def model_key(project: Project, seed: int = 0) -> str:
+    """The cached model's key: codesign's version, ``MODEL_FORMAT``, the coder's source, the segment table,
+    the codebook and the reference coding (when there is one)."""
     from codesign._version import __version__
+
+    digest = hashlib.sha256(f"{__version__}/{MODEL_FORMAT}/{coder_source_digest()}/{seed}".encode())
+    for path in (project.build_dir / "segments.parquet", project.codebook_path, project.reference_coding_path):
+        digest.update(path.read_bytes() if path is not None and path.is_file() else b"-")
+    return digest.hexdigest()[:16]
+
+
+def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0) -> ThemeCoder:
+    """A coder trained on the project (its codebook, its segments and every human code there is), cached on disk.
+
+    The cache key (:func:`model_key`) covers the inputs and the coder's own source, so a changed input or coder
+    retrains and an unchanged one loads in a moment."""
+    import pickle
 
     cache = cache or doc_cache(project)
     segments_path = project.build_dir / "segments.parquet"
     if not segments_path.is_file():
         raise CodesignError(f"{segments_path} not found: run `codesign ingest {project.root}` first")
-    if project.reference_coding_path is None or project.codebook_path is None:
-        raise CodesignError(f"{project.config_path}: the coder needs `codebook:` and `reference_coding:`")
-    digest = hashlib.sha256(f"{__version__}/{MODEL_FORMAT}".encode())
-    for path in (segments_path, project.reference_coding_path, project.codebook_path):
-        digest.update(path.read_bytes())
-    model_path = project.cache_dir / "models" / f"coder-{digest.hexdigest()[:16]}-{seed}.pickle"
+    if project.codebook_path is None:
+        raise CodesignError(f"{project.config_path}: the coder needs `codebook:`")
+    model_path = project.cache_dir / "models" / f"coder-{model_key(project, seed)}.pickle"
     if model_path.is_file():
         with model_path.open("rb") as handle:
-            coder = pickle.load(handle)
-        coder.cache = cache
-        return coder
+            return pickle.load(handle)
     codebook = load_codebook(project.codebook_path)
     codes = coding_codes(codebook)
-    human = read_coding(project.reference_coding_path)
-    segments = coded_segments(project, human)
-    units = prepare_units(segments, cache)
-    y = label_matrix(human, list(segments["segment_id"]), codes)
-    coder = ThemeCoder(codebook, codes, cache, seed=seed).fit(units, y)
+    units = prepare_units(coded_segments(project), cache)
+    coder = ThemeCoder(codebook_signals(codebook, codes, cache)).fit(units, project_labels(project, units,
+                                                                                                      codes))
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    coder.cache = None
-    with model_path.open("wb") as handle:
+    tmp = model_path.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
         pickle.dump(coder, handle)
-    coder.cache = cache
+    tmp.replace(model_path)
     return coder
 
 
@@ -247,7 +312,7 @@ def classify(project: Project | str | None, items: list[tuple[str, str]], themes
     Parameters
     ----------
     project : Project, path or None
-        An ingested project with a codebook and a reference coding.
+        An ingested project with a codebook; its human codes, if any, train the coder too.
     items : list of (id, text)
     themes_only : bool
         Only the themes (default), or every code the coder gives.
@@ -265,5 +330,5 @@ def classify(project: Project | str | None, items: list[tuple[str, str]], themes
         return []
     units = prepare_units(frame, cache, remember=False)   # input text is never written to the cache
     decisions = coder.predict(units)
-    keep = set(coder.codebook.themes) if themes_only else set(coder.codes)
+    keep = set(coder.signals.codebook.themes) if themes_only else set(coder.codes)
     return [(i, [c for c, v in zip(coder.codes, row) if v and c in keep]) for (i, _), row in zip(items, decisions)]

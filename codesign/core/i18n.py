@@ -267,6 +267,44 @@ LABELS: dict[str, dict[str, str]] = {
                         "en": "Codes are final codes: the human coding where there is one, the machine's "
                               "elsewhere."},
     "caption.empty": {"fi": "Valinnassa ei ole segmenttejä.", "en": "The selection has no segments."},
+    "nb00.review": {"fi": "Seuraavaksi koodattavat", "en": "What to code next"},
+    "nb00.review_caption": {"fi": "Näiden segmenttien koodaus auttaisi konetta eniten: niistä se on epävarmin tai "
+                                  "koodikirjan sanasto ja kone ovat eri mieltä. Tarkistustyökirja tehdään ja luetaan "
+                                  "takaisin codesignin review-toiminnolla; seuraava ajo oppii tarkistetuista "
+                                  "koodeista.",
+                            "en": "Coding these segments would help the machine most: it is least sure of them, or "
+                                  "the codebook's lexicon and the machine disagree. codesign review writes them as "
+                                  "a workbook and reads it back; the next run learns from the reviewed codes."},
+    # what rests on machine codes (codesign.outputs.explore.machine_code_note)
+    "machine.title": {"fi": "Koneen koodit", "en": "Machine codes"},
+    "machine.share": {"fi": "{share} lopullisista koodeista on koneen antamia; ihminen on koodannut {human} "
+                            "segmenttiä {total}:stä.",
+                      "en": "{share} of the final codes are machine codes; a person coded {human} of {total} "
+                            "segments."},
+    "machine.none": {"fi": "Kaikki koodit ovat koneen antamia: ihminen ei ole koodannut yhtään segmenttiä, vaan "
+                           "kone on oppinut koodaamaan pelkästä koodikirjasta.",
+                     "en": "Every code is a machine code: no segment was coded by a person; the machine learned "
+                           "to code from the codebook alone."},
+    "machine.all": {"fi": "Kaikki teema- ja lausumakoodit ovat ihmisen koodaamia.",
+                    "en": "Every theme and statement code was given by a person."},
+    "machine.agreement": {"fi": "Koneen koodit vastaavat ihmisen koodeja {n} ihmisen koodaamassa segmentissä "
+                                "(ristiinsovitettuna, kone ei nähnyt niiden koodeja) teemoissa keskimäärin "
+                                "κ {kappa} ({per_theme}).",
+                          "en": "On the {n} human-coded segments (cross-fitted: the machine did not see their "
+                                "codes) the machine codes agree with the human codes at mean κ {kappa} over the "
+                                "themes ({per_theme})."},
+    "machine.measured": {"fi": "Riippumattomalla aineistolla mitattuna pelkän koodikirjan varassa koodaava kone "
+                               "vastasi huolellista ihmisen koodausta teemoissa keskimäärin κ {kappa} "
+                               "(1 = täysi yhtäpitävyys, 0 = sattuman tasoa).",
+                         "en": "Measured on independent material, the machine coding from the codebook alone "
+                               "agreed with a careful human coding at mean κ {kappa} over the themes "
+                               "(1 = full agreement, 0 = chance)."},
+    "machine.stable": {"fi": "Pelkistä ihmisen koodeista laskettuna teemojen arvio on sama {themes_same}/"
+                             "{themes} teemassa ja tavoitteiden {goals_same}/{goals} tavoitteessa.",
+                       "en": "From the human codes alone the verdict is the same for {themes_same} of {themes} "
+                             "themes and {goals_same} of {goals} goals."},
+    "machine.differ": {"fi": "Koneen koodeista riippuvat: {subjects}.",
+                       "en": "Resting on the machine codes: {subjects}."},
     # committee summary (codesign.outputs.summary)
     "summary.title": {"fi": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
                       "en": "Co-design results for the business committee"},

@@ -65,6 +65,9 @@ class Project:
     report: dict
     config_path: Path
     goal_evidence_path: Path | None = None   # a human goal-evidence coding (segment_id,goal_id,stance,sentence)
+    #: a full coding kept apart to measure the machine codes against (`codesign evaluate`), never learned from
+    evaluation_coding_path: Path | None = None
+    replace_terms: list[tuple[str, str]] = field(default_factory=list)  # (name, kind): names to force
 
     @property
     def build_dir(self) -> Path:
@@ -89,7 +92,7 @@ class Project:
     def segments(self):
         """The pseudonymised segment table of the last ingest (``build/segments.parquet``): one row per
         segment, the columns of docs/schema.md."""
-        from codesign.ingest.step import read_segments
+        from codesign.sources.ingest import read_segments
 
         return read_segments(self)
 
@@ -212,6 +215,12 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
     register = root / str(raw.get("register", "private/participants.csv"))
     codebook = raw.get("codebook")
     programme = raw.get("programme")
+    if raw.get("evaluation_coding") and raw.get("evaluation_coding") == raw.get("reference_coding"):
+        raise InputError(config_path, "`evaluation_coding:` names the same file as `reference_coding:`",
+                         line=raw.line_of("evaluation_coding"),
+                         hint="the evaluation coding measures the machine codes and must not train the coder: "
+                              "keep it in its own file (a sample of it can be the reference coding, see "
+                              "`codesign sample`)")
     return Project(
         root=root, name=name, title=str(raw.get("title", name)), language=language,
         register_path=register,
@@ -225,7 +234,42 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],
         report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
         goal_evidence_path=root / raw["goal_evidence"] if raw.get("goal_evidence") else None,
+        evaluation_coding_path=root / raw["evaluation_coding"] if raw.get("evaluation_coding") else None,
+        replace_terms=_replace_terms(pseudo, config_path),
     )
+
+
+#: The kinds a forced name may have (``pseudonymisation.replace``), with their Finnish spellings.
+REPLACE_KINDS = {"person": "person", "henkilö": "person", "organisation": "organisation",
+                 "organization": "organisation", "yritys": "organisation", "firm": "organisation"}
+
+
+def _replace_terms(pseudo: Any, path: Path) -> list[tuple[str, str]]:
+    """``pseudonymisation.replace``: names to replace whatever the rules say, each a name or
+    ``{name: …, kind: person|organisation}``; without a kind, a name Voikko knows is a person's."""
+    if not isinstance(pseudo, dict):
+        return []
+    items = pseudo.get("replace") or []
+    line = pseudo.line_of("replace") if isinstance(pseudo, LineDict) else None
+    if not isinstance(items, list):
+        raise InputError(path, "pseudonymisation.replace must be a list of names", line=line,
+                         hint="write `replace: [Kurtakon Maansiirto, {name: Tunturikelkka, kind: organisation}]`")
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            name, kind = item.get("name"), str(item.get("kind") or "")
+            where = item.line if isinstance(item, LineDict) else line
+            if not name:
+                raise InputError(path, "an entry of pseudonymisation.replace has no `name:`", line=where)
+            if kind and kind.casefold() not in REPLACE_KINDS:
+                raise InputError(path, f"unknown kind {kind!r} in pseudonymisation.replace", line=where,
+                                 hint="use person or organisation (henkilö, yritys)")
+            out.append((str(name).strip(), REPLACE_KINDS.get(kind.casefold(), "")))
+        elif isinstance(item, (str, int)) and str(item).strip():
+            out.append((str(item).strip(), ""))
+        else:
+            raise InputError(path, f"pseudonymisation.replace: {item!r} is not a name", line=line)
+    return out
 
 
 def _iso(value: Any) -> str | None:

@@ -28,6 +28,10 @@ SPOKEN_WORDS = {
     "kans": "kanssa", "jotain": "jotakin", "semmonen": "sellainen", "tommonen": "tuollainen",
     "tämmönen": "tällainen", "mikä": "mikä", "duuni": "työ", "duunari": "työntekijä", "kämppä": "asunto",
     "firma": "yritys", "porukka": "joukko", "ite": "itse", "itte": "itse", "tosi": "todella",
+    # northern and western pronouns (Peräpohjola, Tornionlaakso): mie oon, met tehhään, meän kylä
+    "mie": "minä", "sie": "sinä", "hää": "hän", "met": "me", "tet": "te", "net": "ne", "miun": "minun",
+    "siun": "sinun", "hään": "hänen", "meän": "meidän", "teän": "teidän", "heän": "heidän", "myö": "me",
+    "hyö": "he", "meijän": "meidän", "teijän": "teidän",
 }
 # Suffix rewrites tried, in order, for words Voikko does not know (spoken → written endings).
 _SPOKEN_SUFFIXES = [

@@ -34,7 +34,7 @@ def project_codebook(project: Project) -> Codebook | None:
 def corpus(project: Project | str | None = None, codings: pd.DataFrame | None = None,
            codebook: Codebook | None = None) -> pd.DataFrame:
     """Participant segments with their final codes: ``themes``, ``subcodes``, ``statements`` as tuples."""
-    from codesign.ingest.step import read_segments
+    from codesign.sources.ingest import read_segments
 
     project = load_project(project)
     codebook = codebook if codebook is not None else project_codebook(project)
@@ -212,3 +212,63 @@ def quote_lines(quoted: pd.DataFrame, language: str = "fi") -> str:
         who.append(group_label(row.group, language))
         lines.append(f"- {row.quote} — {', '.join(who)}")
     return "\n".join(lines)
+
+
+def machine_code_note(project: Project | str | None = None, language: str = "fi") -> str:
+    """A short Markdown paragraph saying what rests on machine codes: their share of the final codes, their
+    measured agreement with the human codes, and whether the theme and goal verdicts stay the same from the
+    human codes alone (from ``analysis_report.json`` when the analysis has run, else from the codings)."""
+    from codesign.analysis import REPORT
+    from codesign.core.i18n import _decimal, _percent, check_language, t
+
+    language = check_language(language)
+    project = load_project(project)
+    report_path = project.build_dir / REPORT
+    summary = None
+    if report_path.is_file():
+        summary = json.loads(report_path.read_text(encoding="utf-8")).get("machine_codes")
+    if summary is None:
+        from codesign.coding.reliability import machine_code_summary, measured_reliability
+        from codesign.coding.step import coding_codes, human_coding
+
+        codebook = project_codebook(project)
+        codings = read_codings(project)
+        human = set(codings.loc[codings["source"] == "human", "segment_id"])
+        reference = human_coding(project)
+        if reference is not None:
+            human |= set(reference["segment_id"]) & set(codings["segment_id"])
+        n_segments = int((project.segments()["speaker_role"] == "participant").sum())
+        summary = machine_code_summary(codings, human, coding_codes(codebook), codebook.themes, n_segments)
+        summary["measured_without_human_codes"] = measured_reliability() if not human else None
+    lines = [f"**{t('machine.title', language)}.**"]
+    share = summary.get("machine_share")
+    if not summary.get("human_segments"):
+        lines.append(t("machine.none", language))
+        measured = summary.get("measured_without_human_codes") or {}
+        if measured.get("independent_mean_theme_kappa") is not None:
+            lines.append(t("machine.measured", language).format(
+                kappa=_decimal(measured["independent_mean_theme_kappa"], 2, language)))
+    elif share == 0:
+        lines.append(t("machine.all", language))
+    else:
+        lines.append(t("machine.share", language).format(
+            share=_percent(share, language), human=summary["human_segments"],
+            total=summary["segments"]))
+    agreement = summary.get("agreement")
+    if agreement and agreement.get("mean_theme_kappa") is not None:
+        codebook = project_codebook(project) if project.codebook_path and project.codebook_path.is_file() else None
+        themes = codebook.themes if codebook else sorted(agreement["kappa"])
+        per_theme = ", ".join(f"{c} {_decimal(agreement['kappa'][c], 2, language)}" for c in themes
+                              if agreement["kappa"].get(c) is not None)
+        lines.append(t("machine.agreement", language).format(
+            n=agreement["n"], kappa=_decimal(agreement["mean_theme_kappa"], 2, language), per_theme=per_theme))
+    stability = summary.get("verdict_stability") or {}
+    if stability.get("compared"):
+        themes, goals = stability["themes"], stability["goals"]
+        lines.append(t("machine.stable", language).format(
+            themes_same=themes["same"], themes=themes["compared"], goals_same=goals["same"],
+            goals=goals["compared"]))
+        differ = themes["differ"] + goals["differ"]
+        if differ:
+            lines.append(t("machine.differ", language).format(subjects=", ".join(differ)))
+    return " ".join(lines)

@@ -36,6 +36,16 @@ def default_path(project: Project, language: str) -> Path:
     return project.build_dir / ("committee_summary.docx" if language == "fi" else f"committee_summary_{language}.docx")
 
 
+def _has_machine_codes(project: Project) -> bool:
+    """Whether the analysis wrote what rests on machine codes (``analysis_report.json`` ``machine_codes``)."""
+    import json
+
+    from codesign.analysis import REPORT
+
+    path = project.build_dir / REPORT
+    return path.is_file() and "machine_codes" in json.loads(path.read_text(encoding="utf-8"))
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
@@ -105,7 +115,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
                   language: str = "fi") -> Path:
     """Write the committee summary (.docx) and leak-check it; returns its path."""
     from codesign.outputs import plots
-    from codesign.privacy.leakcheck import keys_path
+    from codesign.privacy.leakcheck import keys_path, redactor
     from codesign.privacy.pseudonymise import KeyTable
 
     if language not in LANGUAGES:
@@ -119,8 +129,11 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
     themes = with_reasons_in(themes, "theme_validation", language)
     goals = with_reasons_in(goals, "goal_validation", language)
     priorities, stages, ledger = tables["survey_priorities"], tables["triangulation_stage"], tables["evidence_ledger"]
-    # Text that did not pass the pseudonymiser (labels, goals, reasons) loses the names the corpus replaces.
-    redact = KeyTable.load(keys_path(project)).redact
+    # Text that did not pass the pseudonymiser (labels, goals, reasons) loses every name the leak gate would
+    # find: register names and the names the corpus replaces. Quotes did pass it: a name found in one is a
+    # leak to report (the gate stops the summary), not to hide; only the key table's firms are replaced.
+    redact = redactor(project)
+    redact_quote = KeyTable.load(keys_path(project)).redact
     stage_labels = {s.id: (s.label if language == "fi" else s.id) for s in project.stages}
 
     doc = Document()
@@ -183,7 +196,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
                 quote = " ".join(str(q.quote).split())
                 quote = excerpt(quote, QUOTE_CHARS)
                 para = doc.add_paragraph(style="Quote")
-                para.add_run(f"”{redact(quote)}”")
+                para.add_run(f"”{redact_quote(quote)}”")
                 group = _str(q.group) or text("unknown_group")
                 source = text("quote_source").format(segment=q.segment_id, group=group,
                                                      stage=stage_labels.get(_str(q.stage), _str(q.stage)))
@@ -191,6 +204,10 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
 
     doc.add_heading(text("method_heading"), level=1)
     doc.add_paragraph(text("method"))
+    if _has_machine_codes(project):     # what rests on machine codes
+        from codesign.outputs.explore import machine_code_note
+
+        doc.add_paragraph(machine_code_note(project, language).replace("**", ""))
 
     out = Path(out) if out is not None else default_path(project, language)
     out.parent.mkdir(parents=True, exist_ok=True)

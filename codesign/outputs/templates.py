@@ -403,12 +403,12 @@ def write_communication(project: Project, programme: Programme, path: Path) -> p
 def make_templates(project: Project | Path | str | None = None, out_dir: Path | str | None = None
                    ) -> TemplateResult:
     """Write both workbooks (default ``PROJECT/build/templates/``) and leak-check them."""
-    from codesign.privacy.leakcheck import keys_path
-    from codesign.privacy.pseudonymise import KeyTable
+    from codesign.privacy.leakcheck import redactor
 
     project = load_project(project)
-    # Names the corpus pseudonymises (a firm named as an owner) are replaced in the programme's text too.
-    programme = redacted(project_programme(project), KeyTable.load(keys_path(project)).redact)
+    # Names the leak gate would find (a firm the corpus pseudonymises named as an owner, a participant) are
+    # replaced in the programme's text too.
+    programme = redacted(project_programme(project), redactor(project))
     out = Path(out_dir) if out_dir is not None else project.build_dir / "templates"
     monitoring, communication = out / MONITORING_FILE, out / COMMUNICATION_FILE
     have = write_monitoring(project, programme, monitoring)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from codesign.core.errors import LeakError
 from codesign.core.register import Register
-from codesign.privacy.pseudonymise import EMAIL, HETU, PHONE, KeyTable, valid_hetu
+from codesign.privacy.names import KeepList, NameMatcher
+from codesign.privacy.pseudonymise import EMAIL, HETU, PHONE, KeyTable, forbidden_terms, valid_hetu
 
 #: The key table's file name in the project's private folder.
 KEYS_FILE = "pseudonym_keys.csv"
@@ -35,24 +36,10 @@ class Finding:
         return f"{self.path} ({self.where}): {self.what} {self.value!r}"
 
 
-def forbidden_terms(register: Register, keys: KeyTable, keep: list[str]) -> dict[str, str]:
-    """Term → why it is forbidden. Names that are also kept place names count only as full names."""
-    keep_words = {w.casefold() for k in keep for w in k.split()}
-    terms: dict[str, str] = {}
-    for p in register:
-        for name in p.names:
-            terms[name] = f"register name of {p.code}"
-            for word in name.replace(".", " ").split():
-                if len(word) > 2 and word[0].isupper() and word.casefold() not in keep_words:
-                    terms.setdefault(word, f"register name part of {p.code}")
-    for row in keys.rows:
-        if row["kind"] in ("person", "organisation") and len(row["original"]) > 2:
-            terms.setdefault(row["original"], f"replaced {row['kind']}")
-    return terms
-
-
-def scan_text(text: str, terms_re: re.Pattern, terms: dict[str, str], path: str, where: str) -> list[Finding]:
-    out = [Finding(path, where, terms[m.group()], m.group()) for m in terms_re.finditer(text)]
+def scan_text(text: str, matcher: NameMatcher, path: str, where: str) -> list[Finding]:
+    """Findings in one piece of text: forbidden names (any case, inflected, with ``_ . -`` and camel case
+    as word boundaries, inside addresses and handles), e-mail addresses, identity codes, phone numbers."""
+    out = [Finding(path, where, term.what if term else "name", text[s:e]) for s, e, term in matcher.find(text)]
     out += [Finding(path, where, "e-mail address", m.group()) for m in EMAIL.finditer(text)]
     out += [Finding(path, where, "personal identity code", m.group())
             for m in HETU.finditer(text) if valid_hetu(m.group())]
@@ -66,18 +53,19 @@ def scan_text(text: str, terms_re: re.Pattern, terms: dict[str, str], path: str,
 
 def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: list[str],
                   raise_on_leak: bool = True) -> list[Finding]:
-    """Scan files (or folders, recursively) for personal data; raise LeakError if any is found."""
+    """Scan files (or folders, recursively) for personal data, their names included; raise LeakError if any
+    is found."""
+    keep = KeepList(keep)
     terms = forbidden_terms(register, keys, keep)
-    if terms:
-        alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        terms_re = re.compile(rf"(?<![\w]){'(?:' + alternatives + ')'}(?![\w])")
-    else:
-        terms_re = re.compile(r"(?!x)x")
+    matcher = _Matchers(NameMatcher(terms, keep), NameMatcher(terms, keep, strict=True))
     findings: list[Finding] = []
     for root in paths:
+        root = Path(root)
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for file in files:
-            findings += _scan_file(file, terms_re, terms)
+            name = str(file.relative_to(root)) if root.is_dir() else file.name
+            findings += scan_text(name, matcher.text, str(file), "file name")
+            findings += _scan_file(file, matcher)
     if findings and raise_on_leak:
         raise LeakError(findings)
     return findings
@@ -99,6 +87,17 @@ def scan(project, paths: list[Path]) -> list[Finding]:
                          raise_on_leak=False)
 
 
+def redactor(project):
+    """A function that replaces every name the gate would find in a text with its placeholder: for text that
+    never went through the pseudonymiser (programme.yml, file names)."""
+    from codesign.core.register import Register, load_register
+
+    register = load_register(project.register_path, project.groups) if project.register_path.is_file() \
+        else Register([])
+    keep = KeepList(project.keep_terms)
+    return NameMatcher(forbidden_terms(register, KeyTable.load(keys_path(project)), keep), keep).redact
+
+
 def guard(project, paths: list[Path], delete: bool = True) -> None:
     """The one leak gate every written output passes: scan ``paths``; on a finding delete them (unless
     ``delete`` is False: the user's own files given to ``codesign leak-check``) and raise LeakError."""
@@ -111,8 +110,98 @@ def guard(project, paths: list[Path], delete: bool = True) -> None:
         raise LeakError(findings)
 
 
-def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
+@dataclass(frozen=True)
+class _Matchers:
+    """The gate's two readings: ``text`` for what a reader reads (any case, inflected, ``_ . -`` and camel
+    case as boundaries, addresses), ``markup`` for tags, scripts and data a reader does not see as text
+    (names as written, capitalised)."""
+    text: NameMatcher
+    markup: NameMatcher
+
+
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>", re.S)
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+
+
+def html_layers(html_text: str) -> tuple[str, str]:
+    """(what a reader sees, the markup) of an HTML text, line for line: the visible text with tags, scripts
+    and styles blanked, entities unescaped; the markup with the text and embedded images blanked."""
+    hidden = [(m.start(), m.end()) for m in _SCRIPT.finditer(html_text)]
+    hidden += [(m.start(), m.end()) for m in _TAG.finditer(html_text)
+               if not any(s <= m.start() < e for s, e in hidden)]
+    hidden.sort()
+
+    def blank(chunk: str) -> str:
+        return re.sub(r"[^\n]", " ", chunk)
+
+    visible, markup, last = [], [], 0
+    for start, end in hidden:
+        if start < last:
+            continue
+        visible += [html_text[last:start], blank(html_text[start:end])]
+        markup += [blank(html_text[last:start]), html_text[start:end]]
+        last = end
+    visible.append(html_text[last:])
+    markup.append(blank(html_text[last:]))
+    seen = "\n".join(html.unescape(line) for line in "".join(visible).split("\n"))
+    return seen, _DATA_URI.sub(lambda m: blank(m.group()), "".join(markup))
+
+
+def _scan_lines(text: str, matcher: NameMatcher, path: str, where: str = "line") -> list[Finding]:
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            out += scan_text(line, matcher, path, f"{where} {number}")
+    return out
+
+
+def _scan_html(text: str, matcher: _Matchers, path: str, where: str = "line") -> list[Finding]:
+    seen, markup = html_layers(text)
+    return _scan_lines(seen, matcher.text, path, where) + _scan_lines(markup, matcher.markup, path, where)
+
+
+def _scan_notebook(file: Path, matcher: _Matchers) -> list[Finding]:
+    """A notebook cell by cell: sources and text outputs as text, HTML outputs as HTML, data outputs (plots'
+    JSON) as markup; embedded images are not text."""
+    raw = file.read_text(encoding="utf-8", errors="replace")
+    try:
+        notebook = json.loads(raw)
+        cells = notebook["cells"]
+    except (ValueError, KeyError, TypeError):
+        return _scan_lines(raw, matcher.markup, str(file))
+    out = []
+    for n, cell in enumerate(cells, start=1):
+        # markdown is text a reader reads; code is the report's own (names as written still count)
+        reader = matcher.text if cell.get("cell_type") == "markdown" else matcher.markup
+        out += _scan_lines(_joined(cell.get("source", "")), reader, str(file), f"cell {n} line")
+        for k, output in enumerate(cell.get("outputs", []), start=1):
+            where = f"cell {n} output {k} line"
+            if "text" in output:
+                out += _scan_lines(_joined(output["text"]), matcher.text, str(file), where)
+            for mime, data in (output.get("data") or {}).items():
+                if mime.startswith("image/") and not mime.endswith("svg+xml"):
+                    continue
+                body = _joined(data) if isinstance(data, (str, list)) else json.dumps(data, ensure_ascii=False)
+                if mime == "text/plain" or mime == "text/markdown":
+                    out += _scan_lines(body, matcher.text, str(file), where)
+                elif "html" in mime or mime.endswith("svg+xml"):
+                    out += _scan_html(body, matcher, str(file), where)
+                else:
+                    out += _scan_lines(body, matcher.markup, str(file), where)
+    return out
+
+
+def _joined(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _scan_file(file: Path, matcher: _Matchers) -> list[Finding]:
     suffix = file.suffix.lower()
+    if suffix in (".html", ".htm", ".svg"):
+        return _scan_html(file.read_text(encoding="utf-8", errors="replace"), matcher, str(file))
+    if suffix == ".ipynb":
+        return _scan_notebook(file, matcher)
     if suffix == ".parquet":
         import pandas as pd
         frame = pd.read_parquet(file)
@@ -120,33 +209,33 @@ def _scan_file(file: Path, terms_re, terms) -> list[Finding]:
         for col in frame.columns:
             if frame[col].dtype == object or str(frame[col].dtype).startswith("string"):
                 for idx, value in frame[col].dropna().items():
-                    out += scan_text(str(value), terms_re, terms, str(file), f"row {idx}, column {col!r}")
+                    out += scan_text(str(value), matcher.text, str(file), f"row {idx}, column {col!r}")
         return out
     if suffix in TEXT_SUFFIXES:
         text = file.read_text(encoding="utf-8", errors="replace")
         out = []
         for number, line in enumerate(text.split("\n"), start=1):
-            out += scan_text(line, terms_re, terms, str(file), f"line {number}")
+            out += scan_text(line, matcher.text, str(file), f"line {number}")
         return out
     if suffix == ".qdpx":
-        return _scan_archive(file, terms_re, terms)
+        return _scan_archive(file, matcher)
     if suffix in OFFICE_SUFFIXES:
-        return _scan_office(file, terms_re, terms)
+        return _scan_office(file, matcher)
     if suffix in (".png", ".jpg", ".jpeg", ".pdf", ".gif", ".lock"):
         return []   # images carry no text we could scan; figures are drawn from scanned tables
     data = file.read_bytes()
     text = data.decode("utf-8", errors="ignore")
-    return scan_text(text, terms_re, terms, str(file), "bytes")
+    return scan_text(text, matcher.markup, str(file), "bytes")
 
 
-def _scan_archive(file: Path, terms_re, terms) -> list[Finding]:
+def _scan_archive(file: Path, matcher: _Matchers) -> list[Finding]:
     """A zip (a REFI-QDA .qdpx): every member's text, line by line; compressed bytes would hide names."""
     out = []
     with zipfile.ZipFile(file) as archive:
         for name in archive.namelist():
             text = archive.read(name).decode("utf-8", errors="replace")
             for number, line in enumerate(text.split("\n"), start=1):
-                out += scan_text(line, terms_re, terms, f"{file}:{name}", f"line {number}")
+                out += scan_text(line, matcher.text, f"{file}:{name}", f"line {number}")
     return out
 
 
@@ -172,15 +261,15 @@ def office_text(file: Path) -> list[tuple[str, str]]:
     return parts
 
 
-def _scan_office(file: Path, terms_re, terms) -> list[Finding]:
+def _scan_office(file: Path, matcher: _Matchers) -> list[Finding]:
     try:
         parts = office_text(file)
     except zipfile.BadZipFile:
-        return scan_text(file.read_bytes().decode("utf-8", errors="ignore"), terms_re, terms, str(file), "bytes")
+        return scan_text(file.read_bytes().decode("utf-8", errors="ignore"), matcher.markup, str(file), "bytes")
     out = []
     for name, text in parts:
         for number, line in enumerate(text.split("\n"), start=1):
-            out += scan_text(line, terms_re, terms, str(file), f"{name} line {number}")
+            out += scan_text(line, matcher.text, str(file), f"{name} line {number}")
     return out
 
 

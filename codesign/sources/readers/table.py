@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from codesign.core.errors import InputError
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import cell_text, parse_date, read_source_table
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.tabular import cell_text, parse_date, read_source_table
+from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 
 def read_rows(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
@@ -73,7 +73,7 @@ def read_rows(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
             segment_id=segment_id, source_id=spec.id, stage=spec.stage, source_format=path.suffix.lower()[1:],
             participant=participant, group=group, sector=person.sector if person else None,
             speaker_role="participant", turn=len(segments) + 1, text=text, start=start, end=end,
-            date=day, prompt=prompt))
+            date=day, prompt=prompt, line=table.line_numbers[i] or table.row_numbers[i]))
     if not segments:
         raise InputError(path, f"no text in column {columns['text']!r}", hint="check the column mapping")
     return [SourceDocument(spec.id, spec.stage, "table", ctx.relative(path), builder.text(), segments)]

@@ -1,13 +1,11 @@
 """The independent test material (tests/material/independent/) assembled into a temporary codesign project.
 
-The material (8 interviews, village-workshop notes, survey answers) was written apart from the code, reacting to
-a draft of the demo's programme (the mine goal with 250 jobs by 2028, as in ``programme_draft.yml``); its gold
-files were written before any tool ran. The project gets the demo's codebook and draft programme, and
-the material's gold theme coding as its reference coding (as the demo has one; the coder on this branch needs
-one). Its goal-evidence gold is NOT given to the project: it is what the goal model is measured against.
+    from benchmarks.independent_project import independent_project
+    root = independent_project(Path("/tmp/indep"))      # project.yml, register, raw/, codebook, programme
 
-    from independent_material import independent_project
-    root = independent_project(Path("/tmp/indep"))
+The material (8 interviews, village-workshop notes, survey answers) was written apart from the code; its
+gold coding (``gold/coding.csv``) covers every participant unit. The project gets the demo's codebook and
+programme (the ones the gold was coded with) and NO reference coding: the gold is its evaluation coding.
 """
 from __future__ import annotations
 
@@ -16,7 +14,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MATERIAL = REPO / "tests" / "material" / "independent"
-DEMO = REPO / "data" / "kolari"
+GOLD = MATERIAL / "gold" / "coding.csv"
 
 PROJECT_YML = """\
 name: {name}
@@ -25,7 +23,7 @@ language: fi
 register: private/participants.csv
 codebook: codebook.yml
 programme: programme.yml
-reference_coding: reference_coding.csv
+evaluation_coding: evaluation_coding.csv
 stages:
   - {{id: workshop2, label: Kylätyöpaja, start: 2024-02-14}}
   - {{id: interview, label: Haastattelut, start: 2024-02-01}}
@@ -54,8 +52,11 @@ pseudonymisation:
 """
 
 
-def independent_project(target: Path, name: str = "independent") -> Path:
-    """Write the project into ``target`` (which must not exist) and return it."""
+def independent_project(target: Path, codebook: Path | None = None, programme: Path | None = None,
+                        name: str = "independent") -> Path:
+    """Write the project into ``target`` (which must not exist) and return it; the gold coding is its
+    ``evaluation_coding:``. ``codebook``/``programme``: default the demo's."""
+    demo = REPO / "data" / "kolari"
     target = Path(target)
     (target / "raw").mkdir(parents=True)
     (target / "private").mkdir()
@@ -63,8 +64,8 @@ def independent_project(target: Path, name: str = "independent") -> Path:
     shutil.copy(MATERIAL / "notes.csv", target / "raw" / "notes.csv")
     shutil.copy(MATERIAL / "answers.csv", target / "raw" / "answers.csv")
     shutil.copy(MATERIAL / "participants.csv", target / "private" / "participants.csv")
-    shutil.copy(DEMO / "codebook.yml", target / "codebook.yml")
-    shutil.copy(DEMO / "programme_draft.yml", target / "programme.yml")
-    shutil.copy(MATERIAL / "gold" / "coding.csv", target / "reference_coding.csv")
+    shutil.copy(codebook or demo / "codebook.yml", target / "codebook.yml")
+    shutil.copy(programme or demo / "programme.yml", target / "programme.yml")
+    shutil.copy(GOLD, target / "evaluation_coding.csv")
     (target / "project.yml").write_text(PROJECT_YML.format(name=name), encoding="utf-8")
     return target

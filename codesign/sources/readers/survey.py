@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from codesign.core.errors import InputError
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import cell_text, parse_date, parse_number, read_source_table
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.tabular import cell_text, parse_date, parse_number, read_source_table
+from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 LIKERT_ANSWERS = ("value", "dont_know", "missing")
 
@@ -104,7 +104,8 @@ def read_survey(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
                 segment_id=segment_id, source_id=spec.id, stage=spec.stage,
                 source_format=path.suffix.lower()[1:], participant=rid, group=group, sector=sector,
                 speaker_role="participant", turn=len(segments) + 1, text=text, start=start, end=end,
-                date=record.get("date"), prompt=table.header[c]))
+                date=record.get("date"), prompt=table.header[c],
+                line=table.line_numbers[i] or table.row_numbers[i]))
     tables = {
         "respondents": pd.DataFrame(respondents),
         "rankings": pd.DataFrame(rankings, columns=["respondent_id", "alternative", "rank"]).astype(

@@ -34,6 +34,10 @@ class Segment:
     timestamp: str | None = None
     date: str | None = None
     prompt: str | None = None
+    # where the text begins in the raw file (for the pseudonymisation report; not written to parquet):
+    # the 1-based line (the row of a spreadsheet) and the 1-based column on that line, where known
+    line: int | None = None
+    column: int | None = None
 
 
 @dataclass

@@ -120,31 +120,35 @@ def _ingest_inputs(project: Project) -> list[Path]:
 
 
 def _run_ingest(project: Project, params: dict) -> str:
-    from codesign.ingest.step import ingest
+    from codesign.privacy.leakcheck import redactor
+    from codesign.sources.ingest import ingest
 
     result = ingest(project)
     if result.failures:
         # redacted: this text lands in index.html; the full messages are in private/ingest_errors.log
+        redact = redactor(project)
         raise StepFailed(f"{len(result.failures)} source(s) could not be read: "
-                         + "; ".join(f"{f.path}: {f.redacted}" for f in result.failures)
+                         + "; ".join(redact(f"{f.path}: {f.redacted}") for f in result.failures)
                          + " (details: private/ingest_errors.log)")
-    return f"{len(result.segments)} segments from {len(result.documents)} sources"
+    kept = f"; the keep list overruled the NER {len(result.warnings)} time(s) (private/pseudonymisation_report.csv)" \
+        if result.warnings else ""
+    return f"{len(result.segments)} segments from {len(result.documents)} sources{kept}"
 
 
 def _code_inputs(project: Project) -> list[Path]:
-    return [project.build_dir / "segments.parquet", project.codebook_path, project.reference_coding_path]
+    paths = [project.build_dir / "segments.parquet", project.codebook_path, project.reference_coding_path]
+    return [p for p in paths if p is not None]
 
 
 def _run_code(project: Project, params: dict) -> str:
     from codesign.coding.step import code
 
-    result = code(project)
-    return f"{int(result.codings['final'].sum())} final codes on {result.n_segments} segments"
+    return code(project).summary()
 
 
 def _code_unavailable(project: Project) -> str | None:
-    if project.codebook_path is None or project.reference_coding_path is None:
-        return "project.yml names no codebook or reference_coding; the codings present are used as they are"
+    if project.codebook_path is None:
+        return "project.yml names no codebook; the codings present are used as they are"
     return None
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from codesign.core.errors import InputError
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.tabular import decode_text, parse_date
-from codesign.ingest.segments import Segment, SourceDocument, TextBuilder, normalise_text
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.tabular import decode_text, parse_date
+from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
 
 INTERVIEWER_LABEL = "Haastattelija"
 _TURN = re.compile(r"^(?:\[(?P<ts>\d{1,2}:\d{2}:\d{2})\]\s*)?(?P<label>[^\s:][^:\n]{0,40}?):[ \t]*(?P<body>.*)\Z",
@@ -37,6 +37,7 @@ class Turn:
     text: str
     line: int
     timestamp: str | None = None
+    column: int | None = None       # 1-based column where the text begins on its first line
 
 
 def read_transcript(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
@@ -144,7 +145,9 @@ def _parse_turn(path: Path, block: Block, unit: str) -> Turn:
                          line=block.line if unit == "line" else None,
                          hint=f"{where}: start the paragraph with 'Haastattelija:' or the participant "
                               "code, or join it to the previous turn (no blank line inside a turn)")
-    return Turn(match["label"].strip(), match["body"].strip(), block.line, match["ts"])
+    body = match["body"]
+    column = match.start("body") + len(body) - len(body.lstrip()) + 1 if unit == "line" else None
+    return Turn(match["label"].strip(), body.strip(), block.line, match["ts"], column)
 
 
 def _build(spec, path: Path, ctx: ReadContext, meta: dict, turns: list[Turn], unit: str) -> SourceDocument:
@@ -196,7 +199,8 @@ def _build(spec, path: Path, ctx: ReadContext, meta: dict, turns: list[Turn], un
             source_format=path.suffix.lower().lstrip("."), participant=who,
             group=group if role == "participant" else None,
             sector=sector if role == "participant" else None, speaker_role=role, turn=number,
-            text=turn.text, start=start, end=end, timestamp=turn.timestamp, date=day))
+            text=turn.text, start=start, end=end, timestamp=turn.timestamp, date=day, line=turn.line,
+            column=turn.column))
     if not any(s.speaker_role == "participant" for s in segments):
         raise InputError(path, f"no turn of the participant {participant!r}",
                          hint="label the participant's turns with their code")

@@ -1,10 +1,10 @@
 """Readers turn one source file into SourceDocuments; ``READERS`` maps a project format to its reader."""
 from __future__ import annotations
 
-from codesign.ingest.readers.context import ReadContext
-from codesign.ingest.readers.survey import read_survey
-from codesign.ingest.readers.table import read_rows
-from codesign.ingest.readers.transcript import read_transcript
+from codesign.sources.readers.context import ReadContext
+from codesign.sources.readers.survey import read_survey
+from codesign.sources.readers.table import read_rows
+from codesign.sources.readers.transcript import read_transcript
 
 READERS = {"transcript": read_transcript, "table": read_rows, "survey": read_survey}
 
