@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from codesign.analysis.columns import GOAL_LINK_COLUMNS
 from codesign.core.text import sentence_spans
 from codesign.nlp.stance import CUE_KINDS, cues, numbers  # noqa: F401  (CUE_KINDS: feature names)
 
@@ -770,3 +771,72 @@ def stance_figures(true: list[str], predicted: list[str]) -> dict:
             "stance_kappa": round(float(cohen_kappa_score(true, predicted)), 4), "stance_n": len(true),
             "stance_f1": {s: round(float(v), 4) for s, v in zip(labels, f1_score(
                 true, predicted, labels=labels, average=None, zero_division=0))}}
+
+
+# --- the links a build uses -------------------------------------------------------------------------------------
+
+#: A decided link below this probability, or a stance below ``REVIEW_STANCE``, is marked for a person to check;
+#: so is every near miss (probability between the model's ``review_floor`` and its threshold).
+REVIEW_LINK, REVIEW_STANCE = 0.65, 0.5
+
+
+def _mark_review(links: pd.DataFrame) -> pd.DataFrame:
+    machine = links["source"] == "machine"
+    doubtful = (~links["linked"]) | (links["link_confidence"] < REVIEW_LINK) | (links["stance_confidence"] < REVIEW_STANCE)
+    links["review"] = machine & doubtful
+    return links
+
+
+def measure_links(inputs, model: GoalModel | None = None, quote_chars: int = 300) -> tuple[pd.DataFrame, dict]:
+    """The goal links of a project's participant units, as ``build/goal_links.csv`` holds them, and how they
+    were made (``{"model": ..., "trained_on": ..., "figures": ...}``).
+
+    With a goal-evidence coding (``inputs.goal_coding``) the coded sources keep the coder's links and the
+    models learned from it decide the rest; without one, ``model`` (default: the shipped weights) decides
+    every unit. Each link carries the sentences that speak to the goal (``sentences``: their numbers; ``quote``:
+    them cut at sentence boundaries with "[…]"), the interviewer's question the unit answers, the stance cue
+    words, what matched (``evidence``, JSON), the two confidences and ``review`` (a person should check it)."""
+    from codesign.core.text import excerpt, quote_sentences
+
+    feats = project_features(inputs)
+    info: dict = {}
+    coding = inputs.goal_coding
+    parts = []
+    if coding is not None and len(coding):
+        sources = dict(zip(inputs.segments["segment_id"].astype(str), inputs.segments["source_id"].astype(str)))
+        covered = covered_units(coding, feats.units, sources)
+        model = fit(feats, coding, trained_on=str(inputs.goal_coding_path or "goal_evidence"))
+        parts.append(human_links(feats, coding, covered))
+        rest = [i for i, u in enumerate(feats.units) if u.segment_id not in covered]
+        parts.append(predict(feats, model, rest))
+        info = {"model": "project", "trained_on": model.trained_on, "coded_units": len(covered)}
+    else:
+        model = model or default_model()
+        if model is None:
+            raise FileNotFoundError(DEFAULT_MODEL)
+        parts.append(predict(feats, model))
+        info = {"model": "default", "trained_on": model.trained_on, "figures": model.figures}
+    links = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
+        pd.DataFrame(columns=LINK_COLUMNS)
+    links = _mark_review(links)
+    units = {u.segment_id: u for u in feats.units}
+    links["quote"] = [quote_sentences(units[s].text, list(k), quote_chars) for s, k in
+                      zip(links["segment_id"], links["sentences"])]
+    links["question"] = [excerpt(units[s].questions[0][0], quote_chars) if units[s].questions else ""
+                         for s in links["segment_id"]]
+    links["sentences"] = [";".join(str(k) for k in ks) for ks in links["sentences"]]
+    links["cues"] = ["; ".join(c) for c in links["cues"]]
+    links["evidence"] = [json.dumps(e, ensure_ascii=False, default=_plain) for e in links["evidence"]]
+    info["links"] = int(links["linked"].sum()) if len(links) else 0
+    info["review"] = int(links["review"].sum()) if len(links) else 0
+    return links[GOAL_LINK_COLUMNS].sort_values(["goal_id", "segment_id"]).reset_index(drop=True), info
+
+
+def _plain(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, (set, frozenset, np.ndarray)):
+        return sorted(value.tolist() if isinstance(value, np.ndarray) else value)
+    return str(value)

@@ -44,6 +44,7 @@ class AnalysisInputs:
     process: object = None                     # texts -> spaCy docs (the coder's cached pipeline)
     goal_coding: pd.DataFrame | None = None    # a human goal-evidence coding (project.yml goal_evidence:)
     goal_coding_path: str | None = None
+    goal_links: pd.DataFrame | None = None     # measured goal links (codesign.analysis.goals.measure_links)
 
     @property
     def theme_ids(self) -> list[str]:

@@ -102,9 +102,22 @@ def _table(doc: Document, header: list[str], rows: list[list], widths: list[floa
             cell.width = Cm(width)
 
 
+def _stance_counts(g) -> str:
+    """Participants supporting / questioning / refining a goal, its segments in brackets (one unit throughout:
+    the reasons count the same participants)."""
+    voices = [getattr(g, f"voices_{k}", None) for k in ("support", "question", "refine")]
+    segments = f"({int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)})"
+    if any(_blank(v) for v in voices):       # a table of an older build: segments only
+        return segments
+    return f"{int(voices[0])} / {int(voices[1])} / {int(voices[2])} {segments}"
+
+
 def _quotes(ledger: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
-    """Up to QUOTES_PER_THEME quotes about a theme or its goals, one per stance first, then by score."""
+    """Up to QUOTES_PER_THEME quotes about a theme or its goals, one per stance first, then by score; goal
+    quotes a person should still check (``review``) are not shown."""
     rows = ledger[ledger["subject"].isin(subjects) & ledger["quote"].notna() & ledger["segment_id"].notna()]
+    if "review" in rows.columns:
+        rows = rows[~rows["review"].astype(str).str.lower().eq("true")]
     rows = rows.sort_values(["score", "segment_id"], ascending=[False, True]).drop_duplicates("segment_id")
     first = rows.drop_duplicates("stance")
     rest = rows.drop(first.index)
@@ -183,7 +196,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
         theme_goals = goals[goals["theme"].astype(str) == str(theme.theme)]
         if len(theme_goals):
             rows = [[g.goal_id, redact(_str(g.goal)), verdict_label(g.verdict, language),
-                     f"{int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)}", redact(_str(g.reasons))]
+                     _stance_counts(g), redact(_str(g.reasons))]
                     for g in theme_goals.itertuples()]
             _table(doc, [text(f"goal_table.{c}") for c in GOAL_TABLE], rows, [1.7, 5.3, 2.4, 2.2, 5.4], 2,
                    list(theme_goals["verdict"].astype(str)))
@@ -200,10 +213,18 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
                 group = _str(q.group) or text("unknown_group")
                 source = text("quote_source").format(segment=q.segment_id, group=group,
                                                      stage=stage_labels.get(_str(q.stage), _str(q.stage)))
+                if str(q.subject_type) == "goal":    # what the quote is shown for
+                    source += f"; {q.subject}: {verdict_label(str(q.stance), language)}"
                 para.add_run(f" — {source}").italic = False
 
     doc.add_heading(text("method_heading"), level=1)
     doc.add_paragraph(text("method"))
+    from codesign.core.i18n import t as translate
+    from codesign.outputs.explore import goal_evidence_note
+
+    doc.add_paragraph(translate("goal.counts_caption", language))
+    if note := goal_evidence_note(project, language):
+        doc.add_paragraph(note)
     if _has_machine_codes(project):     # what rests on machine codes
         from codesign.outputs.explore import machine_code_note
 
