@@ -340,8 +340,10 @@ def link_features(unit: UnitView, goals: list[GoalView]) -> tuple[np.ndarray, li
     for j, g in enumerate(goals):
         matched = sorted(lem for lem in g.weights if lem in unit.view.lemmas)
         asked = sorted(lem for lem in g.weights if unit.questions and lem in unit.questions[0][1].lemmas)
-        evidence.append({"words": matched[:8], "numbers": sorted(g.numbers & unit.view.numbers),
-                         "question_words": asked[:8], "presented": bool(presented[j]),
+        # counts, not the words: a goal word may be part of a firm's name (Sustainable Travel Finland), and the
+        # table is an output the leak gate reads; the quote and the cues show the words in context
+        evidence.append({"goal_words": len(matched), "numbers": sorted(g.numbers & unit.view.numbers),
+                         "question_goal_words": len(asked), "presented": bool(presented[j]),
                          "cosine": round(float(u_cos[j]), 3)})
     return matrix, evidence
 
