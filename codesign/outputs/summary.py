@@ -106,10 +106,10 @@ def _stance_counts(g) -> str:
     """Participants supporting / questioning / refining a goal, its segments in brackets (one unit throughout:
     the reasons count the same participants)."""
     voices = [getattr(g, f"voices_{k}", None) for k in ("support", "question", "refine")]
-    segments = f"({int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)})"
-    if any(_blank(v) for v in voices):       # a table of an older build: segments only
+    segments = f"{int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)}"
+    if any(_blank(v) for v in voices):       # a table of an older build: its segment counts as they were
         return segments
-    return f"{int(voices[0])} / {int(voices[1])} / {int(voices[2])} {segments}"
+    return f"{int(voices[0])} / {int(voices[1])} / {int(voices[2])} ({segments})"
 
 
 def _quotes(ledger: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
