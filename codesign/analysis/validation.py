@@ -10,7 +10,10 @@ Themes (interviews first, other stages as support):
 * ``confirmed`` — otherwise. Silent subcodes, nearby emergent topics and perspective differences are
   reported as flags and reasons; they do not change the verdict on their own.
 
-Goals (``goal_evidence``, ``goal_stance``, ``goal_verdict``): a segment is evidence on a goal when it is
+Goals (``validate_goals``, ``goal_verdict``): the inputs are the goal links with their stances measured by
+``codesign.analysis.goals`` (``build/goal_links.csv``; docs/goal_evidence.md). Where there is no language
+pipeline, and as the benchmark's baseline, the word rules decide them (``rule_links``): a segment is evidence on
+a goal when it is
 specific to that goal — it names the goal id, answers an interviewer's question presenting the goal, or is
 coded with the theme and TAVOITE and matches the goal's lexicon or is ``goal_similarity`` similar to the
 goal's text and indicator (and the goal is the most relevant one of the programme) — and its words take a
