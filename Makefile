@@ -34,6 +34,7 @@ benchmark: env
 	$(BIN)/python benchmarks/bench_coder.py $(PROJECT)
 	$(BIN)/python benchmarks/bench_analysis.py
 	$(BIN)/python benchmarks/bench_build.py $(PROJECT)
+	$(BIN)/python benchmarks/bench_hostile.py --quick
 
 env: system-deps $(STAMP)
 

@@ -163,6 +163,15 @@ def built_demo(tmp_path_factory) -> BuiltDemo:
     return BuiltDemo(root, result)
 
 
+@pytest.fixture(scope="session")
+def report_project(tmp_path_factory) -> Path:
+    """The coded fixture project of report_fixture, ingested and analysed once per session; tests read it (the
+    build tests also build reports from it, which leaves its analysis tables as they are)."""
+    from report_fixture import make_report_project
+
+    return make_report_project(tmp_path_factory.mktemp("report") / "tiny")
+
+
 def pytest_collection_modifyitems(config, items):
     """A test that reads the built demo is in the slow tier, whatever file it is in."""
     for item in items:

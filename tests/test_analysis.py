@@ -186,7 +186,8 @@ def test_goal_rules_need_voices_specific_stance_words_and_the_asked_goal():
     goals = validation.validate_goals(inputs, params, validation.Ledger(params)).set_index("goal_id")
     assert (goals.loc["T1.G1", "voices_question"], goals.loc["T1.G1", "voices_support"]) == (2, 0)
     assert goals.loc["T1.G1", "verdict"] == "insufficient_evidence"      # 2 voices < goal_min_voices 3
-    assert "goal_min_voices" in goals.loc["T1.G1", "reasons"]
+    assert "goal_too_few_voices" in goals.loc["T1.G1", "reason_codes"]
+    assert "at least 3 participants" in goals.loc["T1.G1", "reasons"]
     wide = params.replace(goal_min_voices=2, goal_window=30)
     goals = validation.validate_goals(inputs, wide, validation.Ledger(wide)).set_index("goal_id")
     assert goals.loc["T1.G1", "voices_support"] == 1 and goals.loc["T1.G1", "verdict"] == "needs_refinement"
@@ -236,11 +237,18 @@ def test_reasons_render_in_finnish_and_unknown_keys_are_named():
                reason("flag_perspective_tested", group="yrittäjä", n=np.int64(3), of=5, share_rest=0.2, p=0.0123),
                reason("goal_too_few_voices", threshold=3)]
     assert reasons[0] == {"key": "coverage", "n": 9, "of": 14, "share": 0.6429}
-    assert render_reasons(reasons, "fi") == ("kattavuus 9/14 haastateltavaa (64 %); yrittäjä: 3/5 haastateltavaa, "
-                                             "muista haastateltavista 20 % (p = 0,012); alle raja-arvon "
-                                             "goal_min_voices 3")
-    assert render_reasons(reasons, "en") == ("coverage 9/14 interviewees (64%); entrepreneur: 3/5 interviewees vs "
-                                             "20% of others (p=0.012); fewer than goal_min_voices 3")
+    assert render_reasons(reasons, "fi") == ("9/14 haastateltavaa puhui teemasta (64 %); yrittäjä: 3/5 "
+                                             "haastateltavaa, muista haastateltavista 20 % (p = 0,012); arvioon "
+                                             "tarvitaan vähintään 3 osallistujaa")
+    assert render_reasons(reasons, "en") == ("9 of 14 interviewees discussed the theme (64%); entrepreneur: 3 of 5 "
+                                             "interviewees, 20% of the others (p = 0.012); a verdict needs at least "
+                                             "3 participants")
+    # ids with their names where the reader gives them; no configuration key in either language
+    gap = reason("flag_survey_rank_gap", alternative="A4", high_position=1, high_group="luottamushenkilö",
+                 high_n=7, high_small=True, low_position=8, low_group="yrittäjä", low_n=44, low_small=False)
+    assert render_reasons([gap], "fi", names={"A4": "Kaivos"}) == (
+        "kyselyssä A4 Kaivos on sijalla 1 ryhmällä luottamushenkilö (7 vastaajaa, pieni ryhmä) mutta sijalla 8 "
+        "ryhmällä yrittäjä (44 vastaajaa)")
     with pytest.raises(ValueError, match="unknown reason key 'covrage'"):
         render_reasons([{"key": "covrage", "n": 1}], "fi")
     with pytest.raises(ValueError, match="unknown reason key 'covrage'"):
@@ -272,13 +280,14 @@ def test_english_columns_are_the_english_rendering_of_the_structured_reasons():
                 assert english == render_reasons(items, "en")
             finnish = reasons_text(frame, table, text_column, "fi")
             assert not finnish.str.contains("interviewees|participants voicing|spoke to the goal|discuss it").any()
+            assert not finnish.str.contains(r"\b[a-z]+_[a-z_]+\b").any()          # no configuration key
     assert {"coverage", "below_min_coverage", "scope_challenged", "coverage_confirmed", "silent_subcodes",
             "flag_catch_all", "flag_silent_subcodes", "goal_voices", "goal_unsupported",
             "perspective_descriptive"} <= keys
     t2 = themes.set_index("theme").loc["T2"]
     assert json.loads(t2["reason_codes"])[0] == {"key": "coverage", "n": 4, "of": 4, "share": 1.0}
     assert reasons_text(themes, "theme_validation", "reasons", "fi").iloc[1].startswith(
-        "kattavuus 4/4 haastateltavaa (100 %); teemasta puhuneista")
+        "4/4 haastateltavaa puhui teemasta (100 %); 2/8 teemasta puhuneesta pitää sitä kaatoluokkana")
     # tables of an older build have only the English text: it is shown as written
     old = themes.drop(columns=list(REASON_CODE_COLUMNS["theme_validation"].values()))
     assert reasons_text(old, "theme_validation", "reasons", "fi").tolist() == themes["reasons"].tolist()

@@ -49,17 +49,19 @@ def test_indicator_progress_is_the_share_of_the_way_from_baseline_to_target(demo
 
 
 def test_demo_followup_workbook_is_reproducible_and_reads_back(tmp_path, demo_programme):
-    committed = DEMO / FOLLOWUP_DIR / "seuranta_2025.xlsx"
     spec = importlib.util.spec_from_file_location("make_followup", DEMO / "tools" / "make_followup.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     generated = module.main(tmp_path / "seuranta_2025.xlsx")
-    assert generated.read_bytes() == committed.read_bytes()      # the script makes exactly the committed file
 
     copy = tmp_path / "demo"
     shutil.copytree(DEMO, copy, ignore=shutil.ignore_patterns("build", "raw", ".cache"))
     project = load_project(copy)
     follow_up = read_monitoring(followup_workbook(project), project)
+    # the script fills in the same values as the committed file (the template around them may have grown since:
+    # a workbook of an earlier template still reads back)
+    again = read_monitoring(generated, project)
+    assert again.drop(columns="cell").equals(follow_up.drop(columns="cell"))
     assert set(follow_up["year"]) == {2024, 2025}
     assert set(follow_up.loc[follow_up["kind"] == "indicator", "id"]) == {g.id for g in demo_programme.goals}
     assert set(follow_up.loc[follow_up["kind"] == "action", "id"]) == {a.id for a in demo_programme.actions}

@@ -163,11 +163,14 @@ def test_common_words_and_places_are_not_names(tiny_project, nlp):
     texts = ["1 Koulutus pitää saada kuntaan", "Koulutus ja asuminen ovat tärkeitä.",
              "Rahoitusta haettiin Finnveran kautta ja ELYn kanssa, ja mainontaa TikTokissa.",
              "Tornionjokilaakso on yhtä aluetta, Mie tiiän sen. Hää sano samaa.",
-             "Kaivutyöt tekee Kurtakon Maansiirto, se on pieni firma."]
+             "Kaivutyöt tekee Kurtakon Maansiirto, se on pieni firma.",
+             # a section number opens a heading: its first word is no firm (3.1 Ympärivuotinen …)
+             "3.1 Ympärivuotinen ja vastuullinen matkailu", "3.4 Luonnonvarat ja monipuolinen elinkeinorakenne"]
     keys = KeyTable()
     found = Pseudonymiser(register, keys, keep).pseudonymise([nlp(t) for t in texts])
     out = [apply(t, reps) for t, reps in zip(texts, found)]
     assert out[:4] == texts[:4], out
+    assert out[5:] == texts[5:], out
     # a firm without a company form is replaced whole, not as "Kurtakon [YRITYS-1]"
     assert out[4] == "Kaivutyöt tekee [YRITYS-1], se on pieni firma."
     assert [r["original"] for r in keys.rows] == ["Kurtakon Maansiirto"]

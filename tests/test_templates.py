@@ -108,31 +108,41 @@ def register_names(root: Path) -> list[str]:
 def test_monitoring_workbook_round_trip(templates):
     assert templates.monitoring.name == MONITORING_FILE and templates.verdicts_included
     wb = load_workbook(templates.monitoring)
-    assert wb.sheetnames == ["Ohjeet", "Teemat", "Mittarit", "Toimenpiteet"]
+    assert wb.sheetnames == ["Ohjeet", "Teemat", "Mittarit", "Toimenpiteet", "Tavoitepolku"]
     assert "seurantapohja" in wb["Ohjeet"]["A3"].value
 
     themes = {r[0]: r for r in wb["Teemat"].iter_rows(min_row=2, values_only=True)}
-    assert themes["T5"][2] == "tarkennettava" and themes["T1"][2] == "vahvistettu"
+    assert themes["T5"][2] == "! tarkennettava" and themes["T1"][2] == "✓ vahvistettu"    # sign and word
     # the reasons in Finnish, rendered from the structured reasons of theme_validation.csv
-    assert themes["T5"][3].startswith("kattavuus 9/14 haastateltavaa (64 %); teemasta puhuneista 20 "
-                                      "osallistujasta 5 pitää sen rajausta kaatoluokkana")
+    assert themes["T5"][3].startswith("9/14 haastateltavaa puhui teemasta (64 %); 5/20 teemasta puhuneesta pitää "
+                                      "sitä kaatoluokkana")
+    # no configuration key, file name or command where a person reads
+    instructions = " ".join(str(c.value) for c in wb["Ohjeet"]["A"] if c.value)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|programme\.yml|codesign ", instructions + str(themes["T5"][3]))
     for english in ("interviewees", "participants voicing", "no scope challenge", "subcodes voiced"):
         assert not any(english in str(r[3]) for r in themes.values()), english
 
     sheet = wb["Mittarit"]
     header = [c.value for c in sheet[1]]
-    assert header[-6:] == ["2024", "2025", "2026", "2027", "2028", "Huomiot"]
+    assert header[-9:] == ["2024", "2025", "2026", "2027", "2028", "Huomiot", "Tarkistettu tavoitetaso",
+                           "Toimikunnan päätös", "Päätöksen päivämäärä"]
     rows = {r[2]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 15
     g = rows["T1.G1"]
     assert (g[0], g[6], g[7], g[8], g[9], g[10]) == ("T1", "%", 24, 2022, 35, 2028)
     assert g[11] == "Tilastokeskus / Visit Finland Rudolf" and g[13] == "Ylläksen matkailuyhdistys"
-    assert rows["T4.G1"][4] == "ei tuettu" and rows["T2.G3"][4] == "tarkennettava"
+    assert rows["T4.G1"][4] == "✗ ei tuettu" and rows["T2.G3"][4] == "! tarkennettava"
     assert rows["T3.G1"][4] == "ei arvioitu", "a goal the analysis did not assess"
     # the mining firm the corpus pseudonymises is not named beside the evidence either
     assert rows["T4.G1"][13] == "[YRITYS-2]" and rows["T4.G1"][11].startswith("[YRITYS-2] raportointi")
     assert sheet.freeze_panes == "D2"
-
+    # printed two pages wide with the header row and the id columns on every page
+    assert sheet.page_setup.fitToWidth == 2 and sheet.print_title_rows == "$1:$1" and sheet.print_title_cols == "$A:$D"
+    # the "on track" reference: a straight path from baseline 24 % (2022) to target 35 % (2028)
+    path = {r[0]: r for r in wb["Tavoitepolku"].iter_rows(min_row=2, values_only=True)}
+    assert path["T1.G1"][5:7] == (27.7, 29.5) and path["T1.G1"][-1] == 35.0
+    rules = {str(rng.sqref): [r.formula[0] for r in rng.rules] for rng in sheet.conditional_formatting}
+    assert rules["O2"] == ["AND(ISNUMBER(O2),OR(O2<0,O2>59))", "AND(ISNUMBER(O2),(O2-27.6667)*1<0)"]
     validations = {v.formula1: str(v.sqref) for v in sheet.data_validations.dataValidation}
     qualitative = '"' + ",".join(QUALITATIVE_STATUSES) + '"'
     t4g3 = next(c.row for c in sheet["C"] if c.value == "T4.G3")
@@ -166,7 +176,7 @@ def test_monitoring_without_analysis_says_not_assessed(tmp_path):
     assert not result.verdicts_included
     wb = load_workbook(result.monitoring)
     assert wb["Mittarit"]["B2"].value == "ei arvioitu" and wb["Teemat"]["C2"].value == "ei arvioitu"
-    assert any("codesign analyse" in str(c.value) for c in wb["Ohjeet"]["A"])
+    assert any("ei ole vielä arvioitu" in str(c.value) for c in wb["Ohjeet"]["A"])
 
 
 def test_templates_pass_the_leak_check_and_the_checker_reads_them(templates, project):
@@ -219,15 +229,16 @@ def test_group_voices_counts():
 def test_communication_plan_round_trip(templates):
     assert templates.communication.name == COMMUNICATION_FILE
     wb = load_workbook(templates.communication)
-    assert wb.sheetnames == ["Ohjeet", "Viestintäsuunnitelma", "Listat", "Ryhmien painotukset"]
+    assert wb.sheetnames == ["Ohjeet", "Viestintäsuunnitelma", "Avainviestit", "Ryhmien painotukset", "Listat"]
     assert wb["Listat"].sheet_state == "hidden"
     plan = wb["Viestintäsuunnitelma"]
     rows = list(plan.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 6 * 5                                    # audiences × themes
     first = rows[0]
-    assert first[:2] == ("yrittäjä", "T1") and first[3] == "vahvistettu"
-    assert first[4].startswith("2/2 osallistujaa (100%), 3 segmenttiä; ryhmän 1.")
+    assert first[:2] == ("yrittäjä", "T1") and first[3] == "✓ vahvistettu"
+    assert first[4] == "ryhmän eniten puhuttu teema: 2/2 osallistujaa (100 %) puhui siitä"
     assert first[5] == "H01-002; H02-005; W1-001"
+    assert first[10] == "”Toukokuussa koko kylä on kiinni.” (H01-002)"         # the group's own words
     residents = [r for r in rows if r[0] == "asukkaat"]
     assert len(residents) == 5 and all("ei kuultu" in r[4] for r in residents)
     channel = plan.data_validations.dataValidation[0]
@@ -274,6 +285,32 @@ def test_read_filled_monitoring_workbook(templates, project, tmp_path):
     assert data["year"].dtype == "int64" and data["value"].dtype == "float64"
 
 
+def test_committee_decisions_read_back_and_revise_the_target(templates, project, tmp_path):
+    from codesign.core.programme import project_programme
+    from codesign.outputs.followup import indicator_progress
+    from codesign.outputs.templates import read_decisions
+
+    assert read_decisions(templates.monitoring, project).empty
+    # T1.G1: baseline 24 % (2022), target 35 % (2028); the committee lowers the target to 30 % in spring 2026
+    filled = fill(templates.monitoring, {("Mittarit", "O2"): 27, ("Mittarit", "U2"): "30",
+                                         ("Mittarit", "V2"): "Tavoite laskettu väliarvioinnissa",
+                                         ("Mittarit", "W2"): "15.3.2026"}, tmp_path / "decided.xlsx")
+    decisions = read_decisions(filled, project)
+    assert decisions.to_dict("records") == [{"goal_id": "T1.G1", "theme": "T1", "revised_target": 30.0,
+                                             "decision": "Tavoite laskettu väliarvioinnissa",
+                                             "decision_date": "2026-03-15", "sheet": "Mittarit", "cell": "U2"}]
+    programme = project_programme(load_project(project))
+    follow_up = read_monitoring(filled, project)
+    before = indicator_progress(programme, follow_up).iloc[0]
+    after = indicator_progress(programme, follow_up, decisions).iloc[0]
+    assert round(before["progress"], 3) == round(3 / 11, 3) and after["target"] == 30.0
+    assert round(after["progress"], 3) == 0.5                            # 27 is half-way from 24 to 30
+    bad = fill(templates.monitoring, {("Mittarit", "W2"): "maaliskuussa"}, tmp_path / "bad.xlsx")
+    with pytest.raises(InputError, match=r"cell W2: expected a date, found 'maaliskuussa'") as info:
+        read_decisions(bad, project)
+    assert "15.3.2026" in info.value.hint
+
+
 def test_read_empty_template_gives_no_rows(templates, project):
     assert read_monitoring(templates.monitoring, project).empty
 
@@ -308,7 +345,8 @@ def test_broken_workbooks_name_sheet_and_cell(templates, project, tmp_path, cell
 
 
 @pytest.mark.parametrize("damage, message", [
-    (_rename_sheet, "sheet 'Toimenpiteet' not found (the workbook has: Ohjeet, Teemat, Mittarit, Toimet)"),
+    (_rename_sheet,
+     "sheet 'Toimenpiteet' not found (the workbook has: Ohjeet, Teemat, Mittarit, Toimet, Tavoitepolku)"),
     (_delete_row, "sheet 'Mittarit': no row for T1.G2"),
 ])
 def test_restructured_workbooks(templates, project, tmp_path, damage, message):

@@ -20,6 +20,7 @@ from codesign._version import __version__
 from codesign.analysis.inputs import AnalysisInputs, read_inputs
 from codesign.analysis.params import AnalysisParams, resolve_params
 from codesign.core.project import Project, load_project
+from codesign.core.safety import write_csv
 
 __all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resolve_params", "read_inputs",
            "ARTIFACTS", "REPORT"]
@@ -159,7 +160,7 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
     tables = run_analyses(inputs, params, [s.id for s in project.stages], timer)
     build = project.build_dir
     for name, table in tables.items():
-        table.to_csv(build / f"{name}.csv", index=False, encoding="utf-8")
+        write_csv(table, build / f"{name}.csv")      # formula-like text written as text (docs/security.md)
     _leak_check(project, [build / f"{name}.csv" for name in tables])
     versions: dict[str, str | None] = {"codesign": __version__, "python": platform.python_version()}
     for module in ("pandas", "numpy", "scipy", "sklearn", "bertopic", "umap", "hdbscan", "spacy"):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from codesign.analysis.columns import BOOLEAN_COLUMNS, CONTRACT, REASON_CODE_COLUMNS, STRING_COLUMNS
 from codesign.core.errors import InputError
+from codesign.core.safety import restore_cell, text_columns
 
 #: The columns of each table (the contract of docs/schema.md, defined once in codesign.analysis.columns;
 #: the tables may have more).
@@ -38,6 +39,8 @@ def read_table(build_dir: Path, name: str, project_label: str = "PROJECT", requi
     header = pd.read_csv(path, encoding="utf-8", nrows=0).columns
     frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True,
                         dtype={c: str for c in header if c in STRING_COLUMNS})
+    for column in text_columns(frame):      # text cells codesign wrote with a protective apostrophe
+        frame[column] = frame[column].map(restore_cell)
     for column in BOOLEAN_COLUMNS & set(frame.columns):
         values = frame[column].map(lambda v: v if isinstance(v, bool) or v != v else str(v) == "True")
         frame[column] = values.astype("boolean" if values.isna().any() else bool)
@@ -58,11 +61,13 @@ def read_tables(build_dir: Path, names: list[str], project_label: str = "PROJECT
                          hint=RUN_ANALYSE.format(project=project_label))
     return {n: read_table(build_dir, n, project_label) for n in names}
 
-def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "fi") -> pd.Series:
+def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "fi", names: dict | None = None
+                 ) -> pd.Series:
     """A reasons, flags or note column (``theme_validation``, ``goal_validation``, ``perspective``) as text in
     ``language``, rendered
     from its structured JSON column (``REASON_CODE_COLUMNS``); where that is absent or empty (tables of an
-    older build), the English text as written. Missing text is ""."""
+    older build), the English text as written. Missing text is "". ``names`` maps ids (survey alternatives,
+    subcodes) to the names shown beside them."""
     import json
 
     from codesign.core.i18n import render_reasons
@@ -76,7 +81,7 @@ def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "
         if not isinstance(structured, str) or not structured.strip():
             return fallback
         try:
-            return render_reasons(json.loads(structured), language)
+            return render_reasons(json.loads(structured), language, names=names)
         except ValueError as error:
             raise InputError(f"{table}.csv", f"unreadable {codes}: {error}", row=row, column=codes,
                              hint="re-run `codesign analyse` to rewrite the analysis tables") from None
@@ -84,19 +89,23 @@ def reasons_text(frame: pd.DataFrame, table: str, column: str, language: str = "
                      index=frame.index, dtype=object)
 
 
-def with_reasons_in(frame: pd.DataFrame, table: str, language: str = "fi") -> pd.DataFrame:
+def with_reasons_in(frame: pd.DataFrame, table: str, language: str = "fi", names: dict | None = None
+                    ) -> pd.DataFrame:
     """``frame`` with every reasons, flags or note column of ``table`` (``REASON_CODE_COLUMNS``) as text in
     ``language`` (``reasons_text``): what a report or deliverable shows."""
-    return frame.assign(**{c: reasons_text(frame, table, c, language) for c in REASON_CODE_COLUMNS[table]})
+    return frame.assign(**{c: reasons_text(frame, table, c, language, names) for c in REASON_CODE_COLUMNS[table]})
 
 
-def interval(value, low, high, percent: bool = False) -> str:
-    """``0.64 (0.55–0.73)`` or ``64 % (55–73 %)``; an empty part gives ""."""
+def interval(value, low, high, percent: bool = False, language: str = "fi") -> str:
+    """``0,64 (0,55–0,73)`` or ``64 % (55–73 %)`` in the language's number format; an empty part gives ""."""
+    from codesign.core.i18n import number
+    from codesign.core.i18n import percent as pct
+
     if any(v is None or v != v for v in (value, low, high)):
         return ""
     if percent:
-        return f"{value:.0%} ({low * 100:.0f}–{high:.0%})".replace("%", " %")
-    return f"{value:.2f} ({low:.2f}–{high:.2f})"
+        return f"{pct(value, language)} ({number(low * 100, language)}–{pct(high, language)})"
+    return f"{number(value, language, 2)} ({number(low, language, 2)}–{number(high, language, 2)})"
 
 
 def read_report(build_dir: Path, project_label: str = "PROJECT") -> dict:

@@ -87,7 +87,7 @@ LABELS: dict[str, dict[str, str]] = {
     "likert.dont_know": {"fi": "En osaa sanoa", "en": "Don't know"},
     "likert.missing": {"fi": "ei vastausta", "en": "no answer"},
     "word.all": {"fi": "kaikki vastaajat", "en": "all respondents"},
-    "word.small_n": {"fi": "pieni n", "en": "small n"},
+    "word.small_n": {"fi": "pieni ryhmä", "en": "small group"},
     "word.yes": {"fi": "kyllä", "en": "yes"},
     "word.no": {"fi": "ei", "en": "no"},
     "word.descriptive": {"fi": "kuvaileva", "en": "descriptive"},
@@ -158,9 +158,9 @@ LABELS: dict[str, dict[str, str]] = {
                        "en": "share of respondents ranking it in their top three"},
     "nb02.by_group": {"fi": "Tärkeysjärjestys sidosryhmittäin", "en": "Priorities by stakeholder group"},
     "nb02.small_n": {"fi": "Pienen ryhmän (alle {n} vastaajaa) tulos on suuntaa antava; se on merkitty "
-                           "\"pieni n\".",
+                           "”pieni ryhmä”. Oranssi kehys: vaihtoehto, jonka ryhmät asettivat kauimmas toisistaan.",
                      "en": "A small group's result (under {n} respondents) is indicative only; it is marked "
-                           "\"small n\"."},
+                           "”small group”. Orange frame: the alternative the groups rank furthest apart."},
     "nb02.likert": {"fi": "Tärkeysarviot 1–5", "en": "Importance ratings 1–5"},
     "nb02.likert_axis": {"fi": "osuus vastaajista", "en": "share of respondents"},
     "nb02.likert_caption": {"fi": "1 = ei lainkaan tärkeä, 5 = erittäin tärkeä. \"En osaa sanoa\" ja puuttuvat "
@@ -199,11 +199,10 @@ LABELS: dict[str, dict[str, str]] = {
                            "en": "Participants supporting, questioning and refining each goal"},
     "axis.participants": {"fi": "osallistujia", "en": "participants"},
     "col.question_asked": {"fi": "kysymys", "en": "question"},
-    "goal.counts_caption": {"fi": "Luvut ovat osallistujia (anonyymi lappu tai kommentti on yksi osallistuja); "
-                                  "suluissa niiden puheenvuorojen määrä. Sama luku on taulukossa, kuviossa ja "
-                                  "perusteluissa.",
-                            "en": "Counts are participants (an anonymous note or comment is one); segments in "
-                                  "brackets. The table, the chart and the reasons count the same way."},
+    "goal.counts_caption": {"fi": "Tavoitteiden luvut ovat osallistujia (anonyymi lappu tai kommentti on yksi "
+                                  "osallistuja); taulukko, kuvio ja perustelut laskevat samoin.",
+                            "en": "Goal counts are participants (an anonymous note or comment is one); the table, "
+                                  "the chart and the reasons count the same way."},
     "goal.reliability_model": {"fi": "Tavoitteisiin liittyvät puheenvuorot ja niiden kanta on tunnistettu "
                                      "mitatulla mallilla (tarkkuus {precision}, kattavuus {recall}, kannan "
                                      "F1 {stance_f1} käsin koodattuun vertailuaineistoon). {review} linkkiä on "
@@ -284,6 +283,104 @@ LABELS: dict[str, dict[str, str]] = {
                                    "en": "The communication plan template (codesign templates) orders the themes "
                                          "for each group by this; the example segments give the group's own "
                                          "words."},
+    # the key-findings box of each report (codesign.outputs.findings)
+    "kf.notes": {"fi": "{n} muistilappua {frames} kehyksessä tai osiossa.", "en": "{n} notes in {frames} frames or "
+                                                                                  "sections."},
+    "kf.top_frame": {"fi": "Eniten lappuja: ”{frame}” ({n}).", "en": "Most notes: ”{frame}” ({n})."},
+    "kf.top_theme": {"fi": "Useimmin esillä oli teema {theme}: {n} lappua ({share}).",
+                     "en": "The theme most often raised: {theme}, {n} notes ({share})."},
+    "kf.anonymous": {"fi": "{n} lappua ({share}) on nimettömiä, joten kirjoittajan ryhmä ei ole tiedossa.",
+                     "en": "{n} notes ({share}) are anonymous, so the writer's group is unknown."},
+    "kf.survey_top": {"fi": "{n} vastaajaa. Useimmin kolmen tärkeimmän joukossa: {top}.",
+                      "en": "{n} respondents. Most often among the top three: {top}."},
+    "kf.survey_least_alike": {"fi": "Vähiten samanlaiset painotukset: {a} ja {b} (järjestysten korrelaatio {value}).",
+                              "en": "Least alike: {a} and {b} (rank correlation {value})."},
+    "kf.stages": {"fi": "Kustakin teemasta puhuttiin {low}–{high} vaiheessa {of}:stä.",
+                  "en": "Each theme was voiced in {low}–{high} of the {of} stages."},
+    "kf.anonymous_stage": {"fi": "Vaiheen ”{stage}” muistilaput ovat nimettömiä: osallistujaosuuksia ei voi laskea, "
+                                 "joten ne jätetään tyhjiksi.",
+                           "en": "The notes of ”{stage}” are anonymous: there are no participant shares to compute, "
+                                 "so they are left blank."},
+    "kf.goal_followup": {"fi": "Seurantatiedot vuosilta {years}: {n} mittaria raportoitu, {ahead} niistä edennyt "
+                               "vähintään aikataulun mukaan.",
+                         "en": "Follow-up for {years}: {n} indicators reported, {ahead} of them at least on track."},
+    "kf.no_followup": {"fi": "Seurantatietoja ei ole vielä.", "en": "No follow-up data yet."},
+    "kf.communication": {"fi": "Kunkin ryhmän eniten puhuttu teema: {top}.",
+                         "en": "Each group's most discussed theme: {top}."},
+    "kf.corpus": {"fi": "{n} pseudonymisoitua puheenvuoroa, muistilappua tai vastausta {stages} vaiheesta.",
+                  "en": "{n} pseudonymised turns, notes or answers from {stages} stages."},
+    "kf.phrase": {"fi": "Haku ”{phrase}” löytää {n} kohtaa perusmuodon mukaan (esim. {forms}).",
+                  "en": "The search ”{phrase}” finds {n} segments by base form (e.g. {forms})."},
+    # report views (codesign.outputs.views)
+    "nb02.ranked_alt": {"fi": "Kolmen tärkeimmän joukkoon nostettiin useimmin: {top}.",
+                        "en": "Most often ranked among the top three: {top}."},
+    "nb02.rank_heatmap": {"fi": "Vaihtoehtojen sijat sidosryhmittäin (1 = tärkein)",
+                          "en": "Each group's ranking of the alternatives (1 = most important)"},
+    "nb02.slope": {"fi": "Eniten eri mieltä olevien ryhmien järjestys", "en": "The rankings of the two groups that "
+                                                                              "disagree most"},
+    "nb02.likert_alt": {"fi": "Erittäin tärkeäksi (5) arvioitiin useimmin {label}: {share} vastaajista.",
+                        "en": "Most often rated very important (5): {label}, by {share} of the respondents."},
+    "nb02.choice_reason_chosen": {"fi": "valittiin teemaksi {theme}; sija {position}/{of} kaikkien vastaajien "
+                                        "järjestyksessä",
+                                  "en": "chosen as theme {theme}; position {position} of {of} among all "
+                                        "respondents"},
+    "nb02.choice_reason_not": {"fi": "ei valittu teemaksi; sija {position}/{of} kaikkien vastaajien järjestyksessä",
+                               "en": "not chosen as a theme; position {position} of {of} among all respondents"},
+    "col.n_a": {"fi": "vastaajia A", "en": "respondents A"},
+    "col.n_b": {"fi": "vastaajia B", "en": "respondents B"},
+    "statistic.kendall_w": {"fi": "yksimielisyys ryhmän sisällä (Kendallin W)",
+                            "en": "agreement within the group (Kendall's W)"},
+    "statistic.spearman": {"fi": "ryhmien järjestysten samankaltaisuus (Spearman)",
+                           "en": "how alike the groups' rankings are (Spearman)"},
+    "nb04.stale": {"fi": "Osa pyydetyistä raja-arvoista poikkeaa analyysissa käytetyistä: arviot on laskettu "
+                         "Menetelmä-osion arvoilla. Aja analyysi uudelleen (codesign build), niin pyydetyt arvot "
+                         "tulevat käyttöön.",
+                   "en": "Some requested thresholds differ from those the analysis used: the verdicts were computed "
+                         "with the values of the Method section. Build again (codesign build) to apply them."},
+    "nb04.coverage_alt": {"fi": "Pienin osuus: ryhmästä {group} teemasta {theme} puhui {share}.",
+                          "en": "Lowest share: {share} of {group} discussed {theme}."},
+    "nb04.goal_alt": {"fi": "Eniten kyseenalaistettu tavoite: {goal}, {n} kyseenalaistavaa ääntä ({verdict}).",
+                      "en": "The most questioned goal: {goal}, {n} questioning voices ({verdict})."},
+    "col.part": {"fi": "osa-alue", "en": "part"},
+    "col.voices": {"fi": "osallistujia (ääniä)", "en": "participants (voices)"},
+    "word.silent": {"fi": "hiljainen", "en": "silent"},
+    "word.fisher": {"fi": "Fisherin testi", "en": "Fisher's test"},
+    "nb05.group_alt": {"fi": "Pienin osuus: ryhmästä {group} teemasta {theme} puhui {share}.",
+                       "en": "Lowest share: {share} of {group} voiced {theme}."},
+    "nb05.topic_facts": {"fi": "Avainsanat: {terms}. {n} osallistujaa, {segments} puheenvuoroa; lähin teema "
+                               "{nearest}.",
+                         "en": "Key words: {terms}. {n} participants, {segments} segments; nearest theme {nearest}."},
+    "nb06.changed": {"fi": "(muutettu luonnoksesta: {changes}; arvio koskee luonnoksen tavoitetta)",
+                     "en": "(changed from the draft: {changes}; the verdict concerns the draft's goal)"},
+    "col.expected": {"fi": "aikataulun mukainen", "en": "on schedule would be"},
+    "col.on_track": {"fi": "aikataulussa", "en": "on track"},
+    "word.human": {"fi": "ihminen", "en": "a person"},
+    "word.machine": {"fi": "koneen ehdotus", "en": "the coder"},
+    "col.code": {"fi": "koodi", "en": "code"},
+    "col.coder": {"fi": "koodaaja", "en": "coded by"},
+    "col.decides": {"fi": "ratkaiseva", "en": "decides"},
+    "col.confidence": {"fi": "varmuus", "en": "confidence"},
+    "col.words": {"fi": "koodiin viittaavat sanat", "en": "words that signal it"},
+    "col.nearest_segments": {"fi": "lähimmät ihmisen koodaamat", "en": "nearest human-coded"},
+    # the explorer (codesign.outputs.explorer) and the hit tables
+    "col.segment": {"fi": "tunniste", "en": "id"},
+    "col.text": {"fi": "teksti", "en": "text"},
+    "explore.search": {"fi": "Haku", "en": "Search"},
+    "explore.sort": {"fi": "Järjestä", "en": "Sort by"},
+    "explore.sort.segment_id": {"fi": "tunniste", "en": "id"},
+    "explore.sort.stage": {"fi": "vaihe", "en": "stage"},
+    "explore.sort.group": {"fi": "sidosryhmä", "en": "group"},
+    "explore.sort.themes": {"fi": "teema", "en": "theme"},
+    "explore.answer": {"fi": "Koko vastaus", "en": "Full answer"},
+    "explore.question": {"fi": "Kysymys tai kehys:", "en": "Question or frame:"},
+    "explore.export": {"fi": "Vie CSV:ksi", "en": "Export CSV"},
+    "explore.exported": {"fi": "Valinta tallennettu: {path}", "en": "Selection saved: {path}"},
+    "explore.found": {"fi": "{n} osumaa", "en": "{n} hits"},
+    "explore.shown": {"fi": "Näytetään {n}/{of}.", "en": "Showing {n} of {of}."},
+    "explore.how": {"fi": "JupyterLabissa haku ja suodattimet ovat vuorovaikutteisia; tässä raportissa näkyy "
+                          "oletushaku.",
+                    "en": "In JupyterLab the search and the filters are interactive; this report shows the "
+                          "default search."},
     # captions
     "caption.counts": {"fi": "Luku on segmenttien määrä.", "en": "Numbers are counts of segments."},
     "caption.quotes": {"fi": "Lainaukset ovat pseudonymisoituja; suluissa segmentin tunniste.",
@@ -331,8 +428,8 @@ LABELS: dict[str, dict[str, str]] = {
     "machine.differ": {"fi": "Koneen koodeista riippuvat: {subjects}.",
                        "en": "Resting on the machine codes: {subjects}."},
     # committee summary (codesign.outputs.summary)
-    "summary.title": {"fi": "Yhteiskehittämisen tulokset elinkeinolautakunnalle",
-                      "en": "Co-design results for the business committee"},
+    "summary.title": {"fi": "Yhteiskehittämisen tulokset ja esitykset toimikunnalle",
+                      "en": "Co-design results and proposals for the committee"},
     "summary.intro": {"fi": "Tämä yhteenveto kertoo, mitä yhteiskehittämisen aineisto (työpajat, kysely, "
                             "haastattelut ja luonnoksen kommentit) sanoo ohjelman teemoista ja tavoitteista. "
                             "Jokaiselle teemalle ja tavoitteelle on annettu arvio: vahvistettu, tarkennettava "
@@ -404,6 +501,43 @@ LABELS: dict[str, dict[str, str]] = {
                              "id after each quote (e.g. H03-012) points into the material. The document has "
                              "passed the personal-data leak check."},
     "summary.unknown_group": {"fi": "ryhmä ei tiedossa", "en": "group unknown"},
+    "summary.decide": {"fi": "Mitä aineisto esittää muutettavaksi ohjelmassa. Kunkin esityksen perässä on sen "
+                             "peruste ja se, tekikö toimikunta muutoksen hyväksyttyyn ohjelmaan.",
+                       "en": "What the material suggests changing in the programme, each with its basis and whether "
+                             "the committee changed the approved programme accordingly."},
+    "summary.no_proposals": {"fi": "Aineisto ei esitä muutoksia: teemat ja tavoitteet saivat tukea.",
+                             "en": "The material suggests no change: the themes and goals found support."},
+    "summary.evidence_ids": {"fi": "Näyttö: {ids}.", "en": "Evidence: {ids}."},
+    "summary.acted": {"fi": "Hyväksytty ohjelma: muutettu ({changes}).", "en": "Approved programme: changed "
+                                                                            "({changes})."},
+    "summary.theme_acted": {"fi": "Hyväksytty ohjelma: samaan teemaan tehty muutos ({changes}).",
+                            "en": "Approved programme: a change in the same theme ({changes})."},
+    "summary.not_acted": {"fi": "Hyväksytty ohjelma: ei muutettu.", "en": "Approved programme: not changed."},
+    "summary.changes_heading": {"fi": "Toimikunnan muutokset luonnokseen", "en": "The committee's changes to "
+                                                                                "the draft"},
+    "summary.changes_intro": {"fi": "Haastattelut ja kommentit käsittelivät luonnosta; toimikunta teki siihen "
+                                    "{n} muutosta. Taulukko kertoo, mitä aineisto sanoi kunkin muutoksen kohteesta.",
+                              "en": "The interviews and comments reacted to the draft; the committee made {n} "
+                                    "changes to it. The table says what the material said about each change's "
+                                    "target."},
+    "summary.unaddressed": {"fi": "Aineisto esitti, mutta hyväksytty ohjelma ei muuttanut: {items}.",
+                            "en": "The material suggested, but the approved programme did not change: {items}."},
+    "summary.change_table.id": {"fi": "Muutos", "en": "Change"},
+    "summary.change_table.target": {"fi": "Kohde", "en": "Target"},
+    "summary.change_table.change": {"fi": "Mitä muutettiin", "en": "What changed"},
+    "summary.change_table.verdict": {"fi": "Aineiston arvio kohteesta", "en": "The material's verdict"},
+    "summary.change_table.match": {"fi": "Suhde näyttöön", "en": "Relation to the evidence"},
+    "summary.findings_heading": {"fi": "Keskeiset havainnot", "en": "Key findings"},
+    "summary.fig_split": {"fi": "Kuva 2. Kyselyn vaihtoehtojen sijat sidosryhmittäin (1 = tärkein). Oranssi kehys: "
+                                "vaihtoehto, jonka ryhmät asettivat kauimmas toisistaan.",
+                          "en": "Figure 2. Each stakeholder group's ranking of the survey's alternatives (1 = most "
+                                "important). Orange frame: the alternative the groups rank furthest apart."},
+    "summary.themes_section": {"fi": "Teemat yksitellen", "en": "Theme by theme"},
+    "summary.goals_line": {"fi": "{goal} – {verdict}: {reasons}", "en": "{goal} – {verdict}: {reasons}"},
+    "summary.appendix": {"fi": "Liite: taulukot", "en": "Appendix: tables"},
+    "summary.appendix_themes": {"fi": "Taulukko 1. Teemat ja arviot", "en": "Table 1. Themes and verdicts"},
+    "summary.appendix_goals": {"fi": "Taulukko 2. Tavoitteet ja arviot", "en": "Table 2. Goals and verdicts"},
+    "summary.rules": {"fi": "Arviointisäännöt", "en": "The rules of the verdicts"},
     # build index
     "index.title": {"fi": "Raportit", "en": "Reports"},
     "index.notebook": {"fi": "Raportti", "en": "Report"},
@@ -415,8 +549,178 @@ LABELS: dict[str, dict[str, str]] = {
     "index.parameters": {"fi": "Parametrit", "en": "Parameters"},
     "index.versions": {"fi": "Versiot", "en": "Versions"},
     "index.errors": {"fi": "Virheet", "en": "Errors"},
-    "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, lautakunnan yhteenveto)",
+    "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, toimikunnan yhteenveto)",
                            "en": "Deliverables (monitoring workbook, communication plan, committee summary)"},
+    # headline findings, proposals and the draft → approved comparison (codesign.outputs.findings)
+    "finding.goal_voices": {"fi": "{question}/{n} siitä puhuneesta kyseenalaistaa sen, {support} tukee",
+                            "en": "{question} of the {n} who spoke to it question it, {support} support it"},
+    "finding.goal_not_supported": {"fi": "Aineisto ei tue tavoitetta {goal}: {voices}.",
+                                   "en": "The material does not support goal {goal}: {voices}."},
+    "finding.theme_catch_all": {"fi": "Teema {theme} on {verdict}: {n}/{of} siitä puhuneesta pitää sitä "
+                                      "kaatoluokkana tai jakaisi sen.",
+                                "en": "Theme {theme} {verdict}: {n} of the {of} who voiced it call it a catch-all "
+                                      "or would split it."},
+    "finding.theme_verdict": {"fi": "Teema {theme} on {verdict}: siitä puhui {coverage} haastateltavista.",
+                              "en": "Theme {theme}: {verdict}; {coverage} of the interviewees discussed it."},
+    "finding.goals_refine": {"fi": "{n} tavoitetta on tarkennettava: {goals}.",
+                             "en": "{n} goals need refinement: {goals}."},
+    "finding.goal_refine": {"fi": "Tavoite on tarkennettava: {goals}.", "en": "A goal needs refinement: {goals}."},
+    "finding.emergent": {"fi": "Ohjelman teemojen ulkopuolelta nousi uusi aihe ”{label}”: {n} osallistujaa, "
+                               "{segments} puheenvuoroa.",
+                         "en": "A topic outside the programme's themes emerged, ”{label}”: {n} participants, "
+                               "{segments} segments."},
+    "finding.survey_split": {"fi": "Kyselyssä ryhmät painottivat eri asioita: ”{label}” oli ryhmällä {high_group} "
+                                   "sijalla {high_position}/{of} ({high_n} vastaajaa{high_small}) mutta ryhmällä "
+                                   "{low_group} sijalla {low_position}/{of} ({low_n} vastaajaa{low_small}).",
+                             "en": "The survey's groups set different priorities: ”{label}” ranked {high_position} of "
+                                   "{of} for {high_group} ({high_n} respondents{high_small}) but {low_position} of "
+                                   "{of} for {low_group} ({low_n} respondents{low_small})."},
+    "finding.evidence_gap": {"fi": "{n}/{of} tavoitteesta on liian vähän näyttöä arvioon: niistä puhui alle {min} "
+                                   "osallistujaa.",
+                             "en": "{n} of {of} goals have too little evidence for a verdict: fewer than {min} "
+                                   "participants spoke to them."},
+    "finding.themes_confirmed": {"fi": "{n}/{of} teemaa vahvistettiin: kustakin puhui {low}–{high} "
+                                       "haastateltavista.",
+                                 "en": "{n} of {of} themes were confirmed: {low}–{high} of the interviewees "
+                                       "discussed each."},
+    "proposal.reframe_goal": {"fi": "Muotoile tavoite {goal} uudelleen", "en": "Reframe goal {goal}"},
+    "proposal.refine_goal": {"fi": "Tarkenna tavoitetta {goal}", "en": "Refine goal {goal}"},
+    "proposal.add_measure": {"fi": "Tarkenna tavoitteen {goal} tavoitetasoa tai lisää mittari",
+                             "en": "Revise the target of goal {goal} or add a measure"},
+    "proposal.split_theme": {"fi": "Harkitse teeman {theme} jakamista", "en": "Consider splitting theme {theme}"},
+    "proposal.split_theme_why": {"fi": "{n}/{of} teemasta puhuneesta pitää sitä kaatoluokkana tai jakaisi sen",
+                                 "en": "{n} of the {of} who voiced it call it a catch-all or would split it"},
+    "proposal.sharpen_theme": {"fi": "Tarkenna teeman {theme} rajausta", "en": "Sharpen the scope of theme {theme}"},
+    "proposal.cover_topic": {"fi": "Lisää ohjelmaan tavoite tai toimenpide aiheesta ”{label}”",
+                             "en": "Add a goal or action on ”{label}”"},
+    "proposal.cover_topic_why": {"fi": "uusi aihe, josta puhui {n} osallistujaa ({segments} puheenvuoroa); lähin "
+                                       "teema {nearest}",
+                                 "en": "an emergent topic voiced by {n} participants ({segments} segments); nearest "
+                                       "theme {nearest}"},
+    "proposal.fill_evidence": {"fi": "Kerää näyttöä {n} tavoitteesta ennen väliarviointia",
+                               "en": "Gather evidence on {n} goals before the mid-term review"},
+    "proposal.fill_evidence_why": {"fi": "alle {min} osallistujaa puhui tavoitteista {goals}",
+                                   "en": "fewer than {min} participants spoke to goals {goals}"},
+    "match.follows_evidence": {"fi": "vastaa näyttöä", "en": "follows the evidence"},
+    "match.not_assessed": {"fi": "aineisto ei arvioinut kohdetta", "en": "not assessed by the material"},
+    "match.target_confirmed": {"fi": "aineisto vahvisti kohteen; muutos täydentää sitä",
+                               "en": "the material confirmed the target; the change adds to it"},
+    "section.vision": {"fi": "visio", "en": "vision"},
+    "section.starting_points": {"fi": "lähtökohdat", "en": "starting points"},
+    "section.measurement": {"fi": "seuranta", "en": "monitoring"},
+    "section.communication": {"fi": "viestintä", "en": "communication"},
+    "section.themes": {"fi": "teemat", "en": "themes"},
+    # what changed since the previous build
+    "change.new_source": {"fi": "Uusi lähde {source}: {n} puheenvuoroa tai vastausta.",
+                          "en": "New source {source}: {n} segments."},
+    "change.grown_source": {"fi": "Lähteeseen {source} tuli {n} uutta puheenvuoroa tai vastausta.",
+                            "en": "Source {source} grew by {n} segments."},
+    "change.verdict": {"fi": "{subject}: {old} → {new}: {reasons}", "en": "{subject}: {old} → {new}"},
+    "change.new_topic": {"fi": "Uusi aihe ”{label}” ({n} osallistujaa).",
+                         "en": "New emergent topic ”{label}” ({n} participants)."},
+    "change.grown_topic": {"fi": "Aihe ”{label}” kasvoi: {old} → {new} osallistujaa.",
+                           "en": "Topic ”{label}” grew: {old} → {new} participants."},
+    "change.survey": {"fi": "Kysely, {group}: ”{label}” kolmen kärjessä {old} → {new}, sija {old_position} → "
+                            "{new_position}.",
+                      "en": "Survey, {group}: ”{label}” in the top three {old} → {new}, position {old_position} → "
+                            "{new_position}."},
+    "index.kicker": {"fi": "Yhteiskehittämisen tulokset", "en": "Co-design results"},
+    "index.incomplete": {"fi": "ajo jäi kesken, katso virheet", "en": "build incomplete, see the errors"},
+    "index.evidence": {"fi": "näyttö", "en": "evidence"},
+    "index.matrix": {"fi": "Teemat ja tavoitteet: mitä aineisto tukee", "en": "Themes and goals: what the "
+                                                                              "material supports"},
+    "index.goals": {"fi": "tavoitteet", "en": "goals"},
+    "index.coverage": {"fi": "haastateltavista puhui {coverage}", "en": "{coverage} of the interviewees spoke of it"},
+    "index.legend": {"fi": "väri, merkki ja sana kertovat saman asian", "en": "colour, sign and word say the same"},
+    "index.acted": {"fi": "Hyväksytyssä ohjelmassa muutettu ({changes}).", "en": "Changed in the approved "
+                                                                                    "programme ({changes})."},
+    "index.theme_acted": {"fi": "Samaan teemaan tehty muutos ({changes}).",
+                          "en": "A change in the same theme ({changes})."},
+    "index.not_acted": {"fi": "Hyväksytty ohjelma ei muuttanut tätä.", "en": "The approved programme did not "
+                                                                             "change this."},
+    "index.summary_link_before": {"fi": "Perustelut, toimikunnan muutokset ja lainaukset: toimikunnan yhteenveto",
+                                  "en": "Reasons, the committee's changes and quotes: the committee summary"},
+    "index.changes": {"fi": "Mikä muuttui edellisestä ajosta", "en": "What changed since the previous build"},
+    "index.no_changes": {"fi": "Uusi aineisto ei muuttanut arvioita, uusia aiheita eikä kyselyn lukuja.",
+                         "en": "No new material changed the verdicts, the emergent topics or the survey figures."},
+    "index.previous": {"fi": "Edellinen ajo:", "en": "Previous build:"},
+    "index.reports": {"fi": "Raportit", "en": "Reports"},
+    "index.purpose": {"fi": "Mihin raporttia käytetään", "en": "What it is for"},
+    "deliverable.monitoring": {"fi": "seurantapohja: tavoitteiden mittarit ja toimenpiteet vuosittain täytettäviksi",
+                               "en": "monitoring workbook: indicators and actions to fill in each year"},
+    "deliverable.communication": {"fi": "viestintäsuunnitelma: kohderyhmät, avainviestit ja osallistujien sanat",
+                                  "en": "communication plan: audiences, key messages and the participants' words"},
+    "deliverable.summary": {"fi": "toimikunnan yhteenveto: esitykset, havainnot ja liitetaulukot",
+                            "en": "committee summary: proposals, findings and appendix tables"},
+    "report.key_findings": {"fi": "Tärkeimmät havainnot", "en": "Key findings"},
+    "report.contents": {"fi": "Sisältö", "en": "Contents"},
+    "report.home": {"fi": "Etusivu", "en": "Home"},
+    "report.same_for_all": {"fi": "Sama kaikilla riveillä:", "en": "The same on every row:"},
+    "report.method": {"fi": "Menetelmä", "en": "Method"},
+    "report.strongest": {"fi": "Suurin: {cell} ({value}).", "en": "Largest: {cell} ({value})."},
+    "nb00.purpose": {"fi": "Aineiston selailu ja haku: mitä osallistujat sanoivat jostakin asiasta.",
+                     "en": "Browse and search the material: what participants said about something."},
+    "nb01.purpose": {"fi": "Työpajan 1 muistilaput: nykytila ja ehdotetut painopisteet.",
+                     "en": "Workshop 1's notes: the current state and the candidate focus areas."},
+    "nb02.purpose": {"fi": "Kysely: mitkä painopisteet vastaajat nostivat ja missä ryhmät olivat eri mieltä.",
+                     "en": "The survey: which focus areas respondents ranked first and where groups disagreed."},
+    "nb03.purpose": {"fi": "Työpajan 2 muistilaput: teemojen sisältö ja ensimmäiset toimenpiteet.",
+                     "en": "Workshop 2's notes: the themes' content and the first actions."},
+    "nb04.purpose": {"fi": "Pääraportti: tukevatko haastattelut teemoja ja tavoitteita, perusteluineen.",
+                     "en": "The headline: do the interviews support the themes and goals, with the reasons."},
+    "nb05.purpose": {"fi": "Synteesi: teemat vaiheittain ja ryhmittäin, uudet aiheet ja koko näyttöaineisto.",
+                     "en": "Synthesis: themes by stage and group, emergent topics and the whole evidence."},
+    "nb06.purpose": {"fi": "Seuranta ja viestintä: mittarien eteneminen ja mistä kukin ryhmä puhui.",
+                     "en": "Monitoring and communication: progress of the indicators and what each group "
+                           "spoke of."},
+    "summary.proposals_heading": {"fi": "Esitykset toimikunnalle", "en": "Proposals for the committee"},
+    # the method appendix (codesign.outputs.report.method_lines): the rules with the thresholds used
+    "method.themes": {"fi": "Teema on vahvistettu, kun vähintään {confirm_coverage} haastateltavista puhui siitä "
+                            "eikä sen rajausta kyseenalaistettu; tarkennettava, kun siitä puhui alle "
+                            "{confirm_coverage} tai vähintään {scope_min_participants} osallistujaa (ja vähintään "
+                            "{scope_min_share} siitä puhuneista) piti sitä kaatoluokkana tai jakaisi sen; ei tuettu, "
+                            "kun siitä puhui alle {min_coverage}.",
+                      "en": "A theme is confirmed when at least {confirm_coverage} of the interviewees discussed it "
+                            "and no one challenged its scope; it needs refinement when fewer than "
+                            "{confirm_coverage} discussed it, or at least {scope_min_participants} participants "
+                            "(and at least {scope_min_share} of those voicing it) called it a catch-all or would "
+                            "split it; it is not supported when fewer than {min_coverage} discussed it."},
+    "method.subcodes": {"fi": "Teeman osa-alue on hiljainen, kun siitä puhui alle {subcode_min_participants} "
+                              "osallistujaa.",
+                        "en": "A part of a theme is silent when fewer than {subcode_min_participants} participants "
+                              "voiced it."},
+    "method.perspective": {"fi": "Ryhmän ja muiden haastateltavien eroa testataan Fisherin tarkalla testillä, kun "
+                                 "ryhmässä on vähintään {perspective_min_n} haastateltavaa (merkitsevyystaso "
+                                 "{alpha}); pienempien ryhmien osuudet ovat kuvailevia. Ero nostetaan esiin, kun "
+                                 "osuudet eroavat vähintään {perspective_gap} tai kyselyn sijat vähintään "
+                                 "{perspective_rank_gap} sijaa.",
+                           "en": "A group is compared with the other interviewees by Fisher's exact test when it "
+                                 "has at least {perspective_min_n} interviewees (significance level {alpha}); "
+                                 "smaller groups are described. A difference is flagged when the shares differ "
+                                 "by {perspective_gap} or more, or the survey positions by "
+                                 "{perspective_rank_gap} or more."},
+    "method.goals": {"fi": "Tavoitteesta on liian vähän näyttöä, kun siitä puhui alle {goal_min_voices} "
+                           "osallistujaa. Se on ei tuettu, kun vähintään {goal_unsupported_question_share} siitä "
+                           "puhuneista kyseenalaistaa sen ja enintään {goal_max_support_share} tukee; tarkennettava, "
+                           "kun vähintään {goal_refine_question_share} kyseenalaistaa tai vähintään "
+                           "{goal_refine_share} ehdottaa toista tavoitetasoa tai mittaria; muuten vahvistettu.",
+                     "en": "A goal has insufficient evidence when fewer than {goal_min_voices} participants spoke "
+                           "to it. It is not supported when at least {goal_unsupported_question_share} of them "
+                           "question it and at most {goal_max_support_share} support it; it needs refinement when "
+                           "at least {goal_refine_question_share} question it or {goal_refine_share} propose "
+                           "another target or measure; otherwise it is confirmed."},
+    "method.survey": {"fi": "Kyselyn välit ovat {ci_level}:n luottamusvälejä ({bootstrap} bootstrap-otosta); alle "
+                            "{small_n} vastaajan ryhmän tulos on suuntaa antava; kärkeen lasketaan {top_k} "
+                            "tärkeintä.",
+                      "en": "The survey's intervals are {ci_level} confidence intervals ({bootstrap} bootstrap "
+                            "samples); a group of fewer than {small_n} respondents is indicative only; the top "
+                            "counts the {top_k} most important."},
+    "method.emergent": {"fi": "Uusi aihe on aiheanalyysin ryhmä, josta puhui vähintään "
+                              "{emergent_min_participants} osallistujaa ja jonka puheenvuoroista vähintään "
+                              "{emergent_min_uncovered} ei kuulu mihinkään teemaan.",
+                        "en": "An emergent topic is a topic of the topic analysis voiced by at least "
+                              "{emergent_min_participants} participants, at least {emergent_min_uncovered} of whose "
+                              "segments belong to no theme."},
     "status.ok": {"fi": "ajettu", "en": "ran"},
     "status.unchanged": {"fi": "ennallaan", "en": "unchanged"},
     "status.failed": {"fi": "VIRHE", "en": "FAILED"},
@@ -480,69 +784,72 @@ def verdict_label(verdict, language: str = "fi") -> str:
 # stakeholder group's label, ``small_n`` a note when true, ``topics`` emergent topics as ``id (label)``.
 
 REASONS: dict[str, dict[str, str]] = {
-    # theme verdicts
-    "coverage": {"fi": "kattavuus {n}/{of} haastateltavaa ({share:pct})",
-                 "en": "coverage {n}/{of} interviewees ({share:pct})"},
-    "below_min_coverage": {"fi": "kattavuus alle raja-arvon min_coverage {threshold:pct}",
-                           "en": "coverage below min_coverage {threshold:pct}"},
-    "below_confirm_coverage": {"fi": "kattavuus alle raja-arvon confirm_coverage {threshold:pct}",
-                               "en": "coverage below confirm_coverage {threshold:pct}"},
-    "scope_challenged": {"fi": "teemasta puhuneista {of} osallistujasta {n} pitää sen rajausta kaatoluokkana tai "
-                               "ehdottaa sen jakamista (≥ {needed}: scope_min_participants {min_participants}, "
-                               "scope_min_share {min_share:pct})",
-                         "en": "{n} of the {of} participants voicing it call the scope a catch-all or propose "
-                               "splitting it (≥ {needed}: scope_min_participants {min_participants}, "
-                               "scope_min_share {min_share:pct})"},
-    "coverage_confirmed": {"fi": "kattavuus ≥ confirm_coverage {threshold:pct}, rajausta ei kyseenalaistettu",
-                           "en": "coverage ≥ confirm_coverage {threshold:pct}, no scope challenge"},
-    "silent_subcodes": {"fi": "alakoodit, joista puhui alle {min_participants} osallistujaa: {subcodes:list}",
-                        "en": "subcodes voiced by fewer than {min_participants} participants: {subcodes:list}"},
-    "near_emergent": {"fi": "teemaa lähellä olevat uudet aiheet: {topics:topics}",
-                      "en": "emergent topics close to the theme: {topics:topics}"},
+    # theme verdicts: sentences a reader understands without the configuration (the thresholds' names and
+    # the rules are in the reports' method appendix, ``method_lines``)
+    "coverage": {"fi": "{n}/{of} haastateltavaa puhui teemasta ({share:pct})",
+                 "en": "{n} of {of} interviewees discussed the theme ({share:pct})"},
+    "below_min_coverage": {"fi": "alle tuen rajan {threshold:pct}",
+                           "en": "below the {threshold:pct} needed for support"},
+    "below_confirm_coverage": {"fi": "alle vahvistamisen rajan {threshold:pct}",
+                               "en": "below the {threshold:pct} needed to confirm it"},
+    "scope_challenged": {"fi": "{n}/{of} teemasta puhuneesta pitää sitä kaatoluokkana tai ehdottaa sen jakamista "
+                               "(raja {needed})",
+                         "en": "{n} of the {of} participants who voiced it call it a catch-all or propose "
+                               "splitting it (at least {needed} needed)"},
+    "coverage_confirmed": {"fi": "vahvistamisen raja {threshold:pct} ylittyi, eikä teeman rajausta "
+                                 "kyseenalaistettu",
+                           "en": "above the {threshold:pct} needed to confirm it, and no one challenged its scope"},
+    "silent_subcodes": {"fi": "osa-alueet, joista puhui alle {min_participants} osallistujaa: {subcodes:codes}",
+                        "en": "parts voiced by fewer than {min_participants} participants: {subcodes:codes}"},
+    "near_emergent": {"fi": "lähellä uusia aiheita: {topics:topics}",
+                      "en": "close to emergent topics: {topics:topics}"},
     # scope flags
-    "flag_catch_all": {"fi": "kaatoluokka: {n}/{of} osallistujasta", "en": "catch_all: {n} of {of} participants"},
-    "flag_silent_subcodes": {"fi": "hiljaiset alakoodit: {subcodes:list}", "en": "silent_subcodes: {subcodes:list}"},
-    "flag_near_emergent": {"fi": "lähellä uusia aiheita: {topics:topics}", "en": "near_emergent: {topics:topics}"},
+    "flag_catch_all": {"fi": "{n}/{of} osallistujaa pitää teemaa kaatoluokkana",
+                       "en": "{n} of {of} participants call it a catch-all"},
+    "flag_silent_subcodes": {"fi": "hiljaiset osa-alueet: {subcodes:codes}",
+                             "en": "silent parts: {subcodes:codes}"},
+    "flag_near_emergent": {"fi": "lähellä uusia aiheita: {topics:topics}",
+                           "en": "close to emergent topics: {topics:topics}"},
     # perspective flags
     "flag_perspective_tested": {
         "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (p = {p:dec3})",
-        "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (p={p:dec3})"},
+        "en": "{group:group}: {n} of {of} interviewees, {share_rest:pct} of the others (p = {p:dec3})"},
     "flag_perspective_descriptive": {
-        "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (kuvaileva)",
-        "en": "{group:group}: {n}/{of} interviewees vs {share_rest:pct} of others (descriptive)"},
+        "fi": "{group:group}: {n}/{of} haastateltavaa, muista haastateltavista {share_rest:pct} (liian pieni "
+              "ryhmä testattavaksi)",
+        "en": "{group:group}: {n} of {of} interviewees, {share_rest:pct} of the others (too few to test)"},
     "flag_survey_rank_gap": {
-        "fi": "kysely, {alternative}: sija {high_position} ryhmässä {high_group:group} (n = {high_n}"
-              "{high_small:small_n}), sija {low_position} ryhmässä {low_group:group} "
-              "(n = {low_n}{low_small:small_n})",
-        "en": "survey {alternative}: position {high_position} for {high_group:group} (n={high_n}{high_small:small_n})"
-              " vs {low_position} for {low_group:group} (n={low_n}{low_small:small_n})"},
+        "fi": "kyselyssä {alternative:name} on sijalla {high_position} ryhmällä {high_group:group} "
+              "({high_n} vastaajaa{high_small:small_n}) mutta sijalla {low_position} ryhmällä {low_group:group} "
+              "({low_n} vastaajaa{low_small:small_n})",
+        "en": "in the survey {alternative:name} is ranked {high_position} by {high_group:group} "
+              "({high_n} respondents{high_small:small_n}) but {low_position} by {low_group:group} "
+              "({low_n} respondents{low_small:small_n})"},
     # perspective notes (perspective.csv)
     "perspective_tested": {"fi": "{n}/{of}, muista haastateltavista {n_rest}/{of_rest}",
-                           "en": "{n}/{of} vs {n_rest}/{of_rest} of the other interviewees"},
-    "perspective_descriptive": {"fi": "n = {of}: liian vähän haastateltavia testiin; {n}/{of} puhui teemasta",
-                                "en": "n={of}: too few interviewees to test; {n}/{of} discuss it"},
+                           "en": "{n} of {of}, {n_rest} of {of_rest} of the other interviewees"},
+    "perspective_descriptive": {"fi": "{n}/{of} puhui teemasta; liian pieni ryhmä testattavaksi",
+                                "en": "{n} of {of} discussed it; too few to test"},
     # goal verdicts
-    "goal_voices": {"fi": "tavoitteesta puhui {n} osallistujaa: {support} tukee, {question} kyseenalaistaa, "
+    "goal_voices": {"fi": "{n} osallistujaa puhui tavoitteesta: {support} tukee, {question} kyseenalaistaa, "
                           "{refine} ehdottaa toista tavoitetasoa tai mittaria",
                     "en": "{n} participants spoke to the goal: {support} support it, {question} question it, "
                           "{refine} propose another target or measure"},
-    "goal_too_few_voices": {"fi": "alle raja-arvon goal_min_voices {threshold}",
-                            "en": "fewer than goal_min_voices {threshold}"},
-    "goal_unsupported": {"fi": "kyseenalaistavien osuus {question_share:pct} ≥ goal_unsupported_question_share "
-                               "{question_threshold:pct} ja tukevien osuus {support_share:pct} ≤ "
-                               "goal_max_support_share {support_threshold:pct}",
-                         "en": "questioning share {question_share:pct} ≥ goal_unsupported_question_share "
-                               "{question_threshold:pct} and supporting share {support_share:pct} ≤ "
-                               "goal_max_support_share {support_threshold:pct}"},
-    "goal_questioned": {"fi": "kyseenalaistavien osuus {question_share:pct} ≥ goal_refine_question_share "
-                              "{threshold:pct} (tukevien osuus {support_share:pct})",
-                        "en": "questioning share {question_share:pct} ≥ goal_refine_question_share "
-                              "{threshold:pct} (supporting share {support_share:pct})"},
-    "goal_refined": {"fi": "tarkentavien osuus {refine_share:pct} ≥ goal_refine_share {threshold:pct}",
-                     "en": "refining share {refine_share:pct} ≥ goal_refine_share {threshold:pct}"},
-    "goal_confirmed": {"fi": "tukevien osuus {support_share:pct}; kyseenalaistajia ja tarkentajia on liian vähän "
+    "goal_too_few_voices": {"fi": "arvioon tarvitaan vähintään {threshold} osallistujaa",
+                            "en": "a verdict needs at least {threshold} participants"},
+    "goal_unsupported": {"fi": "{question_share:pct} kyseenalaistaa (raja {question_threshold:pct}) ja vain "
+                               "{support_share:pct} tukee (enintään {support_threshold:pct})",
+                         "en": "{question_share:pct} question it (limit {question_threshold:pct}) and only "
+                               "{support_share:pct} support it (at most {support_threshold:pct})"},
+    "goal_questioned": {"fi": "{question_share:pct} kyseenalaistaa (raja {threshold:pct}), {support_share:pct} "
+                              "tukee",
+                        "en": "{question_share:pct} question it (limit {threshold:pct}), {support_share:pct} "
+                              "support it"},
+    "goal_refined": {"fi": "{refine_share:pct} ehdottaa toista tavoitetasoa tai mittaria (raja {threshold:pct})",
+                     "en": "{refine_share:pct} propose another target or measure (limit {threshold:pct})"},
+    "goal_confirmed": {"fi": "{support_share:pct} tukee; kyseenalaistajia ja tarkentajia on liian vähän "
                              "tavoitteen epäilemiseen",
-                       "en": "supporting share {support_share:pct}; questioned and refined by too few to doubt it"},
+                       "en": "{support_share:pct} support it; too few question or refine it to doubt it"},
 }
 
 
@@ -576,21 +883,63 @@ def _wording(key) -> dict[str, str]:
     return REASONS[key]
 
 
+def percent(share, language: str = "fi", digits: int = 0) -> str:
+    """A share as a percentage in the language's convention: ``64 %`` (fi), ``64%`` (en); empty for missing."""
+    if share is None or share != share:
+        return ""
+    text = number(100 * float(share), language, digits)
+    return f"{text} %" if check_language(language) == "fi" else f"{text}%"
+
+
+def number(value, language: str = "fi", digits: int = 0) -> str:
+    """A number with ``digits`` decimals: decimal comma and a narrow no-break space between thousands in
+    Finnish (``3 880``, ``2,46``), the English convention otherwise; empty for missing."""
+    if value is None or value != value:
+        return ""
+    text = f"{float(value):,.{digits}f}"
+    if check_language(language) == "fi":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text.replace("-", "−")
+
+
+def p_value(p, language: str = "fi") -> str:
+    """A p value as a reader expects it: ``< 0,001`` for tiny ones (never ``1.62e-34``), else three decimals."""
+    if p is None or p != p:
+        return ""
+    return f"< {number(0.001, language, 3)}" if p < 0.001 else number(p, language, 3)
+
+
+def date(value, language: str = "fi") -> str:
+    """A date (``datetime.date``, ISO text) as ``18.4.2023`` in Finnish and ``18 April 2023`` in English."""
+    import datetime as dt
+
+    if value is None or value != value or value == "":
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    if check_language(language) == "fi":
+        return f"{day.day}.{day.month}.{day.year}"
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def _percent(share: float, language: str) -> str:
-    text = f"{share:.0%}"
-    return text[:-1] + " %" if language == "fi" else text
+    return percent(share, language)
 
 
 def _decimal(value: float, digits: int, language: str) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if language == "fi" else text
+    return number(value, language, digits)
 
 
 class _ReasonFormatter(string.Formatter):
-    """``str.format`` with the format specs of ``REASONS`` (pct, dec3, list, group, small_n, topics)."""
+    """``str.format`` with the format specs of ``REASONS``: pct, dec3, list, group, small_n, topics (emergent
+    topics by their names), codes and name (ids shown with their names from ``names`` when given)."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, names: dict | None = None) -> None:
         self.language = check_language(language)
+        self.names = names or {}
+
+    def _named(self, code) -> str:
+        name = self.names.get(str(code))
+        return f"{code} {name}" if name else str(code)
 
     def format_field(self, value, spec: str) -> str:
         language = self.language
@@ -600,12 +949,16 @@ class _ReasonFormatter(string.Formatter):
             return _decimal(value, 3, language)
         if spec == "list":
             return ", ".join(str(v) for v in value)
+        if spec == "codes":
+            return ", ".join(self._named(v) for v in value)
+        if spec == "name":
+            return self._named(value)
         if spec == "group":
             return group_label(value, language)
         if spec == "small_n":
             return f", {t('word.small_n', language)}" if value else ""
         if spec == "topics":
-            return ", ".join(f"{topic['id']} ({topic['label']})" for topic in value)
+            return ", ".join(f"”{topic['label']}”" for topic in value)
         return format(value, spec)
 
     def render(self, item: dict) -> str:
@@ -617,8 +970,9 @@ class _ReasonFormatter(string.Formatter):
             raise ValueError(f"reason {key!r} lacks the value {missing.args[0]!r} its wording needs") from None
 
 
-def render_reasons(reasons: list[dict], language: str = "fi", sep: str = "; ") -> str:
+def render_reasons(reasons: list[dict], language: str = "fi", sep: str = "; ", names: dict | None = None) -> str:
     """A structured reason list (``reason`` dicts, as in the ``*_codes`` JSON columns) as text in ``language``;
-    an unknown key is an error naming it."""
-    formatter = _ReasonFormatter(language)
+    an unknown key is an error naming it. ``names`` maps ids (survey alternatives, subcodes) to the names
+    shown beside them."""
+    formatter = _ReasonFormatter(language, names)
     return sep.join(formatter.render(item) for item in reasons)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codesign.core.errors import InputError
+from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, parse_limits
 from codesign.core.yamlio import LineDict, load_yaml, require
 
 #: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
@@ -68,6 +70,10 @@ class Project:
     #: a full coding kept apart to measure the machine codes against (`codesign evaluate`), never learned from
     evaluation_coding_path: Path | None = None
     replace_terms: list[tuple[str, str]] = field(default_factory=list)  # (name, kind): names to force
+    #: size caps (``limits:``); see codesign.core.safety.Limits
+    limits: Limits = DEFAULT_LIMITS
+    #: whether sources may lie outside the project folder (``allow_outside_sources: true``)
+    allow_outside_sources: bool = False
 
     @property
     def build_dir(self) -> Path:
@@ -136,7 +142,8 @@ class Project:
 
         A file matched by a glob and also listed explicitly later belongs to the explicit entry.
         """
-        explicit = {(self.root / s.path).resolve() for s in self.sources if not glob.has_magic(s.path)}
+        explicit = {os.path.realpath(self.root / s.path) for s in self.sources if not glob.has_magic(s.path)}
+        base = os.path.realpath(self.root)
         pairs: list[tuple[SourceSpec, Path]] = []
         for spec in self.sources:
             if glob.has_magic(spec.path):
@@ -144,10 +151,24 @@ class Project:
                 if not matches:
                     raise InputError(self.config_path, f"source pattern {spec.path!r} matches no file",
                                      line=spec.line, hint="check the path, relative to the project folder")
-                pairs += [(spec, p) for p in matches if p.resolve() not in explicit]
+                found = [(p, os.path.realpath(p)) for p in matches]
             else:
-                pairs.append((spec, self.root / spec.path))
+                path = self.root / spec.path
+                found = [(path, os.path.realpath(path))]
+            for path, resolved in found:
+                if glob.has_magic(spec.path) and resolved in explicit:
+                    continue
+                # a link inside the project that leads out counts as outside too
+                outside = resolved != base and not resolved.startswith(base.rstrip(os.sep) + os.sep)
+                if outside and not self.allow_outside_sources and (path.exists() or path.is_symlink()):
+                    raise InputError(self.config_path, f"source {path} lies outside the project folder "
+                                                       f"(through a link)", line=spec.line, hint=OUTSIDE_HINT)
+                pairs.append((spec, path))
         return pairs
+
+
+OUTSIDE_HINT = ("copy the file into the project (e.g. under raw/), or set `allow_outside_sources: true` in "
+                "project.yml if reading it from there is intended")
 
 
 def default_project_dir() -> Path:
@@ -175,7 +196,14 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
     if not isinstance(raw, LineDict):
         raise InputError(config_path, "project.yml must be a mapping of keys (name:, stages:, sources: …)",
                          line=1)
-    name = str(require(raw, "name", config_path, "the project"))
+    # the name is a folder name under reports/: an id, never a path
+    name = check_id(require(raw, "name", config_path, "the project"), config_path, "project name",
+                    raw.line_of("name"))
+    limits = parse_limits(raw.get("limits"), config_path, raw.line_of("limits"))
+    allow_outside = raw.get("allow_outside_sources", False)
+    if not isinstance(allow_outside, bool):
+        raise InputError(config_path, f"allow_outside_sources must be true or false, not {allow_outside!r}",
+                         line=raw.line_of("allow_outside_sources"))
     language = str(raw.get("language", "fi"))
     if language != "fi":
         raise InputError(config_path, f"language {language!r} is not supported yet; codesign reads Finnish",
@@ -208,8 +236,14 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
             raise InputError(config_path, f"unknown source format {fmt!r}", line=item.line_of("format"),
                              hint=f"use one of {', '.join(SOURCE_FORMATS)}")
         path = str(require(item, "path", config_path, "each source"))
+        if not allow_outside and _leaves(path):
+            raise InputError(config_path, f"source path {path!r} lies outside the project folder",
+                             line=item.line_of("path"), hint=OUTSIDE_HINT)
+        source_id = item.get("id")
+        if source_id is not None:
+            source_id = check_id(source_id, config_path, "source id", item.line_of("id"))
         options = {k: v for k, v in item.items() if k not in ("id", "stage", "format", "path")}
-        sources.append(SourceSpec(stage, fmt, path, item.line, item.get("id"), options))
+        sources.append(SourceSpec(stage, fmt, path, item.line, source_id, options))
 
     pseudo = raw.get("pseudonymisation") or {}
     register = root / str(raw.get("register", "private/participants.csv"))
@@ -236,6 +270,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         goal_evidence_path=root / raw["goal_evidence"] if raw.get("goal_evidence") else None,
         evaluation_coding_path=root / raw["evaluation_coding"] if raw.get("evaluation_coding") else None,
         replace_terms=_replace_terms(pseudo, config_path),
+        limits=limits, allow_outside_sources=allow_outside,
     )
 
 
@@ -270,6 +305,14 @@ def _replace_terms(pseudo: Any, path: Path) -> list[tuple[str, str]]:
         else:
             raise InputError(path, f"pseudonymisation.replace: {item!r} is not a name", line=line)
     return out
+
+
+def _leaves(path: str) -> bool:
+    """Whether a project-relative path (or glob) points out of the project: absolute, or ``..`` above the
+    project folder."""
+    if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
+        return True
+    return os.path.normpath(path).replace("\\", "/").split("/")[0] == ".."
 
 
 def _iso(value: Any) -> str | None:

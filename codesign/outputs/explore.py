@@ -203,14 +203,16 @@ def with_canvas(frame: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
 
 
 def quote_lines(quoted: pd.DataFrame, language: str = "fi") -> str:
-    """Markdown bullet list of quotes: the quote, then the participant code and group when known."""
+    """Markdown bullet list of quotes: the quote, then the participant code and group when known. Every part
+    is escaped (``markup.md``): a note reading ``<img onerror=…>`` shows as that text, never as markup."""
     from codesign.core.i18n import group_label
+    from codesign.outputs.markup import md
 
     lines = []
     for row in quoted.itertuples(index=False):
         who = [str(row.participant)] if isinstance(row.participant, str) and row.participant else []
         who.append(group_label(row.group, language))
-        lines.append(f"- {row.quote} — {', '.join(who)}")
+        lines.append(f"- {md(row.quote)} — {md(', '.join(who))}")
     return "\n".join(lines)
 
 
@@ -297,3 +299,48 @@ def goal_evidence_note(project: Project | str | None = None, language: str = "fi
             precision=_percent(figures["link_precision"], language), recall=_percent(figures["link_recall"], language),
             stance_f1=f"{f1:.2f}".replace(".", ",") if language == "fi" else f"{f1:.2f}", review=info.get("review", 0))
     return t("goal.reliability_rules", language)
+
+
+def why_coded_readable(codings: pd.DataFrame, segment_id: str, codebook: Codebook | None = None,
+                       language: str = "fi") -> pd.DataFrame:
+    """``why_coded`` as a reader reads it: the code's name, who gave it (a person or the coder), whether it
+    decides, the coder's confidence as a percentage, the words that signalled it, the nearest human-coded
+    segments."""
+    from codesign.core.i18n import percent, t
+
+    why = why_coded(codings, segment_id, codebook, language)
+    who = {"human": t("word.human", language), "machine": t("word.machine", language)}
+    return pd.DataFrame({
+        t("col.code", language): why["code"] + " " + why["label"].fillna(""),
+        t("col.coder", language): why["source"].map(lambda s: who.get(s, s)),
+        t("col.decides", language): why["final"].map(lambda v: t("word.yes" if v else "word.no", language)),
+        t("col.confidence", language): why["confidence"].map(lambda v: percent(v, language)),
+        t("col.words", language): [", ".join(x for x in (m, c) if x) for m, c in zip(why["matched"],
+                                                                                   why["context_matched"])],
+        t("col.nearest_segments", language): why["nearest"]})
+
+
+def known_groups_last(counts: pd.DataFrame, unknown_label: str, column: str = "group") -> pd.DataFrame:
+    """A tidy count table with the unknown group's rows last, so a legend lists the real groups first."""
+    return counts.assign(_u=counts[column].eq(unknown_label)).sort_values("_u", kind="stable").drop(columns="_u")
+
+
+def canvas_agreement(notes: pd.DataFrame, theme_name, none_label: str) -> pd.DataFrame:
+    """Workshop canvas notes: the canvas theme against the coded themes (tidy counts; ``none_label`` for a
+    note that got no theme)."""
+    pairs = notes[["canvas_theme", "themes"]].explode("themes")
+    pairs["themes"] = pairs["themes"].fillna("—")
+    pairs = pairs[pairs["canvas_theme"].notna()]
+    out = counts(pairs.rename(columns={"themes": "coded"}), ["canvas_theme", "coded"])
+    out["canvas_theme"] = out["canvas_theme"].map(theme_name)
+    out["coded"] = out["coded"].map(lambda c: none_label if c == "—" else theme_name(c))
+    return out
+
+
+def review_table(project: Project | str | None = None, n: int = 5, language: str = "fi") -> pd.DataFrame:
+    """The review loop's next segments for a person to code (``codesign.review_queue``) as a reader reads
+    them: id, stage, text, the machine's codes and why each is proposed, with headings in ``language``."""
+    from codesign.coding.review import HEADERS, review_queue
+
+    queue = review_queue(load_project(project), n=n, language=language)
+    return queue[["segment_id", "stage", "text", "machine_codes", "reason"]].rename(columns=HEADERS[language])

@@ -22,6 +22,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
@@ -33,6 +34,7 @@ from codesign._version import __version__
 from codesign.coding.codebook import _GUID_NS, Codebook, add_code_elements, add_kind_sets, load_codebook
 from codesign.core.errors import CodesignError, InputError
 from codesign.core.project import Project, load_project
+from codesign.core.safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from codesign.privacy.leakcheck import guard
 
 NS = "urn:QDA-XML:project:1.0"
@@ -211,54 +213,94 @@ _SOURCE_KINDS = {"TextSource": "text", "PDFSource": "pdf", "PictureSource": "pic
                  "VideoSource": "video"}
 
 
-def read_qdpx(path: Path | str) -> QdpxContent:
-    """Read a ``.qdpx`` (or a bare ``.qde``) from any REFI-QDA program into tidy tables."""
+#: Codes nested deeper than this are refused: real codebooks stay under ten levels, and each level's path
+#: repeats its parents' names (50,000 levels would be gigabytes of paths).
+MAX_CODE_DEPTH = 200
+
+
+def read_qdpx(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> QdpxContent:
+    """Read a ``.qdpx`` (or a bare ``.qde``) from any REFI-QDA program into tidy tables.
+
+    The archive's members are checked against ``limits`` (size, compression ratio, count) before anything is
+    inflated, and the project XML is parsed as a stream: each source and each selection is read and then
+    dropped, so memory follows the tables read, not the document tree. A damaged archive, an unknown
+    encoding or codes nested too deep are InputErrors.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found")
     members: dict[str, str] = {}
     archive = None
     if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
+        archive = open_zip(path, limits, "REFI-QDA project file")
         members = {n.casefold(): n for n in archive.namelist() if not n.endswith("/")}
         xml_name = _project_member(path, archive)
-        data = archive.read(xml_name)
+        handle = archive.open(xml_name)      # zipfile inflates at most the declared size, checked above
     else:
-        xml_name, data = path.name, path.read_bytes()
-    try:
-        root = ET.fromstring(data)   # bytes: the XML declaration and a BOM decide the encoding
-    except ET.ParseError as exc:
-        raise InputError(f"{path}:{xml_name}", f"not well-formed XML ({exc})", line=exc.position[0],
-                         hint="export the project again as REFI-QDA (.qdpx)") from None
-    if not root.tag.endswith("Project"):
-        raise InputError(f"{path}:{xml_name}", f"root element is {root.tag!r}, expected Project",
-                         hint="this is not a REFI-QDA project file")
-    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
-    q = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+        if path.stat().st_size > limits.max_member_bytes:
+            raise InputError(path, f"the project XML is {path.stat().st_size / 2**20:,.0f} MB (at most "
+                                   f"{limits.max_member_mb:g} MB)", hint="raise limits.max_member_mb in project.yml")
+        xml_name, handle = path.name, path.open("rb")
+    where = f"{path}:{xml_name}"
     local = lambda el: el.tag.rsplit("}", 1)[-1]   # noqa: E731
     problems: list[str] = []
-
-    users = [{"guid": _norm_guid(u.get("guid")), "name": u.get("name") or u.get("id") or ""}
-             for u in root.iter(q("User"))]
-    codes = []
-
-    def walk(el, parent_guid, parent_path, depth):
-        name = el.get("name") or ""
-        code_path = f"{parent_path}/{name}" if parent_path else name
-        desc = el.find(q("Description"))
-        codes.append({"guid": _norm_guid(el.get("guid")), "name": name, "parent_guid": parent_guid,
-                      "path": code_path, "depth": depth, "is_codable": (el.get("isCodable") or "true") == "true",
-                      "color": el.get("color"), "description": (desc.text or "").strip() if desc is not None else ""})
-        for child in el.findall(q("Code")):
-            walk(child, _norm_guid(el.get("guid")), code_path, depth + 1)
-
-    codebook_el = root.find(q("CodeBook"))
-    codes_el = codebook_el.find(q("Codes")) if codebook_el is not None else None
-    for el in (codes_el.findall(q("Code")) if codes_el is not None else []):
-        walk(el, None, "", 0)
-
+    users: list[dict] = []
+    codes: list[dict] = []
     sources, selections, codings, texts = [], [], [], {}
     non_text = 0
+    q = None
+    # one string per distinct GUID (users, codes and sources recur on every selection and coding)
+    guids: dict[str | None, str | None] = {}
+
+    def guid_of(value: str | None) -> str | None:
+        found = guids.get(value)
+        if found is None and value is not None:
+            found = guids[value] = _norm_guid(value)
+        return found
+
+    def source_name(el, parent) -> str:
+        if local(el) == "Representation":
+            return el.get("name") or source_name(parent, None)
+        # qc writes no name: the text file's name says more than the GUID.
+        return el.get("name") or PurePosixPath(el.get("plainTextPath") or el.get("path") or "").name \
+            or el.get("guid") or ""
+
+    def add_codes(codebook_el) -> None:
+        codes_el = codebook_el.find(q("Codes"))
+        # depth first with an explicit stack (a recursion would fail on a deep hierarchy), in document order
+        stack = [(el, None, "", 0) for el in reversed(codes_el.findall(q("Code")) if codes_el is not None else [])]
+        while stack:
+            el, parent_guid, parent_path, depth = stack.pop()
+            if depth >= MAX_CODE_DEPTH:
+                raise InputError(where, f"codes are nested more than {MAX_CODE_DEPTH} levels deep",
+                                 hint="a REFI-QDA codebook this deep is not one a QDA program writes; export again")
+            name = el.get("name") or ""
+            code_path = f"{parent_path}/{name}" if parent_path else name
+            desc = el.find(q("Description"))
+            code_guid = _norm_guid(el.get("guid"))
+            codes.append({"guid": code_guid, "name": name, "parent_guid": parent_guid, "path": code_path,
+                          "depth": depth, "is_codable": (el.get("isCodable") or "true") == "true",
+                          "color": el.get("color"),
+                          "description": (desc.text or "").strip() if desc is not None else ""})
+            stack += [(child, code_guid, code_path, depth + 1) for child in reversed(el.findall(q("Code")))]
+
+    def add_selection(sel, source_el, name: str) -> None:
+        sel_guid = _norm_guid(sel.get("guid"))
+        try:
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+        except (TypeError, ValueError):
+            problems.append(f"selection {sel.get('name') or sel_guid} in source {name!r}: bad positions")
+            return
+        selections.append({"guid": sel_guid, "source_guid": guid_of(source_el.get("guid")), "start": start,
+                           "end": end, "name": sel.get("name") or "",
+                           "creating_user": guid_of(sel.get("creatingUser"))})
+        for coding in sel.findall(q("Coding")):
+            ref = coding.find(q("CodeRef"))
+            if ref is None:
+                continue
+            codings.append({"selection_guid": sel_guid, "code_guid": guid_of(ref.get("targetGUID")),
+                            "coding_guid": _norm_guid(coding.get("guid")),
+                            "creating_user": guid_of(coding.get("creatingUser") or sel.get("creatingUser"))})
 
     def add_text_source(el, kind, parent_guid, name):
         source_guid = _norm_guid(el.get("guid"))
@@ -277,7 +319,7 @@ def read_qdpx(path: Path | str) -> QdpxContent:
             else:
                 row["member"] = member
                 try:
-                    raw = archive.read(member).decode("utf-8")
+                    raw = read_member(archive, member, path, limits).decode("utf-8")
                     row["status"] = "read"
                 except UnicodeDecodeError:
                     row["status"] = "not_utf8"
@@ -294,41 +336,73 @@ def read_qdpx(path: Path | str) -> QdpxContent:
             problems.append(f"source {name!r}: rich text {row['rich_text_path']} not read; "
                             f"the plain text ({row['n_chars']} characters) is used")
         sources.append(row)
-        for sel in el.findall(q("PlainTextSelection")):
-            sel_guid = _norm_guid(sel.get("guid"))
-            try:
-                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            except (TypeError, ValueError):
-                problems.append(f"selection {sel.get('name') or sel_guid} in source {name!r}: bad positions")
-                continue
-            selections.append({"guid": sel_guid, "source_guid": source_guid, "start": start, "end": end,
-                               "name": sel.get("name") or "", "creating_user": _norm_guid(sel.get("creatingUser"))})
-            for coding in sel.findall(q("Coding")):
-                ref = coding.find(q("CodeRef"))
-                if ref is None:
-                    continue
-                codings.append({"selection_guid": sel_guid, "code_guid": _norm_guid(ref.get("targetGUID")),
-                                "coding_guid": _norm_guid(coding.get("guid")),
-                                "creating_user": _norm_guid(coding.get("creatingUser") or sel.get("creatingUser"))})
 
-    sources_el = root.find(q("Sources"))
-    for el in (list(sources_el) if sources_el is not None else []):
+    def add_source(el) -> None:
         kind = _SOURCE_KINDS.get(local(el))
         if kind is None:
-            continue
-        # qc writes no name: the text file's name says more than the GUID.
-        name = el.get("name") or PurePosixPath(el.get("plainTextPath") or el.get("path") or "").name \
-            or el.get("guid") or ""
+            return
+        name = source_name(el, None)
         if kind == "text":
             add_text_source(el, "text", None, name)
-            continue
+            return
         sources.append({"guid": _norm_guid(el.get("guid")), "name": name, "kind": kind, "parent_guid": None,
                         "plain_text_path": None, "rich_text_path": None, "member": None, "status": "no_text",
                         "n_chars": None, "has_bom": False, "has_crlf": False})
         for rep in el.findall(q("Representation")):
             add_text_source(rep, "pdf_text", _norm_guid(el.get("guid")), rep.get("name") or name)
-        non_text += sum(1 for child in el.iter() if local(child) in ("PictureSelection", "PDFSelection",
-                                                                     "AudioSelection", "VideoSelection"))
+
+    # the open elements from the root down; an element is handled at its end, then dropped
+    open_elements: list = []
+    root = None
+    try:
+        with handle:
+            for event, el in ET.iterparse(handle, events=("start", "end")):
+                if event == "start":
+                    if root is None:
+                        root = el
+                        if not root.tag.endswith("Project"):
+                            raise InputError(where, f"root element is {root.tag!r}, expected Project",
+                                             hint="this is not a REFI-QDA project file")
+                        ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+                        q = (lambda t, ns=ns: f"{{{ns}}}{t}") if ns else (lambda t: t)
+                    open_elements.append(el)
+                    continue
+                open_elements.pop()
+                parent = open_elements[-1] if open_elements else None
+                grandparent = open_elements[-2] if len(open_elements) > 1 else None
+                tag = local(el)
+                if tag == "PlainTextSelection" and parent is not None and (
+                        local(parent) == "Representation" or local(parent) in _SOURCE_KINDS):
+                    add_selection(el, parent, source_name(parent, grandparent))
+                    parent.remove(el)
+                elif tag in ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection"):
+                    non_text += 1
+                elif parent is not None and parent is not root and local(parent) == "Sources" \
+                        and grandparent is root:
+                    add_source(el)
+                    el.clear()
+                elif parent is root:
+                    if tag == "Users":
+                        users += [{"guid": _norm_guid(u.get("guid")), "name": u.get("name") or u.get("id") or ""}
+                                  for u in el.iter(q("User"))]
+                    elif tag == "CodeBook":
+                        add_codes(el)
+                    el.clear()
+    except ET.ParseError as exc:
+        raise InputError(where, f"not well-formed XML ({exc})", line=exc.position[0],
+                         hint="export the project again as REFI-QDA (.qdpx)") from None
+    except LookupError as exc:
+        raise InputError(where, f"the XML declares an encoding Python does not know ({exc})",
+                         line=1, hint="export the project again as REFI-QDA (.qdpx), in UTF-8") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise InputError(path, f"member {xml_name!r} cannot be read ({type(exc).__name__}: {exc})",
+                         hint="the zip file is damaged; export it again") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(where, f"the XML cannot be read ({type(exc).__name__}: {exc})",
+                         hint="export the project again as REFI-QDA (.qdpx)") from None
+    if root is None:
+        raise InputError(where, "not well-formed XML (no element found)", line=1,
+                         hint="export the project again as REFI-QDA (.qdpx)")
     if non_text:
         problems.append(f"{non_text} picture, PDF-area, audio or video selection(s) not read (text only)")
     return QdpxContent(
@@ -427,7 +501,7 @@ def import_qdpx(path: Path | str, project: Project | str | Path | None = None) -
     """
     project = load_project(project)
     path = Path(path)
-    content = read_qdpx(path)
+    content = read_qdpx(path, project.limits)
     if project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: no `codebook:` to map codes onto")
     codebook = load_codebook(project.codebook_path)

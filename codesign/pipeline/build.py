@@ -36,6 +36,8 @@ from typing import Callable
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError, LeakError, SetupError
 from codesign.core.project import Project, load_project
+from codesign.core.safety import inside
+from codesign.outputs.markup import with_csp
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOKS = PACKAGE_ROOT / "notebooks"
@@ -453,17 +455,21 @@ def pick_kernel() -> str:
 
 @contextmanager
 def _kernel_env():
-    """Kernels import the codesign this build runs (not another install on the path)."""
+    """Kernels import the codesign this build runs (not another install on the path), and know that a build
+    runs them (``CODESIGN_BUILD``: interactive views render as static HTML)."""
     old = os.environ.get("PYTHONPATH")
+    old_build = os.environ.get("CODESIGN_BUILD")
     parts = [str(PACKAGE_ROOT)] + ([old] if old else [])
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(parts))
+    os.environ["CODESIGN_BUILD"] = "1"
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = old
+        for name, value in (("PYTHONPATH", old), ("CODESIGN_BUILD", old_build)):
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager
@@ -509,18 +515,32 @@ def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: st
     return output, ""
 
 
-def to_html(ipynb: Path, title: str) -> Path:
-    """Standalone HTML (images embedded) with the code and the prompts hidden."""
+#: Interactive widget outputs: the static report shows the same views as HTML (codesign.outputs.explorer).
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: Scripts nbconvert's template would fetch from the network (require.js, MathJax): reports open offline.
+_REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*')
+
+
+def to_html(ipynb: Path, title: str, language: str = "fi") -> Path:
+    """Standalone HTML (images embedded) with the code and the prompts hidden, in ``language`` (``<html
+    lang>``), without widget outputs (their static version is in the report) and without remote scripts."""
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     exporter.mathjax_url = ""          # no network fetches: reports open offline
-    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
-                                          resources={"metadata": {"name": title}})
+    nb = nbformat.read(ipynb, as_version=4)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if _WIDGET_MIME not in o.get("data", {})]
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = body.replace('<html lang="en">', f'<html lang="{html.escape(language)}">', 1)
+    body = _REMOTE_SCRIPT.sub("", body)
     out = ipynb.with_suffix(".html")
-    out.write_text(body, encoding="utf-8")
+    # the reports are shared: no script runs in them, whatever a notebook displayed (docs/security.md)
+    out.write_text(with_csp(body), encoding="utf-8")
     return out
 
 
@@ -578,7 +598,7 @@ class BuildResult:
 
 def project_reports_dir(project: Project, reports_dir: Path | str | None) -> Path:
     base = Path(reports_dir) if reports_dir is not None else Path(os.environ.get("CODESIGN_REPORTS", "reports"))
-    return base / project.name
+    return inside(base, project.name)       # the name is an id (project.yml); checked again where it is a path
 
 
 def previous_build(project_dir: Path) -> dict | None:
@@ -709,7 +729,11 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                 run.ipynb = ipynb.name if ipynb.is_file() else None
                 if not error:
                     try:
-                        run.html = to_html(ipynb, spec.title).name
+                        from codesign.outputs.report import report_title
+
+                        title = report_title(spec.name, nb_params.get("language", "fi")
+                                             if nb_params.get("language") in ("fi", "en") else "fi", spec.title)
+                        run.html = to_html(ipynb, title, nb_params.get("language", "fi")).name
                     except Exception as exc:     # a conversion failure fails this notebook only
                         error = f"HTML conversion failed: {type(exc).__name__}: {exc}"
                 run.duration_s = time.perf_counter() - t0
@@ -734,7 +758,8 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
         meta["deliverables"] = delivered
         (out_dir / BUILD_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
         language = overrides.get("language", "fi") if overrides.get("language") in ("fi", "en") else "fi"
-        (out_dir / "index.html").write_text(render_index(meta, language), encoding="utf-8")
+        context, news = _landing_and_news(project, out_dir, previous, language)
+        (out_dir / "index.html").write_text(render_index(meta, language, context), encoding="utf-8")
 
         leaks = _leak_check(project, out_dir)
         if leaks:
@@ -757,8 +782,36 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
             reporter.progress(summary)
         else:
             reporter.error(summary)
+        if news is not None:
+            reporter.progress(f"changes since the previous build {Path(previous['_dir']).name}: "
+                              + ("none" if not news else f"{len(news)}"))
+            for change in news:
+                reporter.progress(f"  - {change.text}")
         return BuildResult(project.name, out_dir, EXIT_FAILED if failed else EXIT_OK, steps, runs, duration,
                            complete)
+
+
+def _landing_and_news(project: Project, out_dir: Path, previous: dict | None, language: str):
+    """The landing page's findings, and what changed since the previous build: this build's findings are kept
+    as ``findings.json`` in its folder, and compared with the previous folder's. Returns (context for
+    ``render_index``, the changes in English for the command's output, or None without a comparable build)."""
+    from codesign.outputs import findings as F
+
+    context = landing(project, language, {})
+    try:
+        current = F.write_snapshot(project, out_dir)
+    except CodesignError as exc:
+        context["not_analysed"] = context.get("not_analysed") or str(exc)
+        return context, None
+    if not previous:
+        return context, None
+    before = F.read_snapshot(Path(previous["_dir"]))
+    name = Path(previous["_dir"]).name
+    context["previous"] = {"name": name, "href": f"../{name}/index.html"}
+    if before is None:
+        return context, None
+    context["changes"] = F.compare(before, current, language)
+    return context, F.compare(before, current, "en")
 
 
 #: Embedded images (base64 in HTML and notebook JSON): no text to scan, only noise that is slow to scan.
@@ -814,55 +867,98 @@ def _build_metadata(project, out_dir, steps, runs, params, kernel, duration, fai
 
 
 # ---------------------------------------------------------------------------------------------- index
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;color:#222}
-table{border-collapse:collapse;margin:0.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:0.3rem 0.6rem;
-text-align:left;vertical-align:top}th{background:#f2f2f2}.failed{color:#b00020;font-weight:bold}
-.ok{color:#1b5e20}.unchanged,.kept{color:#555}pre{white-space:pre-wrap;background:#fafafa;padding:0.5rem;
-border:1px solid #eee}code{font-size:0.9em}
+_INDEX_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem auto;max-width:72rem;color:#1d1d1d;
+  padding:0 1rem;font-size:16px;line-height:1.45}
+h1{font-size:1.9rem;margin:0.1rem 0 0.6rem}.kicker{color:#555;margin:0;font-size:0.95rem}
+h2{font-size:1.35rem;margin:1.6rem 0 0.5rem}
+table{border-collapse:collapse;margin:0.4rem 0 1rem;font-size:15px}
+th,td{border-bottom:1px solid #d6d6d6;padding:0.35rem 0.6rem;text-align:left;vertical-align:top}
+thead th{background:#f2f4f7}
+table.matrix th[scope=row]{width:34%;font-weight:normal}
+table.matrix .name{font-weight:600}table.matrix .sub{display:block}
+ul.goals{list-style:none;margin:0;padding:0}ul.goals li{margin:0.15rem 0}
+.keybox ol.findings{margin:0.3rem 0 0.2rem;padding-left:1.4rem}.keybox li{margin:0.3rem 0}
+.proposals li{margin:0.45rem 0}.acted{color:#2E7D32}.partly{color:#8a5a00}.open{color:#B00020}
+.failed{color:#b00020;font-weight:bold}.ok{color:#1b5e20}.unchanged,.kept{color:#555}
+details.build-details{margin-top:2rem;color:#333}details.build-details summary{cursor:pointer;font-weight:600}
+pre{white-space:pre-wrap;background:#fafafa;padding:0.5rem;border:1px solid #eee}code{font-size:0.9em}
 """
 
 
-def render_index(meta: dict, language: str = "fi") -> str:
-    from codesign.core.i18n import t
+def _jinja():
+    import jinja2
 
-    esc = html.escape
-    rows = []
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              autoescape=True, trim_blocks=False, lstrip_blocks=False)
+
+
+def landing(project: Project | None, language: str, meta: dict, previous: dict | None = None) -> dict:
+    """What the landing page shows besides the build: headline findings, the verdict matrix, the proposals
+    and what changed since the previous build (empty when the analysis has not run or cannot be read)."""
+    from codesign.outputs import findings as F
+
+    out: dict = {"findings": [], "matrix": [], "proposals": [], "changes": [], "has_changes": False,
+                 "not_analysed": ""}
+    if project is None:
+        return out
+    try:
+        evidence = F.Evidence.load(project, language)
+    except CodesignError as exc:
+        out["not_analysed"] = str(exc)
+        return out
+    if evidence is None:
+        return out
+    out["findings"] = evidence.headlines()
+    out["matrix"] = evidence.matrix()
+    out["proposals"] = evidence.proposals()
+    out["has_changes"] = bool(evidence.programme and evidence.programme.changes)
+    return out
+
+
+def render_index(meta: dict, language: str = "fi", context: dict | None = None) -> str:
+    """The landing page of a build (Jinja2, autoescaped): what the process found first — key findings linked to
+    their evidence, the verdict matrix of themes and goals, the proposals for the committee, what changed since
+    the previous build — then the reports with what each is for, the deliverables, and the build details
+    folded away."""
+    from codesign.core.i18n import LABELS, percent, t
+    from codesign.outputs.findings import VERDICT_ORDER
+    from codesign.outputs.report import CSS, badge_text, report_purpose, report_title
+
+    context = dict(context or {})
+
+    def tr(key: str, **values) -> str:
+        text = t(key, language)
+        return text.format(**values) if values else text
+
+    notebooks = []
     for nb in meta["notebooks"]:
-        links = " ".join(f'<a href="{esc(nb[k])}">{k}</a>' for k in ("html", "ipynb") if nb.get(k))
-        title = f'<a href="{esc(nb["html"])}">{esc(nb["title"])}</a>' if nb.get("html") else esc(nb["title"])
         status = t(f"status.{nb['status']}", language)
         if nb["status"] in ("unchanged", "kept") and nb.get("built_in"):
             status += f" ({nb['built_in']})"       # the build that made these outputs
-        rows.append(f'<tr><td>{title}<br><code>{esc(nb["name"])}</code></td>'
-                    f'<td class="{esc(nb["status"])}">{esc(status)}</td><td>{nb["duration_s"]:.1f} s</td>'
-                    f'<td>{links}</td></tr>')
-    errors = "".join(f'<h3 class="failed">{esc(nb["name"])}</h3><pre>{esc(nb["error"])}</pre>'
-                     for nb in meta["notebooks"] if nb.get("error"))
-    steps = "".join(f'<tr><td>{esc(s["name"])}</td><td class="{esc(s["status"])}">{esc(s["status"])}</td>'
-                    f'<td>{s["duration_s"]:.1f} s</td><td>{esc(s["note"])}</td></tr>' for s in meta["steps"])
-    params = "".join(f"<tr><td><code>{esc(k)}</code></td><td><code>{esc(json.dumps(v, ensure_ascii=False))}"
-                     f"</code></td></tr>" for k, v in sorted(meta["parameters"].items()))
-    vers = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in meta["versions"].items())
-    deliverables = "".join(f'<li><a href="{esc(name)}">{esc(name)}</a></li>' for name in meta.get("deliverables", []))
-    return f"""<!DOCTYPE html>
-<html lang="{language}"><head><meta charset="utf-8"><title>{esc(meta['title'])}: {t('index.title', language)}</title>
-<style>{_CSS}</style></head><body>
-<h1>{esc(meta['title'])}</h1>
-<p>{t('index.title', language)} · <code>{esc(meta['build'])}</code> · {esc(meta['finished'])} ·
-<span class="{'failed' if meta['status'] == 'failed' else 'ok'}">{esc(meta['status'])}</span>
-· {meta['duration_s']:.1f} s</p>
-<table id="notebooks"><tr><th>{t('index.notebook', language)}</th><th>{t('index.status', language)}</th>
-<th>{t('index.duration', language)}</th><th>{t('index.files', language)}</th></tr>
-{''.join(rows)}</table>
-{f'<h2>{t("index.deliverables", language)}</h2><ul>{deliverables}</ul>' if deliverables else ''}
-{f'<h2>{t("index.errors", language)}</h2>{errors}' if errors else ''}
-<h2>{t('index.run', language)}</h2>
-<table><tr><th>project</th><td>{esc(meta['project'])}</td></tr>
-<tr><th>inputs sha256</th><td><code>{esc(meta['inputs_hash'])}</code></td></tr>
-<tr><th>kernel</th><td>{esc(meta['kernel'])}</td></tr></table>
-<h2>{t('index.steps', language)}</h2><table>{steps}</table>
-<h2>{t('index.parameters', language)}</h2><table>{params or '<tr><td>—</td></tr>'}</table>
-<h2>{t('index.versions', language)}</h2><table>{vers}</table>
-</body></html>
-"""
+        notebooks.append({**nb, "display_title": report_title(nb["name"], language, nb["title"]),
+                          "purpose": report_purpose(nb["name"], language), "status_text": status})
+    purposes = {"seurantapohja.xlsx": "deliverable.monitoring",
+                "viestintasuunnitelma.xlsx": "deliverable.communication",
+                "committee_summary.docx": "deliverable.summary", "committee_summary_en.docx": "deliverable.summary"}
+    deliverables = [{"name": name, "purpose": t(purposes[name], language) if name in purposes else ""}
+                    for name in meta.get("deliverables", [])]
+    summary = next((d["name"] for d in deliverables if d["name"].startswith("committee_summary")), None)
+    finished = meta.get("finished", "")
+    try:        # "2026-12-04 17:18:23 UTC" as the reader writes a date and time
+        moment = dt.datetime.strptime(finished, "%Y-%m-%d %H:%M:%S UTC")
+        finished = (f"{moment.day}.{moment.month}.{moment.year} klo {moment:%H.%M} UTC" if language == "fi"
+                    else f"{moment.day} {moment:%B %Y, %H:%M} UTC")
+    except ValueError:
+        pass
+    template = _jinja().get_template("index.html")
+    return with_csp(template.render(
+        lang=language, meta=meta, css=_INDEX_CSS + CSS, tr=tr, notebooks=notebooks, deliverables=deliverables,
+        errors=[nb for nb in meta["notebooks"] if nb.get("error")], finished=finished,
+        params=[(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(meta["parameters"].items())],
+        badge=lambda v: badge_text(v, language), pct=lambda v: percent(v, language),
+        legend=[v for v in VERDICT_ORDER if f"verdict.{v}" in LABELS], deliverable_summary=summary,
+        findings=context.get("findings", []), matrix=context.get("matrix", []),
+        proposals=context.get("proposals", []), has_changes=context.get("has_changes", False),
+        changes=context.get("changes", []), previous=context.get("previous"),
+        not_analysed=context.get("not_analysed", "")))

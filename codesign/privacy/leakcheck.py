@@ -10,6 +10,7 @@ from pathlib import Path
 
 from codesign.core.errors import LeakError
 from codesign.core.register import Register
+from codesign.core.safety import check_zip, open_zip, read_member
 from codesign.privacy.names import KeepList, NameMatcher
 from codesign.privacy.pseudonymise import EMAIL, HETU, PHONE, KeyTable, forbidden_terms, valid_hetu
 
@@ -231,9 +232,9 @@ def _scan_file(file: Path, matcher: _Matchers) -> list[Finding]:
 def _scan_archive(file: Path, matcher: _Matchers) -> list[Finding]:
     """A zip (a REFI-QDA .qdpx): every member's text, line by line; compressed bytes would hide names."""
     out = []
-    with zipfile.ZipFile(file) as archive:
+    with open_zip(file) as archive:        # sizes and ratios checked before anything is inflated
         for name in archive.namelist():
-            text = archive.read(name).decode("utf-8", errors="replace")
+            text = read_member(archive, name, file).decode("utf-8", errors="replace")
             for number, line in enumerate(text.split("\n"), start=1):
                 out += scan_text(line, matcher.text, f"{file}:{name}", f"line {number}")
     return out
@@ -251,10 +252,11 @@ def office_text(file: Path) -> list[tuple[str, str]]:
     (sheet names, document properties, alt texts), so everything a reader of the file can see is scanned."""
     parts = []
     with zipfile.ZipFile(file) as archive:
+        check_zip(archive, file)           # sizes and ratios checked before anything is inflated
         for name in archive.namelist():
             if not (name.endswith(".xml") or name.endswith(".rels")):
                 continue
-            xml = archive.read(name).decode("utf-8", errors="replace")
+            xml = read_member(archive, name, file).decode("utf-8", errors="replace")
             text = _OFFICE_TAG.sub("", _OFFICE_BREAK.sub("\n", xml))
             attributes = "\n".join(_OFFICE_ATTRIBUTE.findall(xml))
             parts.append((name, html.unescape(text) + "\n" + html.unescape(attributes)))

@@ -344,7 +344,7 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-_LIST_NUMBER = re.compile(r"(?:^|\s)\(?[A-Z]?\d{1,3}[a-z]?[.)]?\s*$")    # 1, 2., 1a, (3), T4
+_LIST_NUMBER = re.compile(r"(?:^|\s)\(?[A-Z]?\d{1,3}(?:\.\d{1,3})*[a-z]?[.)]?\s*$")    # 1, 2., 1a, (3), T4, 3.1
 
 
 def _opens_sentence(gap: str, first: bool) -> bool:

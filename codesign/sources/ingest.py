@@ -8,23 +8,28 @@ failed and why). The key table goes to ``PROJECT/private/pseudonym_keys.csv`` an
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import logging
 import re
 import shutil
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from codesign._version import __version__
 from codesign.core.errors import CodesignError, InputError
 from codesign.core.project import Project, load_project
 from codesign.core.register import Register, load_register
+from codesign.core.safety import DEFAULT_LIMITS, Limits, check_file_size, inside
 from codesign.nlp.pipeline import load_pipeline
 from codesign.privacy.leakcheck import guard, keys_path
-from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, Replacement, apply, shift
+from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, Replacement, apply
 from codesign.sources.readers import READERS, ReadContext
 from codesign.sources.segments import SourceDocument, segments_frame
 
@@ -34,12 +39,14 @@ INGEST_OUTPUTS = ("segments.parquet", "sources", "respondents.parquet", "survey_
                   "survey_likert.parquet", "ingest_report.json")
 # The parser is not needed for NER, lemmas or morphology; leaving it out roughly doubles the speed.
 PSEUDONYMISE_EXCLUDE = ("parser",)
+_EMPTY_TENSOR = np.zeros((0,), dtype="float32")
 
 
 @dataclass
 class SourceFailure:
     path: str
     error: str
+    trace: str = ""      # the traceback of an unexpected failure: private/ingest_errors.log only
 
     def __str__(self) -> str:
         return self.error
@@ -70,8 +77,28 @@ class IngestResult:
         return not self.failures
 
 
+def _unexpected(path: Path, relative: str, exc: BaseException, doing: str) -> SourceFailure:
+    """An error no reader foresaw, as that source's failure: named, never a traceback on the terminal."""
+    kind = type(exc).__name__
+    if isinstance(exc, MemoryError):
+        message = f"{path}: ran out of memory while {doing}"
+        hint = "split the file, or lower the limits in project.yml (docs/project.md, `limits:`)"
+    elif isinstance(exc, RecursionError):
+        message = f"{path}: nested too deeply to be {doing.split()[0]}"
+        hint = "export the file again"
+    else:
+        message = f"{path}: failed while {doing} ({kind}: {str(exc)[:300]})"
+        hint = "check the file; if it looks right, report this with private/ingest_errors.log"
+    return SourceFailure(relative, f"{message}\n  how to fix: {hint}",
+                         "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
 def read_sources(project: Project, register: Register) -> tuple[list[SourceDocument], list[SourceFailure]]:
-    """Read every source; a broken file is recorded as a failure and the others are still read."""
+    """Read every source; a broken file is recorded as a failure and the others are still read.
+
+    Speaker turns, notes or answers longer than ``limits.max_segment_chars`` are split into several segments
+    (``split_long_segments``), so no later step meets a text too long for it.
+    """
     ctx = ReadContext(project, register)
     documents, failures = [], []
     for spec, path in project.expand_sources():
@@ -80,11 +107,16 @@ def read_sources(project: Project, register: Register) -> tuple[list[SourceDocum
                 raise InputError(path, "source file not found",
                                  hint=f"fix `path:` on line {spec.line} of {project.config_path.name}, "
                                       "or add the file")
-            documents += READERS[spec.format](spec, path, ctx)
+            check_file_size(path, project.limits)
+            read = READERS[spec.format](spec, path, ctx)
+            documents += [split_long_segments(d, project.limits.max_segment_chars) for d in read]
+            log.debug("read %s: %d segments", ctx.relative(path), sum(len(d.segments) for d in read))
         except InputError as exc:
             failures.append(SourceFailure(ctx.relative(path), str(exc)))
         except OSError as exc:
-            failures.append(SourceFailure(ctx.relative(path), f"{path}: cannot be read ({exc.strerror})"))
+            failures.append(SourceFailure(ctx.relative(path), f"{path}: cannot be read ({exc.strerror or exc})"))
+        except Exception as exc:   # noqa: BLE001 - any other failure of one file is that file's error
+            failures.append(_unexpected(path, ctx.relative(path), exc, "reading it"))
     seen: dict[str, str] = {}
     kept = []
     for doc in documents:
@@ -96,6 +128,72 @@ def read_sources(project: Project, register: Register) -> tuple[list[SourceDocum
         seen[doc.source_id] = doc.path
         kept.append(doc)
     return kept, failures
+
+
+#: Where a long text may be cut: after a sentence's end (and any closing quote or bracket).
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)\]]*\s+")
+
+
+def split_points(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text``, each at most ``max_chars`` long: cut after the last sentence end in
+    the second half of the allowed length, else at the last space there, else (one unbroken word) hard."""
+    pieces, pos = [], 0
+    while len(text) - pos > max_chars:
+        window = text[pos:pos + max_chars]
+        cut = None
+        for match in _SENTENCE_END.finditer(window, max_chars // 2):
+            cut = match.end()
+        if cut is None:
+            space = max(window.rfind(" "), window.rfind("\n"))
+            cut = space + 1 if space >= max_chars // 2 else max_chars
+        pieces.append((pos, pos + cut))
+        pos += cut
+    pieces.append((pos, len(text)))
+    out = []
+    for start, end in pieces:       # no piece starts or ends with white space
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def split_long_segments(document: SourceDocument, max_chars: int) -> SourceDocument:
+    """The document with every segment longer than ``max_chars`` split into parts ``<segment_id>.1``,
+    ``.2`` … (the same turn, consecutive ranges of the same source text; docs/schema.md)."""
+    if all(s.end - s.start <= max_chars for s in document.segments):
+        return document
+    segments = []
+    for segment in document.segments:
+        if segment.end - segment.start <= max_chars:
+            segments.append(segment)
+            continue
+        pieces = split_points(segment.text, max_chars)
+        log.info("%s: segment %s is %d characters; split into %d parts of at most %d", document.path,
+                 segment.segment_id, segment.end - segment.start, len(pieces), max_chars)
+        for number, (start, end) in enumerate(pieces, start=1):
+            segments.append(replace(segment, segment_id=f"{segment.segment_id}.{number}",
+                                    text=segment.text[start:end], start=segment.start + start,
+                                    end=segment.start + end))
+    return replace(document, segments=segments)
+
+
+class _Progress:
+    """A line on the terminal every few seconds while a long step runs (logging, so ``-q`` silences it)."""
+
+    def __init__(self, what: str, total: int, every_s: float = 5.0) -> None:
+        self.what, self.total, self.every_s = what, total, every_s
+        self.started = self.last = time.perf_counter()
+
+    def update(self, done: int, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self.last >= self.every_s:
+            self.last = now
+            share = done / self.total if self.total else 1.0
+            log.info("  %s: %s of %s segments (%.0f %%), %.0f s", self.what, f"{done:,}", f"{self.total:,}",
+                     100 * share, now - self.started)
 
 
 #: Columns of ``private/pseudonymisation_report.csv``: every replacement, for the designer to check.
@@ -114,20 +212,134 @@ class Pseudonymised:
     replacements: dict[str, list[Replacement]] = field(default_factory=dict)  # source id → in its raw text
 
 
-def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudonymiser,
-                         batch_size: int = 64) -> Pseudonymised:
+def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudonymiser, batch_size: int = 64,
+                         limits: Limits = DEFAULT_LIMITS,
+                         failures: list[SourceFailure] | None = None) -> Pseudonymised:
     """Personal data replaced in every segment, in the source texts, in prompts (the exercise or question a
-    text answers) and in the respondents' free category values (sector, area)."""
+    text answers) and in the respondents' free category values (sector, area).
+
+    Whole sources go through the Finnish pipeline in chunks of about ``limits.pseudonymise_chunk_chars``
+    characters, so only one chunk's spaCy docs are held at a time (their tensors dropped: the pseudonymiser
+    reads tokens and entities), with progress on the terminal. When there is more than one chunk, a person or
+    firm replaced in any chunk is then replaced in every chunk (the leak gate's rule). A source whose text
+    makes the pipeline fail is left out and recorded in ``failures`` (when given; else the error is raised).
+    """
     nlp = load_pipeline(PSEUDONYMISE_EXCLUDE)
+    chunks = _document_chunks(documents, limits.pseudonymise_chunk_chars)
+    progress = _Progress("pseudonymising", sum(len(d.segments) for d in documents))
+    results: list[tuple[tuple, list[Replacement]]] = []
+    warnings: list[tuple[tuple, object]] = []
+    failed: dict[int, SourceFailure] = {}
+    done = 0
+    for chunk in chunks:
+        try:
+            _pseudonymise_documents(nlp, pseudonymiser, documents, chunk, batch_size, results, warnings)
+        except Exception:       # noqa: BLE001 - isolate the source that fails, keep the others
+            if failures is None:
+                raise
+            for d in chunk:
+                try:
+                    _pseudonymise_documents(nlp, pseudonymiser, documents, [d], batch_size, results, warnings)
+                except Exception as single:   # noqa: BLE001
+                    failed[d] = _unexpected(Path(documents[d].path), documents[d].path, single, "pseudonymising it")
+        done += sum(len(documents[d].segments) for d in chunk)
+        progress.update(done)
+    if len(chunks) > 1:
+        progress.update(done, force=True)
+        found: list[list[list[Replacement]]] = [[[] for _ in doc.segments] for doc in documents]
+        for (what, d, item), reps in results:
+            if what == "segment":
+                found[d][item] = reps
+        _replace_everywhere(documents, found)
+        results = [(place, found[place[1]][place[2]] if place[0] == "segment" else reps)
+                   for place, reps in results]
+    if failures is not None:
+        failures += failed.values()
+    report: list[dict] = []
+    per_doc: dict[int, list[Replacement]] = {}
+    swaps: dict[tuple[int, str], dict[str, str]] = {}
+    for (what, d, item), reps in results:
+        document = documents[d]
+        if what == "segment":
+            segment = document.segments[item]
+            per_doc.setdefault(d, []).extend(
+                replace(r, start=r.start + segment.start, end=r.end + segment.start) for r in reps)
+            report += [_report_row(document, segment, r) for r in reps]
+        elif reps:
+            swaps.setdefault((d, what), {})[item] = apply(item, reps)
+            report += [_report_row(document, None, r, where=what, text=item) for r in reps]
+    seen: dict[str, list] = {}
+    for (what, d, item), w in warnings:
+        document = documents[d]
+        line = _line_of(document.segments[item], w.start)[0] if what == "segment" else None
+        where = f"{document.path}, line {line}" if line else f"{document.path} ({what})"
+        seen.setdefault(w.text.casefold(), [w.text, where, 0])[2] += 1
+        report.append({"source": document.path, "source_id": document.source_id,
+                       "segment_id": document.segments[item].segment_id if what == "segment" else "",
+                       "where": "text" if what == "segment" else what, "line": line or "", "column": "",
+                       "original": w.text, "placeholder": "", "kind": "kept", "why": "keep",
+                       "detail": f"NER {w.label}; the keep list wins"})
+    warning_lines = [f"{where}: the NER took {text!r} for a person; kept, it is on the keep list"
+                     + (f" (and {count - 1} more time(s))" if count > 1 else "")
+                     for text, where, count in seen.values()]
+    out, kept_reps = [], {}
+    for d, document in enumerate(documents):
+        if d in failed:
+            continue
+        all_reps = sorted(per_doc.get(d, []), key=lambda r: r.start)
+        kept_reps[document.source_id] = all_reps
+        text = apply(document.text, all_reps)
+        moved = _shifter(all_reps)
+        prompts = swaps.get((d, "prompt"), {})
+        sectors = swaps.get((d, "sector"), {})
+        segments = [replace(s, text=text[moved(s.start):moved(s.end)], start=moved(s.start), end=moved(s.end),
+                            prompt=prompts.get(s.prompt, s.prompt), sector=sectors.get(s.sector, s.sector))
+                    for s in document.segments]
+        tables = dict(document.tables)
+        if "respondents" in tables:
+            frame = tables["respondents"].copy()
+            for column in _VALUE_COLUMNS:
+                mapping = swaps.get((d, column), {})
+                if column in frame and mapping:
+                    frame[column] = frame[column].map(lambda v, m=mapping: m.get(str(v), v) if v == v else v)
+            tables["respondents"] = frame
+        out.append(replace(document, text=text, segments=segments, tables=tables))
+    return Pseudonymised(out, report, warning_lines, kept_reps)
+
+
+def _document_chunks(documents: list[SourceDocument], max_chars: int) -> list[list[int]]:
+    """Document indices in order, grouped into chunks of at most ``max_chars`` characters of segment text (a
+    larger source is a chunk of its own: the pseudonymiser resolves lone names within their source)."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for d, document in enumerate(documents):
+        length = sum(len(s.text) for s in document.segments)
+        if current and size + length > max_chars:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(d)
+        size += length
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _pseudonymise_documents(nlp, pseudonymiser: Pseudonymiser, documents: list[SourceDocument], chunk: list[int],
+                            batch_size: int, results: list, warnings: list) -> None:
+    """Pseudonymise the documents ``chunk`` together; append ((what, doc, item), replacements) to ``results``
+    and ((what, doc, item), warning) to ``warnings`` (only when the whole chunk succeeded)."""
     texts: list[str] = []
     groups: list[str] = []
     places: list[tuple] = []           # what each text is: ("segment", doc, seg) | ("prompt", doc, value) | …
-    for d, document in enumerate(documents):
+    for d in chunk:
+        document = documents[d]
         for k, segment in enumerate(document.segments):
             texts.append(segment.text)
             groups.append(document.source_id)
             places.append(("segment", d, k))
-    for d, document in enumerate(documents):
+    for d in chunk:
+        document = documents[d]
         for prompt in dict.fromkeys(s.prompt for s in document.segments if s.prompt):
             texts.append(prompt)
             groups.append(f"{document.source_id} prompt")
@@ -141,62 +353,20 @@ def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudon
                 texts.append(value)
                 groups.append(f"{document.source_id} {column}")
                 places.append((column, d, value))
-    found = pseudonymiser.pseudonymise(list(nlp.pipe(texts, batch_size=batch_size)), groups)
-    report: list[dict] = []
-    per_doc: dict[int, list[Replacement]] = {}
-    swaps: dict[tuple[int, str], dict[str, str]] = {}
-    for (what, d, item), reps in zip(places, found):
-        document = documents[d]
-        if what == "segment":
-            segment = document.segments[item]
-            per_doc.setdefault(d, []).extend(
-                replace(r, start=r.start + segment.start, end=r.end + segment.start) for r in reps)
-            report += [_report_row(document, segment, r) for r in reps]
-        elif reps:
-            swaps.setdefault((d, what), {})[item] = apply(item, reps)
-            report += [_report_row(document, None, r, where=what, text=item) for r in reps]
-    seen: dict[str, list] = {}
-    for w in pseudonymiser.warnings:
-        what, d, item = places[w.doc]
-        document = documents[d]
-        line = _line_of(document.segments[item], w.start)[0] if what == "segment" else None
-        where = f"{document.path}, line {line}" if line else f"{document.path} ({what})"
-        seen.setdefault(w.text.casefold(), [w.text, where, 0])[2] += 1
-        report.append({"source": document.path, "source_id": document.source_id,
-                       "segment_id": document.segments[item].segment_id if what == "segment" else "",
-                       "where": "text" if what == "segment" else what, "line": line or "", "column": "",
-                       "original": w.text, "placeholder": "", "kind": "kept", "why": "keep",
-                       "detail": f"NER {w.label}; the keep list wins"})
-    warnings = [f"{where}: the NER took {text!r} for a person; kept, it is on the keep list"
-                + (f" (and {count - 1} more time(s))" if count > 1 else "") for text, where, count in seen.values()]
-    out = []
-    for d, document in enumerate(documents):
-        all_reps = sorted(per_doc.get(d, []), key=lambda r: r.start)
-        text = apply(document.text, all_reps)
-        prompts = swaps.get((d, "prompt"), {})
-        sectors = swaps.get((d, "sector"), {})
-        segments = [replace(s, text=text[shift(s.start, all_reps):shift(s.end, all_reps)],
-                            start=shift(s.start, all_reps), end=shift(s.end, all_reps),
-                            prompt=prompts.get(s.prompt, s.prompt), sector=sectors.get(s.sector, s.sector))
-                    for s in document.segments]
-        tables = dict(document.tables)
-        if "respondents" in tables:
-            frame = tables["respondents"].copy()
-            for column in _VALUE_COLUMNS:
-                mapping = swaps.get((d, column), {})
-                if column in frame and mapping:
-                    frame[column] = frame[column].map(lambda v, m=mapping: m.get(str(v), v) if v == v else v)
-            tables["respondents"] = frame
-        out.append(replace(document, text=text, segments=segments, tables=tables))
-    return Pseudonymised(out, report, warnings,
-                         {doc.source_id: sorted(per_doc.get(d, []), key=lambda r: r.start)
-                          for d, doc in enumerate(documents)})
+    docs = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        doc.tensor = _EMPTY_TENSOR     # the pseudonymiser reads tokens and entities; the tensor is 2/3 of a doc
+        docs.append(doc)
+    found = pseudonymiser.pseudonymise(docs, groups)
+    results.extend(zip(places, found))
+    warnings.extend((places[w.doc], w) for w in pseudonymiser.warnings)
 
 
-def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseudonymiser,
-                           batch_size: int = 64) -> list[SourceDocument]:
+def pseudonymise_documents(documents: list[SourceDocument], pseudonymiser: Pseudonymiser, batch_size: int = 64,
+                           limits: Limits = DEFAULT_LIMITS,
+                           failures: list[SourceFailure] | None = None) -> list[SourceDocument]:
     """The same documents with personal data replaced (see :func:`pseudonymise_sources`)."""
-    return pseudonymise_sources(documents, pseudonymiser, batch_size).documents
+    return pseudonymise_sources(documents, pseudonymiser, batch_size, limits, failures).documents
 
 
 _VALUE_COLUMNS = ("sector", "area")
@@ -233,6 +403,40 @@ def write_report(path: Path, rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
+def _shifter(replacements: list[Replacement]):
+    """``pseudonymise.shift`` for many positions: where a position of the original text lands in the replaced
+    text, in O(log n) (a transcript of 50 MB has tens of thousands of replacements and of segments)."""
+    ends = [r.end for r in replacements]
+    deltas = list(itertools.accumulate((len(r.placeholder) - (r.end - r.start) for r in replacements), initial=0))
+
+    def moved(position: int) -> int:
+        return position + deltas[bisect.bisect_right(ends, position)]
+    return moved
+
+
+def _replace_everywhere(documents, found) -> None:
+    """Add a replacement wherever a person or firm replaced in any chunk of this run appears unreplaced."""
+    names: dict[str, Replacement] = {}
+    for per_document in found:
+        for reps in per_document:
+            for r in reps:
+                if r.kind in ("participant", "person", "organisation") and len(r.original) > 2:
+                    names.setdefault(r.original, r)
+    if not names:
+        return
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?!\w)")
+    for d, document in enumerate(documents):
+        for k, segment in enumerate(document.segments):
+            reps = found[d][k]
+            extra = [Replacement(m.start(), m.end(), names[m.group()].kind, m.group(),
+                                 names[m.group()].placeholder, names[m.group()].why, "replaced in another chunk")
+                     for m in pattern.finditer(segment.text)
+                     if all(m.end() <= r.start or m.start() >= r.end for r in reps)]
+            if extra:
+                found[d][k] = sorted(reps + extra, key=lambda r: r.start)
+
+
 def ingest(project: Project | Path | str | None = None, check_leaks: bool = True) -> IngestResult:
     """Read, pseudonymise and write a project's sources to ``build/``; see the module docstring."""
     project = load_project(project)
@@ -243,14 +447,15 @@ def ingest(project: Project | Path | str | None = None, check_leaks: bool = True
     keys = KeyTable.load(keys_path(project))
     pseudonymiser = Pseudonymiser(register, keys, project.keep_terms, project.replace_terms,
                                   project.interviewers)
-    done = pseudonymise_sources(documents, pseudonymiser)
+    done = pseudonymise_sources(documents, pseudonymiser, limits=project.limits, failures=failures)
     documents = done.documents
     t2 = time.perf_counter()
     dropped = keys.prune()
     keys.save(keys_path(project))
     write_report(project.private_dir / REPORT_FILE, done.report)
     errors_log = project.private_dir / ERRORS_LOG
-    errors_log.write_text("".join(f"{f}\n\n" for f in failures), encoding="utf-8")
+    errors_log.parent.mkdir(parents=True, exist_ok=True)
+    errors_log.write_text("".join(f"{f}\n{f.trace}\n" for f in failures), encoding="utf-8")
     result = IngestResult(project, documents, failures, warnings=list(done.warnings), report=done.report)
     if dropped:
         result.notes.append(f"{len(dropped)} row(s) of names no source contains any more were removed from "
@@ -274,8 +479,8 @@ def _write_build(project: Project, documents: list[SourceDocument], failures: li
     (staging / "sources").mkdir(parents=True)
     frame = segments_frame(documents)
     frame.to_parquet(staging / "segments.parquet", index=False)
-    for doc in documents:
-        (staging / "sources" / f"{doc.source_id}.txt").write_text(doc.text, encoding="utf-8")
+    for doc in documents:       # ids are checked when read; inside() makes sure no name leads out of sources/
+        inside(staging / "sources", f"{doc.source_id}.txt").write_text(doc.text, encoding="utf-8")
     for name, file in (("respondents", "respondents"), ("rankings", "survey_rankings"),
                        ("likert", "survey_likert")):
         tables = [d.tables[name] for d in documents if name in d.tables]

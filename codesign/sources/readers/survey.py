@@ -29,7 +29,7 @@ def read_survey(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
         if key not in opts:
             raise InputError(ctx.project.config_path, f"the survey source needs `{key}:` (a column name)",
                              line=spec.line)
-    table = read_source_table(path, opts)
+    table = read_source_table(path, opts, ctx.project.limits)
     col = {k: table.column(opts[k], k) for k in ("respondent_id", "group", "sector", "area", "started",
                                                     "duration") if opts.get(k)}
     alternatives = ctx.project.alternatives

@@ -22,7 +22,7 @@ def read_rows(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
     if "text" not in columns:
         raise InputError(ctx.project.config_path, "a table source needs `columns: {text: …}`", line=spec.line,
                          hint="name the column that holds the note or comment text")
-    table = read_source_table(path, spec.options)
+    table = read_source_table(path, spec.options, ctx.project.limits)
     text_col = table.column(columns["text"], "the text")
     prompt_names = columns.get("prompt") or []
     prompt_cols = [table.column(c, "the prompt") for c in

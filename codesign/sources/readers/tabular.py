@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from codesign.core.errors import InputError
+from codesign.core.safety import DEFAULT_LIMITS, Limits, check_file_size, open_zip
 
 # UTF-8 text wrongly decoded as cp1252 shows these pairs (Ã¤ = ä, Ã¶ = ö): the file was UTF-8 all along.
 _MOJIBAKE = re.compile("Ã[\u00a0-\u00bf]|â€")
@@ -38,14 +39,36 @@ class Table:
                           column=column, hint=hint)
 
 
+#: Byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode_text(path: Path, data: bytes, encoding: str = "auto") -> str:
-    """Decode a text file; ``auto`` accepts UTF-8 (with or without BOM) and cp1252 (Finnish Excel)."""
+    """Decode a text file; ``auto`` accepts UTF-8 (with or without BOM) and cp1252 (Finnish Excel, Word's
+    "save as text"). A byte-order mark decides whatever the setting (UTF-16 from Excel's "Unicode text",
+    UTF-32); text with NUL bytes and no mark (UTF-16 without BOM, a binary file) is refused by name."""
     if not data.strip():
         raise InputError(path, "the file is empty", hint="export the data again; nothing to read")
+    for mark, enc in _BOMS:
+        if data.startswith(mark):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise InputError(path, f"starts with a {enc.upper()} byte-order mark but is not {enc.upper()} "
+                                       f"(byte {exc.start})", hint="save the file as UTF-8") from None
+    if b"\x00" in data[:65536]:
+        looks = "UTF-16 without a byte-order mark" if _utf16_like(data[:65536]) else "a binary file, not text"
+        raise InputError(path, f"the file contains NUL bytes: it looks like {looks}",
+                         line=data[: data.index(b"\x00")].count(b"\n") + 1,
+                         hint="save it as UTF-8 text (CSV UTF-8 in Excel, 'Plain text, UTF-8' in Word)")
     tried = ["utf-8-sig", "cp1252"] if encoding == "auto" else [encoding]
     for enc in tried:
         try:
             text = data.decode(enc)
+        except LookupError:
+            raise InputError(path, f"unknown encoding {enc!r}",
+                             hint="set `encoding:` to auto, utf-8, cp1252 or utf-16 in project.yml") from None
         except UnicodeDecodeError as exc:
             if enc == tried[-1]:
                 line = data[: exc.start].count(b"\n") + 1
@@ -62,16 +85,24 @@ def decode_text(path: Path, data: bytes, encoding: str = "auto") -> str:
     raise AssertionError("unreachable")
 
 
-def read_source_table(path: Path, options: dict | None = None) -> Table:
-    """Read a CSV or XLSX file into a Table. Options: ``sheet``, ``encoding``, ``delimiter``."""
+def _utf16_like(data: bytes) -> bool:
+    """Every other byte NUL: Latin text in UTF-16."""
+    even, odd = data[0::2], data[1::2]
+    return max(even.count(0), odd.count(0)) > 0.3 * max(len(data) // 2, 1)
+
+
+def read_source_table(path: Path, options: dict | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read a CSV or XLSX file into a Table. Options: ``sheet``, ``encoding``, ``delimiter``; ``limits`` caps
+    the file's size, its rows and (XLSX) its zip members."""
     options = options or {}
     if not path.is_file():
         raise InputError(path, "file not found", hint="check `path:` of this source in project.yml")
+    check_file_size(path, limits)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        table = _read_xlsx(path, options.get("sheet"))
+        table = _read_xlsx(path, options.get("sheet"), limits)
     elif suffix in (".csv", ".tsv", ".txt"):
-        table = _read_csv(path, options.get("encoding", "auto"), options.get("delimiter"))
+        table = _read_csv(path, options.get("encoding", "auto"), options.get("delimiter"), limits)
     else:
         raise InputError(path, f"unsupported spreadsheet type {suffix!r}", hint="export as .xlsx or .csv")
     if not table.header or not any(h for h in table.header):
@@ -85,7 +116,12 @@ def read_source_table(path: Path, options: dict | None = None) -> Table:
     return table
 
 
-def _read_csv(path: Path, encoding: str, delimiter: str | None) -> Table:
+def _too_many_rows(path: Path, limits: Limits) -> InputError:
+    return InputError(path, f"more than {limits.max_rows:,} rows", row=limits.max_rows + 2,
+                      hint="split the file, or raise limits.max_rows in project.yml")
+
+
+def _read_csv(path: Path, encoding: str, delimiter: str | None, limits: Limits = DEFAULT_LIMITS) -> Table:
     text = decode_text(path, path.read_bytes(), encoding)
     if delimiter is None:
         first = text.split("\n", 1)[0]
@@ -100,6 +136,8 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None) -> Table:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
+            if len(rows) >= limits.max_rows:
+                raise _too_many_rows(path, limits)
             if len(record) != len(header):
                 raise InputError(path, f"expected {len(header)} fields separated by {delimiter!r}, "
                                        f"found {len(record)}", line=start_line, row=len(rows) + 2,
@@ -114,36 +152,42 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None) -> Table:
     return Table(path, header, rows, row_numbers, lines)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None, limits: Limits = DEFAULT_LIMITS) -> Table:
     from zipfile import BadZipFile
 
     import openpyxl
 
+    open_zip(path, limits, ".xlsx workbook").close()    # sizes and ratios checked before openpyxl inflates
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError) as exc:
-        raise InputError(path, f"not a readable .xlsx workbook ({exc})",
+    except (BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        raise InputError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
                          hint="open it in a spreadsheet program and save as .xlsx again") from None
+    header: list[str] | None = None
+    rows, numbers = [], []
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise InputError(path, f"no sheet {sheet!r}", hint=f"the sheets are {book.sheetnames}")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        values = list(ws.iter_rows(values_only=True))
+        # row by row: a sheet is never held twice, and a sheet over the cap stops at the cap
+        for n, record in enumerate(ws.iter_rows(values_only=True), start=1):
+            if n == 1:
+                header = ["" if v is None else str(v).strip() for v in record]
+                while header and not header[-1]:
+                    header.pop()
+                continue
+            cells = list(record[: len(header)]) + [None] * max(0, len(header) - len(record))
+            cells = [c.strip() if isinstance(c, str) else c for c in cells]
+            if all(c is None or c == "" for c in cells):
+                continue
+            if len(rows) >= limits.max_rows:
+                raise _too_many_rows(path, limits)
+            rows.append(cells)
+            numbers.append(n)
     finally:
         book.close()
-    if not values:
+    if header is None:
         raise InputError(path, "the sheet is empty", hint="export the data again")
-    header = ["" if v is None else str(v).strip() for v in values[0]]
-    while header and not header[-1]:
-        header.pop()
-    rows, numbers = [], []
-    for n, record in enumerate(values[1:], start=2):
-        cells = list(record[: len(header)]) + [None] * max(0, len(header) - len(record))
-        cells = [c.strip() if isinstance(c, str) else c for c in cells]
-        if all(c is None or c == "" for c in cells):
-            continue
-        rows.append(cells)
-        numbers.append(n)
     return Table(path, header, rows, numbers, [None] * len(rows))
 
 

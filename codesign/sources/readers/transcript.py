@@ -8,12 +8,14 @@ project.yml's ``interviewers``) is the interviewer; the participant's code is th
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from codesign.core.errors import InputError
+from codesign.core.safety import Limits, check_id, open_zip
 from codesign.sources.readers.context import ReadContext
 from codesign.sources.readers.tabular import decode_text, parse_date
 from codesign.sources.segments import Segment, SourceDocument, TextBuilder, normalise_text
@@ -45,14 +47,19 @@ def read_transcript(spec, path: Path, ctx: ReadContext) -> list[SourceDocument]:
     if suffix == ".vtt":
         return [_read_vtt(spec, path, ctx)]
     if suffix == ".docx":
-        blocks, unit = _docx_blocks(path), "paragraph"
+        blocks, unit = _docx_blocks(path, ctx.project.limits), "paragraph"
     elif suffix in (".txt", ".md"):
-        raw = decode_text(path, path.read_bytes(), spec.options.get("encoding", "utf-8-sig"))
+        # like the tables: UTF-8 with or without BOM, else Windows-1252 (Word's "save as text"); UTF-16 by BOM
+        raw = decode_text(path, path.read_bytes(), spec.options.get("encoding", "auto"))
         blocks, unit = _text_blocks(path, raw), "line"
     else:
         raise InputError(path, f"unsupported transcript type {suffix!r}",
                          hint="use the canonical .txt format, .docx or WebVTT (.vtt)")
-    meta, body = _front_matter(path, blocks, unit)
+    meta, body, key_lines = _front_matter(path, blocks, unit)
+    if meta.get("interview") is not None and not spec.id:
+        # the id names build/sources/<id>.txt: data, never a path
+        check_id(meta["interview"], path, "interview id",
+                 key_lines.get("interview") if unit == "line" else None)
     meta = {**{k: v for k, v in spec.options.items() if k in _FRONT_KEYS}, **meta}
     turns = [_parse_turn(path, b, unit) for b in body]
     return [_build(spec, path, ctx, meta, turns, unit)]
@@ -89,13 +96,14 @@ def _split_front_matter_block(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _docx_blocks(path: Path) -> list[Block]:
+def _docx_blocks(path: Path, limits: Limits) -> list[Block]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    open_zip(path, limits, "Word document").close()     # sizes and ratios checked before python-docx inflates
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(path, f"not a readable Word document ({exc})",
                          hint="open it in Word or LibreOffice and save as .docx again") from None
     blocks = [Block(normalise_text(p.text).strip(), n)
@@ -105,7 +113,8 @@ def _docx_blocks(path: Path) -> list[Block]:
     return blocks
 
 
-def _front_matter(path: Path, blocks: list[Block], unit: str) -> tuple[dict, list[Block]]:
+def _front_matter(path: Path, blocks: list[Block], unit: str) -> tuple[dict, list[Block], dict[str, int]]:
+    """The front matter's keys and values, the blocks after it, and the line (or paragraph) of each key."""
     if not blocks:
         raise InputError(path, "the file is empty", hint="export the transcript again")
     if blocks[0].text != "---":
@@ -127,14 +136,18 @@ def _front_matter(path: Path, blocks: list[Block], unit: str) -> tuple[dict, lis
                          line=line) from None
     if not isinstance(meta, dict):
         raise InputError(path, "front matter must be `key: value` lines", line=blocks[0].line)
-    for key in meta:
+    for key, value in meta.items():
         if key not in _FRONT_KEYS:
             raise InputError(path, f"unknown front-matter key {key!r}", line=blocks[0].line,
                              hint=f"use only {', '.join(_FRONT_KEYS)}")
+        if isinstance(value, (list, dict)):   # a list of aliases of lists would expand when turned into text
+            raise InputError(path, f"front-matter key {key!r} must be one value, not a list or mapping",
+                             line=blocks[0].line, hint=f"write `{key}: value` on one line")
     body = blocks[end + 1:]
     if not body:
         raise InputError(path, "no speaker turns after the front matter", line=blocks[end].line)
-    return {k: (str(v) if v is not None else None) for k, v in meta.items()}, body
+    key_lines = {b.text.split(":", 1)[0].strip(): b.line for b in blocks[1:end] if ":" in b.text}
+    return {k: (str(v) if v is not None else None) for k, v in meta.items()}, body, key_lines
 
 
 def _parse_turn(path: Path, block: Block, unit: str) -> Turn:
@@ -216,7 +229,7 @@ _TAG = re.compile(r"</?[^>]+>")
 
 
 def _read_vtt(spec, path: Path, ctx: ReadContext) -> SourceDocument:
-    text = normalise_text(decode_text(path, path.read_bytes(), "utf-8-sig"))
+    text = normalise_text(decode_text(path, path.read_bytes(), spec.options.get("encoding", "auto")))
     lines = text.split("\n")
     if not lines[0].startswith("WEBVTT"):
         raise InputError(path, "not a WebVTT file: the first line must be 'WEBVTT'", line=1,
