@@ -29,7 +29,7 @@ __all__ = ["analyse", "AnalysisResult", "run_analyses", "AnalysisParams", "resol
 ARTIFACTS = ["topics", "emergent_topics", "topic_assignments", "topic_sentences", "survey_priorities",
              "survey_likert", "survey_agreement", "programme_choice", "triangulation_stage", "triangulation_group",
              "theme_cooccurrence", "theme_support", "theme_validation", "subcode_coverage", "perspective",
-             "goal_validation", "evidence_ledger", "verdict_stability"]
+             "goal_validation", "evidence_ledger", "verdict_stability", "goal_links"]
 REPORT = "analysis_report.json"
 
 
@@ -84,6 +84,19 @@ def run_analyses(inputs: AnalysisInputs, params: AnalysisParams, stage_order: li
 
     out.update(timer.run("survey", _survey))
     out.update(timer.run("triangulation", triangulation.triangulate, inputs, params, stage_order))
+
+    def _goal_links():
+        # measured links need the language pipeline; inputs without it keep the word rules
+        if inputs.process is None:
+            return validation.rule_links(inputs, params), {"model": "rules"}
+        from codesign.analysis.goals import measure_links
+
+        return measure_links(inputs, quote_chars=params.quote_chars)
+
+    links, link_info = timer.run("goal_links", _goal_links)
+    inputs.goal_links = links
+    out["goal_links"] = links
+    out["goal_links"].attrs["info"] = link_info
 
     def _validation():
         ledger = validation.Ledger(params)
@@ -175,6 +188,7 @@ def analyse(project: Project | str | Path | None = None, params: AnalysisParams 
         "verdicts": {"themes": dict(zip(tables["theme_validation"]["theme"], tables["theme_validation"]["verdict"])),
                      "goals": dict(zip(tables["goal_validation"]["goal_id"], tables["goal_validation"]["verdict"]))},
         "machine_codes": _machine_codes(project, inputs, tables["verdict_stability"]),
+        "goal_links": tables["goal_links"].attrs.get("info", {}),
         "durations": timer.parts | {"total_seconds": round(time.perf_counter() - t0, 3)},
     }
     (build / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -26,6 +26,8 @@ GOAL_COLUMNS = ["goal_id", "theme", "goal", "verdict", "n_support", "n_question"
 LEDGER_COLUMNS = ["subject", "subject_type", "verdict", "stance", "segment_id", "participant", "group", "stage",
                   "score", "quote"]
 STABILITY_COLUMNS = ["subject_type", "subject", "verdict", "verdict_human_only", "same"]
+GOAL_LINK_COLUMNS = ["segment_id", "goal_id", "linked", "stance", "link_confidence", "stance_confidence", "review",
+                     "source", "sentences", "quote", "question", "cues", "evidence"]
 
 #: The verdicts' reasons and flags (and the perspective notes) as structured data (JSON lists of
 #: ``codesign.core.i18n.reason`` dicts), by table: text column → its JSON column. The analysis writes them
@@ -48,11 +50,12 @@ CONTRACT: dict[str, list[str]] = {
     "theme_cooccurrence": COOCCURRENCE_COLUMNS, "theme_support": SUPPORT_COLUMNS,
     "theme_validation": THEME_COLUMNS, "subcode_coverage": SUBCODE_COLUMNS, "perspective": PERSPECTIVE_COLUMNS,
     "goal_validation": GOAL_COLUMNS, "evidence_ledger": LEDGER_COLUMNS, "verdict_stability": STABILITY_COLUMNS,
+    "goal_links": GOAL_LINK_COLUMNS,
 }
 
 #: Columns that hold True/False (CSV writes them as text; ``codesign.analysis.tables.read_table`` gives them
 #: back as pandas' nullable "boolean").
-BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag", "same"}
+BOOLEAN_COLUMNS = {"small_n", "chosen", "supported", "emergent", "silent", "flag", "same", "linked", "review"}
 #: Columns that hold ids or codes, read as strings even when they look like numbers.
 STRING_COLUMNS = {"segment_id", "participant", "goal_id", "theme", "subcode", "alternative", "group", "stage",
                   "subject", "code", "best_code", "best_theme", "nearest_theme", "sentence_id", "source_id",

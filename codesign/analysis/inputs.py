@@ -45,6 +45,10 @@ class AnalysisInputs:
     lemmatise: object = None                   # texts -> their lemmas, base forms and compound parts
     coder: object = None                       # the project's trained theme coder (None: no reference coding)
     redact: object = None                      # text -> text with every name the leak gate would find replaced
+    process: object = None                     # texts -> spaCy docs (the coder's cached pipeline)
+    goal_coding: pd.DataFrame | None = None    # a human goal-evidence coding (project.yml goal_evidence:)
+    goal_coding_path: str | None = None
+    goal_links: pd.DataFrame | None = None     # measured goal links (codesign.analysis.goals.measure_links)
 
     @property
     def theme_ids(self) -> list[str]:
@@ -80,6 +84,8 @@ def read_inputs(project: Project, with_nlp: bool = True, with_coder: bool = True
     segments = pd.read_parquet(build / "segments.parquet")
     codings = pd.read_parquet(build / "codings.parquet")
     segments["questions"] = interviewer_questions(segments)
+    # the goal models follow a chain of follow-up questions back to the one that presented a goal
+    segments["context_questions"] = interviewer_questions(segments, depth=4)
     segments = segments[segments["speaker_role"] == "participant"].reset_index(drop=True)
     codes = final_code_sets(codings)
     segments["codes"] = [codes.get(s, frozenset()) for s in segments["segment_id"]]
@@ -95,6 +101,12 @@ def read_inputs(project: Project, with_nlp: bool = True, with_coder: bool = True
     from codesign.privacy.leakcheck import redactor
 
     inputs.redact = redactor(project)
+    if project.goal_evidence_path is not None:
+        from codesign.analysis.goals import read_goal_coding
+
+        inputs.goal_coding = read_goal_coding(project.goal_evidence_path, [g.id for g in programme.goals],
+                                              set(segments["segment_id"]))
+        inputs.goal_coding_path = str(project.goal_evidence_path)
     if with_nlp:
         add_nlp(inputs, project)
         if with_coder and project.reference_coding_path is not None:
@@ -135,6 +147,7 @@ def add_nlp(inputs: AnalysisInputs, project: Project | None = None, nlp_cache=No
         return content_vector(cache.process([text], remember=False)[0])
 
     inputs.vectorise = vectorise
+    inputs.process = cache.process
     lemma_counts: dict[str, int] = {}
     for doc in docs:
         for t in doc:

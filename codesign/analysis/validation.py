@@ -10,7 +10,10 @@ Themes (interviews first, other stages as support):
 * ``confirmed`` — otherwise. Silent subcodes, nearby emergent topics and perspective differences are
   reported as flags and reasons; they do not change the verdict on their own.
 
-Goals (``goal_evidence``, ``goal_stance``, ``goal_verdict``): a segment is evidence on a goal when it is
+Goals (``validate_goals``, ``goal_verdict``): the inputs are the goal links with their stances measured by
+``codesign.analysis.goals`` (``build/goal_links.csv``; docs/goal_evidence.md). Where there is no language
+pipeline, and as the benchmark's baseline, the word rules decide them (``rule_links``): a segment is evidence on
+a goal when it is
 specific to that goal — it names the goal id, answers an interviewer's question presenting the goal, or is
 coded with the theme and TAVOITE and matches the goal's lexicon or is ``goal_similarity`` similar to the
 goal's text and indicator (and the goal is the most relevant one of the programme) — and its words take a
@@ -52,9 +55,12 @@ THEME_EXTRA = ["n_interviewees", "n_discussing", "n_scope_critics", "scope_segme
 SUBCODE_EXTRA = ["silent"]
 PERSPECTIVE_CODES = list(REASON_CODE_COLUMNS["perspective"].values())
 PERSPECTIVE_EXTRA = ["share_rest", "challenge_share", "small_n", "flag"]
-#: Where each quote is: ``build/sources/<source_id>.txt[start:end]`` (the sentence of a topic, else the segment).
-LEDGER_EXTRA = ["source_id", "start", "end"]
-GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids"]
+GOAL_EXTRA = ["voices_support", "voices_question", "voices_refine", "support_share", "segment_ids", "voices",
+              "links_review", "evidence_source"]
+#: Added ledger columns (after ``LEDGER_COLUMNS``): where each quote is (``build/sources/<source_id>.txt[start:end]``:
+#: the sentence of a topic, else the segment), the interviewer's question a goal quote answers, the stance's
+#: confidence and whether a person should check the link.
+LEDGER_EXTRA = ["source_id", "start", "end", "question", "confidence", "review"]
 
 
 def _reason_columns(table: str, **reasons: list[dict]) -> dict[str, str]:
@@ -79,17 +85,20 @@ class Ledger:
         self.rows: list[dict] = []
         self.params = params
 
-    def add(self, subject, subject_type, verdict, stance, seg_row, score=np.nan, sentence=None) -> None:
-        """One piece of evidence: the segment ``seg_row``, quoted whole, or only ``sentence`` (a row of
-        ``topic_sentences``: its text and its offsets in the source)."""
+    def add(self, subject, subject_type, verdict, stance, seg_row, score=np.nan, sentence=None,
+            quote: str | None = None, question: str = "", confidence=np.nan, review: bool = False) -> None:
+        """One piece of evidence: the segment ``seg_row``; quoted by ``quote`` (the sentences that speak to a
+        goal), or only ``sentence`` (a row of ``topic_sentences``: its text and its offsets in the source), else
+        the segment's opening sentences."""
         where = sentence if sentence is not None else seg_row
         text = sentence["sentence"] if sentence is not None else seg_row["text"]
         self.rows.append({"subject": subject, "subject_type": subject_type, "verdict": verdict, "stance": stance,
                           "segment_id": seg_row["segment_id"], "participant": seg_row["participant"],
                           "group": seg_row["group"], "stage": seg_row["stage"],
                           "score": float(score) if score is not None else np.nan,
-                          "quote": _quote(text, self.params.quote_chars),
-                          "source_id": where.get("source_id"), "start": where.get("start"), "end": where.get("end")})
+                          "quote": quote if quote else _quote(text, self.params.quote_chars),
+                          "source_id": where.get("source_id"), "start": where.get("start"), "end": where.get("end"),
+                          "question": question, "confidence": confidence, "review": review})
 
     def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.rows, columns=LEDGER_COLUMNS + LEDGER_EXTRA)
@@ -367,37 +376,82 @@ def goal_verdict(s: int, q: int, r: int, n: int, params: AnalysisParams) -> tupl
     return "confirmed", reasons + [reason("goal_confirmed", support_share=ss)]
 
 
-def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledger) -> pd.DataFrame:
-    """One row per goal: distinct participants per stance and the verdict (rules in the module docstring)."""
+def rule_links(inputs: AnalysisInputs, params: AnalysisParams) -> pd.DataFrame:
+    """The goal links of the word rules (``goal_evidence`` and ``goal_stance``; the baseline the measured models of
+    ``codesign.analysis.goals`` are compared with, and what is used where there is no language pipeline): one
+    row per segment and goal with a stance, in the columns of ``build/goal_links.csv``."""
+    from codesign.analysis.goals import GOAL_LINK_COLUMNS
+
     seg = inputs.segments
     rows = []
     for theme in inputs.themes:
-        evidence_by_goal = goal_evidence(inputs, params, theme)
         for goal in theme.goals:
-            evidence = []
             anchors = frozenset(goal.lexicon) | GOAL_WORDS
-            for i, relevance, anchored in evidence_by_goal.get(goal.id, []):
-                stance, refines, _ = goal_stance(seg.iloc[i]["codes"], inputs.lemma_seqs[i], params,
-                                                 anchors if anchored else None)
-                if stance is not None:
-                    evidence.append((i, stance, refines, relevance))
+            for i, relevance, anchored in goal_evidence(inputs, params, theme).get(goal.id, []):
+                stance, refines, hits = goal_stance(seg.iloc[i]["codes"], inputs.lemma_seqs[i], params,
+                                                    anchors if anchored else None)
+                if stance is None:
+                    continue
+                rows.append({"segment_id": seg.iloc[i]["segment_id"], "goal_id": goal.id, "linked": True,
+                             "stance": stance, "link_confidence": round(float(relevance), 4),
+                             "stance_confidence": np.nan, "review": False, "source": "rules", "sentences": "",
+                             "quote": excerpt(str(seg.iloc[i]["text"]), params.quote_chars), "question": "",
+                             "cues": "; ".join(h for k in ("question", "support", "refine") for h in hits[k]),
+                             "evidence": json.dumps({"refines": bool(refines)})})
+    return pd.DataFrame(rows, columns=GOAL_LINK_COLUMNS)
+
+
+def _refines(link) -> bool:
+    """A rule link may propose another target besides its stance (its evidence says so)."""
+    if link.stance == "refine":
+        return True
+    if link.source != "rules":
+        return False
+    try:
+        return bool(json.loads(link.evidence).get("refines"))
+    except (TypeError, ValueError):
+        return False
+
+
+def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledger,
+                   links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per goal: distinct participants per stance and the verdict (rules in the module docstring).
+
+    ``links``: the goal links to count (``build/goal_links.csv``; default ``inputs.goal_links``, the measured
+    links, else the word rules' :func:`rule_links`); only links of the segments in ``inputs`` count.
+    """
+    seg = inputs.segments
+    if links is None:
+        links = inputs.goal_links if getattr(inputs, "goal_links", None) is not None else rule_links(inputs, params)
+    row_of = {sid: i for i, sid in enumerate(seg["segment_id"])}
+    links = links[links["linked"].astype(bool) & links["segment_id"].isin(row_of)
+                  & links["stance"].isin(["support", "question", "refine"])]
+    by_goal = {gid: part for gid, part in links.groupby("goal_id")}
+    rows = []
+    for theme in inputs.themes:
+        for goal in theme.goals:
+            evidence = by_goal.get(goal.id, links.iloc[:0]).sort_values("segment_id")
             # each participant (each anonymous note or comment) is one voice: supporting when their segments
-            # endorse the goal more often than they doubt it, else questioning ("I back the mine, but not by
-            # 2028" is a doubt about the goal); refining is counted besides
+            # endorse the goal more often than they question it, else questioning ("I back the mine, but not by
+            # 2028" is a doubt about the goal); refining — proposing another target, measure or wording — is
+            # counted besides. Every count shown (table, chart, reasons) is of these voices.
             per_voice: dict[str, dict[str, int]] = {}
             counts = {k: 0 for k in ("support", "question", "refine")}
-            for i, stance, refines, _ in evidence:
-                tally = per_voice.setdefault(_voice(seg.iloc[i]), {"support": 0, "question": 0, "refine": 0})
-                tally[stance] += 1
-                tally["refine"] += int(refines and stance != "refine")
-                counts[stance] += 1
+            for link in evidence.itertuples():
+                tally = per_voice.setdefault(_voice(seg.iloc[row_of[link.segment_id]]),
+                                             {"support": 0, "question": 0, "refine": 0})
+                tally[link.stance] += 1
+                tally["refine"] += int(link.stance != "refine" and _refines(link))
+                counts[link.stance] += 1
             s = sum(t["support"] > t["question"] for t in per_voice.values())
             q = sum(t["question"] > 0 and t["question"] >= t["support"] for t in per_voice.values())
             r = sum(t["refine"] > 0 for t in per_voice.values())
             n = len(per_voice)
             verdict, reasons = goal_verdict(s, q, r, n, params)
-            for i, stance, _, score in evidence:
-                ledger.add(goal.id, "goal", verdict, stance, seg.iloc[i], round(score, 4))
+            for link in evidence.itertuples():
+                ledger.add(goal.id, "goal", verdict, link.stance, seg.iloc[row_of[link.segment_id]],
+                           round(float(link.link_confidence), 4), quote=link.quote,
+                           question=link.question, confidence=link.stance_confidence, review=bool(link.review))
             rows.append({"goal_id": goal.id, "theme": theme.id, "goal": goal.text, "verdict": verdict,
                          "n_support": counts["support"], "n_question": counts["question"],
                          "n_refine": counts["refine"],
@@ -405,7 +459,9 @@ def validate_goals(inputs: AnalysisInputs, params: AnalysisParams, ledger: Ledge
                          **_reason_columns("goal_validation", reasons=reasons),
                          "voices_support": s, "voices_question": q,
                          "voices_refine": r, "support_share": s / n if n else np.nan,
-                         "segment_ids": ";".join(seg.iloc[i]["segment_id"] for i, *_ in evidence)})
+                         "segment_ids": ";".join(evidence["segment_id"]),
+                         "voices": n, "links_review": int(evidence["review"].astype(bool).sum()),
+                         "evidence_source": ";".join(sorted(set(evidence["source"].astype(str))))})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS + GOAL_CODES + GOAL_EXTRA)
 
 

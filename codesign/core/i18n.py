@@ -209,8 +209,32 @@ LABELS: dict[str, dict[str, str]] = {
                                     "(with different seeds) in which the topic was found."},
     "nb04.perspective": {"fi": "Näkökulmaerot ryhmien välillä", "en": "Differences between groups"},
     "nb04.goals": {"fi": "Tavoitteiden arviot", "en": "Goal verdicts"},
-    "nb04.goal_evidence": {"fi": "Tavoitteita tukevat, kyseenalaistavat ja tarkentavat segmentit",
-                           "en": "Segments supporting, questioning and refining each goal"},
+    "nb04.goal_evidence": {"fi": "Tavoitetta tukevat, kyseenalaistavat ja tarkentavat osallistujat",
+                           "en": "Participants supporting, questioning and refining each goal"},
+    "axis.participants": {"fi": "osallistujia", "en": "participants"},
+    "col.question_asked": {"fi": "kysymys", "en": "question"},
+    "goal.counts_caption": {"fi": "Tavoitteiden luvut ovat osallistujia (anonyymi lappu tai kommentti on yksi "
+                                  "osallistuja); taulukko, kuvio ja perustelut laskevat samoin.",
+                            "en": "Goal counts are participants (an anonymous note or comment is one); the table, "
+                                  "the chart and the reasons count the same way."},
+    "goal.reliability_model": {"fi": "Tavoitteisiin liittyvät puheenvuorot ja niiden kanta on tunnistettu "
+                                     "mitatulla mallilla (tarkkuus {precision}, kattavuus {recall}, kannan "
+                                     "F1 {stance_f1} käsin koodattuun vertailuaineistoon). {review} linkkiä on "
+                                     "merkitty ihmisen tarkistettaviksi (build/goal_links.csv, review).",
+                               "en": "Which segments speak to a goal, and their stance, were found by a measured "
+                                     "model (precision {precision}, recall {recall}, stance F1 "
+                                     "{stance_f1} against a hand coding). {review} links are marked for a "
+                                     "person to check (build/goal_links.csv, review)."},
+    "goal.reliability_project": {"fi": "Tavoitelinkit ja kannat ovat projektin oman koodauksen mukaiset "
+                                       "({coded} koodattua puheenvuoroa); muut malli päätti siitä oppien. {review} "
+                                       "linkkiä on merkitty tarkistettaviksi (build/goal_links.csv, review).",
+                                 "en": "Goal links and stances follow the project's own coding ({coded} coded "
+                                       "segments); the model learned from it decided the rest. {review} links are "
+                                       "marked for a person to check (build/goal_links.csv, review)."},
+    "goal.reliability_rules": {"fi": "Tavoitelinkit ja kannat on päätelty sanasäännöillä, joiden luotettavuutta ei "
+                                     "ole mitattu.",
+                               "en": "Goal links and stances come from word rules whose reliability is not "
+                                     "measured."},
     "nb04.ledger": {"fi": "Näyttö arvioittain", "en": "Evidence by verdict"},
     "nb04.parameters": {"fi": "Arviointisääntöjen raja-arvot", "en": "Thresholds of the validation rules"},
     "nb04.parameters_caption": {"fi": "Arviot on laskettu näillä arvoilla (analysis_report.json). Pyydetty "
@@ -462,7 +486,8 @@ LABELS: dict[str, dict[str, str]] = {
     "summary.goal_table.goal": {"fi": "Tavoite", "en": "Goal"},
     "summary.goal_table.content": {"fi": "Sisältö", "en": "Content"},
     "summary.goal_table.verdict": {"fi": "Arvio", "en": "Verdict"},
-    "summary.goal_table.stances": {"fi": "Tukee / kyseenalaistaa / tarkentaa", "en": "Support / question / refine"},
+    "summary.goal_table.stances": {"fi": "Tukee / kyseenalaistaa / tarkentaa: osallistujia (puheenvuoroja)",
+                                   "en": "Support / question / refine: participants (segments)"},
     "summary.goal_table.reasons": {"fi": "Perustelut", "en": "Reasons"},
     "summary.fig_survey": {"fi": "Kuva 1. Kyselyn painopisteet: osuus vastaajista, jotka nostivat vaihtoehdon "
                                  "kolmen tärkeimmän joukkoon (95 %:n luottamusväli).",

@@ -66,6 +66,7 @@ class Project:
     interviewers: list[str]
     report: dict
     config_path: Path
+    goal_evidence_path: Path | None = None   # a human goal-evidence coding (segment_id,goal_id,stance,sentence)
     #: a full coding kept apart to measure the machine codes against (`codesign evaluate`), never learned from
     evaluation_coding_path: Path | None = None
     replace_terms: list[tuple[str, str]] = field(default_factory=list)  # (name, kind): names to force
@@ -266,6 +267,7 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
         keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
         interviewers=[str(c) for c in (raw.get("interviewers") or [])],
         report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
+        goal_evidence_path=root / raw["goal_evidence"] if raw.get("goal_evidence") else None,
         evaluation_coding_path=root / raw["evaluation_coding"] if raw.get("evaluation_coding") else None,
         replace_terms=_replace_terms(pseudo, config_path),
         limits=limits, allow_outside_sources=allow_outside,

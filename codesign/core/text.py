@@ -83,3 +83,31 @@ def excerpt(text: str, limit: int = 300) -> str:
     if not kept:
         kept = text[:room].rsplit(" ", 1)[0].rstrip(",;:–-")
     return f"{kept} {OMISSION}"
+
+
+def quote_sentences(text: str, keep, limit: int = 300) -> str:
+    """A quote of the sentences of ``text`` numbered in ``keep`` (0-based, as :func:`sentences` counts them),
+    in their order, with ``[…]`` wherever sentences are left out: before, between and after. If they are longer
+    than about ``limit`` characters, the first kept sentences that fit are shown (at least the first, cut
+    between words by :func:`excerpt` when it alone is too long)."""
+    parts = sentences(text)
+    chosen = sorted({i for i in keep if 0 <= i < len(parts)})
+    if not chosen:
+        return excerpt(text, limit)
+    pieces, previous, length = [], -1, 0
+    for i in chosen:
+        sentence = parts[i]
+        if pieces and length + len(sentence) + len(OMISSION) + 2 > limit:
+            previous = -2           # something kept was dropped: the quote ends with an omission
+            break
+        if i != previous + 1:
+            pieces.append(OMISSION)
+        if not pieces or pieces == [OMISSION]:
+            sentence = excerpt(sentence, limit - 2 * len(OMISSION) - 2) if len(sentence) > limit else sentence
+        pieces.append(sentence)
+        length += len(sentence) + 1
+        previous = i
+    if previous != len(parts) - 1:
+        pieces.append(OMISSION)
+    quote = " ".join(pieces)
+    return quote.replace(f"{OMISSION} {OMISSION}", OMISSION)

@@ -119,6 +119,7 @@ class Word:
     parts: frozenset[str]       # compound parts of those base forms
     pos: str
     start: int                  # character offset in the segment
+    morph: str = ""             # the pipeline's morphological features (``Mood=Cnd|Person=1|…``)
 
     @property
     def is_content(self) -> bool:
@@ -135,7 +136,7 @@ def words(doc) -> list[Word]:
         lemmas.discard("")
         parts = {p for lemma in lemmas for p in compound_parts(lemma)}
         out.append(Word(token.text, token.lemma_.casefold(), frozenset(lemmas), frozenset(parts), token.pos_,
-                        token.idx))
+                        token.idx, str(token.morph)))
     return out
 
 

@@ -345,6 +345,31 @@ def machine_code_note(project: Project | str | None = None, language: str = "fi"
     return " ".join(lines)
 
 
+def goal_evidence_note(project: Project | str | None = None, language: str = "fi") -> str:
+    """One sentence on how the goal links and stances the goal verdicts count were made and how reliable they
+    are (``goal_links`` of ``analysis_report.json``: the shipped model's measured figures on independent
+    material, the project's own coding, or the unmeasured word rules); empty before the analysis has run."""
+    from codesign.analysis import REPORT
+    from codesign.core.i18n import _percent, check_language, t
+
+    language = check_language(language)
+    project = load_project(project)
+    path = project.build_dir / REPORT
+    if not path.is_file():
+        return ""
+    info = json.loads(path.read_text(encoding="utf-8")).get("goal_links") or {}
+    if info.get("model") == "project":
+        return t("goal.reliability_project", language).format(coded=info.get("coded_units", 0),
+                                                              review=info.get("review", 0))
+    figures = (info.get("figures") or {}).get("independent_demo_model") or {}
+    if info.get("model") == "default" and figures:
+        f1 = figures.get("stance_macro_f1") or 0.0
+        return t("goal.reliability_model", language).format(
+            precision=_percent(figures["link_precision"], language), recall=_percent(figures["link_recall"], language),
+            stance_f1=f"{f1:.2f}".replace(".", ",") if language == "fi" else f"{f1:.2f}", review=info.get("review", 0))
+    return t("goal.reliability_rules", language)
+
+
 def why_coded_readable(codings: pd.DataFrame, segment_id: str, codebook: Codebook | None = None,
                        language: str = "fi") -> pd.DataFrame:
     """``why_coded`` as a reader reads it: the code's name, who gave it (a person or the coder), whether it

@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from codesign.analysis.tables import read_tables, with_reasons_in
 from codesign.core.errors import InputError
-from codesign.core.i18n import LANGUAGES, t
+from codesign.core.i18n import LANGUAGES, t, verdict_label
 from codesign.core.project import Project, load_project
 from codesign.core.text import excerpt
 from codesign.outputs.report import badge_text, method_lines
@@ -121,9 +121,22 @@ def _table(doc: Document, header: list[str], rows: list[list], widths: list[floa
             cell.width = Cm(width)
 
 
+def _stance_counts(g) -> str:
+    """Participants supporting / questioning / refining a goal, its segments in brackets (one unit throughout:
+    the reasons count the same participants)."""
+    voices = [getattr(g, f"voices_{k}", None) for k in ("support", "question", "refine")]
+    segments = f"{int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)}"
+    if any(_blank(v) for v in voices):       # a table of an older build: its segment counts as they were
+        return segments
+    return f"{int(voices[0])} / {int(voices[1])} / {int(voices[2])} ({segments})"
+
+
 def _quotes(ledger: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
-    """Up to QUOTES_PER_THEME quotes about a theme or its goals, one per stance first, then by score."""
+    """Up to QUOTES_PER_THEME quotes about a theme or its goals, one per stance first, then by score; goal
+    quotes a person should still check (``review``) are not shown."""
     rows = ledger[ledger["subject"].isin(subjects) & ledger["quote"].notna() & ledger["segment_id"].notna()]
+    if "review" in rows.columns:
+        rows = rows[~rows["review"].astype(str).str.lower().eq("true")]
     rows = rows.sort_values(["score", "segment_id"], ascending=[False, True]).drop_duplicates("segment_id")
     first = rows.drop_duplicates("stance")
     rest = rows.drop(first.index)
@@ -145,7 +158,8 @@ def _caption(doc: Document, text: str) -> None:
     para.runs[0].font.size = Pt(9)
 
 
-def _quote_paragraphs(doc: Document, quotes: pd.DataFrame, text, stage_labels: dict, redact) -> None:
+def _quote_paragraphs(doc: Document, quotes: pd.DataFrame, text, stage_labels: dict, redact,
+                      language: str = "fi") -> None:
     for q in quotes.itertuples():
         quote = excerpt(" ".join(str(q.quote).split()), QUOTE_CHARS)
         para = doc.add_paragraph(style="Quote")
@@ -153,6 +167,8 @@ def _quote_paragraphs(doc: Document, quotes: pd.DataFrame, text, stage_labels: d
         group = _str(q.group) or text("unknown_group")
         source = text("quote_source").format(segment=q.segment_id, group=group,
                                              stage=stage_labels.get(_str(q.stage), _str(q.stage)))
+        if str(getattr(q, "subject_type", "")) == "goal":    # what the quote is shown for
+            source += f"; {q.subject}: {verdict_label(str(q.stance), language)}"
         para.add_run(f" — {source}").italic = False
 
 
@@ -275,7 +291,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
         quotes = _quotes(ledger, [str(theme.theme)] + list(theme_goals["goal_id"].astype(str)))
         if len(quotes):
             doc.add_heading(text("quotes"), level=3)
-            _quote_paragraphs(doc, quotes, text, stage_labels, redact_quote)
+            _quote_paragraphs(doc, quotes, text, stage_labels, redact_quote, language)
 
     # 5. the tables, landscape
     _landscape(doc)
@@ -288,7 +304,7 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
            list(themes["verdict"].astype(str)))
     _caption(doc, text("appendix_goals"))
     rows = [[g.goal_id, redact(evidence.goal_text(g.goal_id) or _str(g.goal)), badge_text(g.verdict, language),
-             f"{int(g.n_support)} / {int(g.n_question)} / {int(g.n_refine)}", redact(_str(g.reasons))]
+             _stance_counts(g), redact(_str(g.reasons))]
             for g in goals.itertuples()]
     _table(doc, [text(f"goal_table.{c}") for c in GOAL_TABLE], rows, [1.7, 7.5, 3.2, 3.0, 9.6], 2,
            list(goals["verdict"].astype(str)))
@@ -296,6 +312,12 @@ def write_summary(project: Project | Path | str | None = None, out: Path | str |
     # 6. method
     doc.add_heading(text("method_heading"), level=1)
     doc.add_paragraph(text("method"))
+    from codesign.core.i18n import t as translate
+    from codesign.outputs.explore import goal_evidence_note
+
+    doc.add_paragraph(translate("goal.counts_caption", language))
+    if note := goal_evidence_note(project, language):
+        doc.add_paragraph(note)
     used = evidence.params
     rules = method_lines(used, language)
     if rules:

@@ -272,6 +272,8 @@ class InterviewView:
             out = []
             for subject in subjects:
                 rows = self.ledger[self.ledger["subject"] == subject]
+                if "review" in rows.columns:    # goal links a person should still check are not shown as evidence
+                    rows = rows[~rows["review"].astype(str).str.lower().eq("true")]
                 rows = rows.sample(min(len(rows), per_subject), random_state=seed).sort_values("segment_id")
                 rows = rows.assign(note=rows["stance"].map(r.verdict_word))
                 name = r.theme_name(subject) if subject in set(self.validation["theme"]) else self.goal_name(subject)
@@ -355,7 +357,11 @@ class SynthesisView:
             r.t("col.subject"): ledger["subject"].map(subject), r.t("col.verdict"): ledger["verdict"],
             r.t("col.stance"): ledger["stance"].map(r.verdict_word), r.t("col.segment"): ledger["segment_id"],
             r.t("col.group"): ledger["group"].map(r.group_name), r.t("col.stage"): ledger["stage"].map(r.stage_name),
-            r.t("col.quote"): ledger["quote"].map(r.material)})
+            r.t("col.quote"): ledger["quote"].map(r.material),
+            # a goal quote is the sentence(s) that speak to the goal; the interviewer's question it answers beside
+            r.t("col.question_asked"): (ledger["question"] if "question" in ledger.columns
+                                        else pd.Series("", index=ledger.index)).map(
+                                            lambda q: " ".join(str(q).split()) if q == q and q else "")})
 
 
 # ---------------------------------------------------------------------------------------------------------
