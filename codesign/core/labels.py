@@ -566,8 +566,10 @@ LABELS: dict[str, dict[str, str]] = {
     "index.deliverables": {"fi": "Asiakirjat (seurantapohja, viestintäsuunnitelma, toimikunnan yhteenveto)",
                            "en": "Deliverables (monitoring workbook, communication plan, committee summary)"},
     # headline findings, proposals and the draft → approved comparison (codesign.outputs.findings)
-    "finding.goal_voices": {"fi": "{question}/{n} siitä puhuneesta kyseenalaistaa sen, {support} tukee",
-                            "en": "{question} of the {n} who spoke to it question it, {support} support it"},
+    "finding.goal_voices": {"fi": "{n} siitä puhunutta: {question} kyseenalaistaa, {support} tukee, {refine} "
+                                  "ehdottaa toista tasoa tai mittaria",
+                            "en": "{n} spoke to it: {question} question it, {support} support it, {refine} propose "
+                                  "another target or measure"},
     "finding.goal_not_supported": {"fi": "Aineisto ei tue tavoitetta {goal}: {voices}.",
                                    "en": "The material does not support goal {goal}: {voices}."},
     "finding.theme_catch_all": {"fi": "Teema {theme} on {verdict}: {n}/{of} siitä puhuneesta pitää sitä "

@@ -155,7 +155,7 @@ class Evidence:
 
     def goal_name(self, goal_id: str, limit: int = 60) -> str:
         """``T4.G1 Hannukaisen kaivoshanke saa luvat …``: the id with the start of the goal's text."""
-        return f"{goal_id} {short_name(self.goal_text(goal_id), limit)}".strip()
+        return f"{goal_id} {short_name(self.goal_text(goal_id), limit).rstrip('.')}".strip()
 
     def target_name(self, target: str, limit: int = 60) -> str:
         """A change target (theme, goal or action id, or a section) with its name."""
@@ -214,12 +214,16 @@ class Evidence:
 
     # -- headline findings --------------------------------------------------------------------------------
     def _goal_sentence(self, row) -> str:
-        # each known participant, anonymous note or comment is one voice that supports or questions the goal
-        if "voices_question" in row._fields and "voices_support" in row._fields:
+        # one unit: voices (each known participant, anonymous note or comment is one voice); a voice can hold
+        # more than one stance in different segments, so the stances may add up to more than the voices
+        fields = row._fields
+        if "voices_question" in fields and "voices_support" in fields:
             question, support = int(row.voices_question), int(row.voices_support)
+            refine = int(row.voices_refine) if "voices_refine" in fields else 0
         else:
-            question, support = int(row.n_question), int(row.n_support)
-        return self.tr("finding.goal_voices", n=question + support, question=question, support=support)
+            question, support, refine = int(row.n_question), int(row.n_support), int(row.n_refine)
+        n = int(row.voices) if "voices" in fields and row.voices == row.voices else question + support + refine
+        return self.tr("finding.goal_voices", n=n, question=question, support=support, refine=refine)
 
     def survey_split(self) -> dict | None:
         """The alternative the survey's groups rank furthest apart (``survey_split``)."""
