@@ -134,7 +134,8 @@ def _run_ingest(project: Project, params: dict) -> str:
                          + " (details: private/ingest_errors.log)")
     kept = f"; the keep list overruled the NER {len(result.warnings)} time(s) (private/pseudonymisation_report.csv)" \
         if result.warnings else ""
-    return f"{len(result.segments)} segments from {len(result.documents)} sources{kept}"
+    reused = f" ({result.nlp_reused} unchanged, NLP reused)" if result.nlp_reused else ""
+    return f"{len(result.segments)} segments from {len(result.documents)} sources{reused}{kept}"
 
 
 def _code_inputs(project: Project) -> list[Path]:
