@@ -14,12 +14,12 @@ temporary folder too. Measured in one run, in this order:
 5. **one changed human code**: the first row of the reference coding given one more code, then built.
 
 Each build runs in its own process (``codesign.pipeline.build.build``), so the peak memory of each is its own:
-the build process's maximum resident set (``resource.getrusage``) and the peak of the summed resident memory of
-the process and all its children (notebook kernels, spaCy workers), sampled 4 times a second with psutil (an
-upper bound: pages shared after a fork count twice). ``--scale N`` builds, afterwards, a copy whose
-interviews are repeated N times (new ids; the other sources as they are) cold. ``--keep DIR`` keeps the
-cold build's ``build/`` folder there (to compare two versions with a table diff). Results are printed and saved to
-benchmarks/results/build.json.
+the build process's maximum resident set (``resource.getrusage``) and the peak of the memory of the process
+and all its children together (notebook kernels, spaCy workers): the sum of their proportional set sizes
+(PSS, shared pages counted once), sampled 4 times a second (psutil finds the children). ``--scale N``
+builds, afterwards, a copy whose interviews are repeated N times (new ids; the other sources as they are)
+cold. ``--keep DIR`` keeps the cold build's ``build/`` folder there (to compare two versions with a table
+diff). Results are printed and saved to benchmarks/results/build.json.
 """
 from __future__ import annotations
 
@@ -59,18 +59,31 @@ print(json.dumps({"exit_code": r.exit_code, "wall_s": wall,
 """
 
 
-def _tree_rss_mb(process) -> float:
-    """Resident memory of a process and all its descendants (kernels, spaCy workers), summed: pages shared
-    after a fork count twice, so this is an upper bound."""
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of one process (Linux ``smaps_rollup``): shared pages divided among the
+    processes sharing them, so summing over processes counts memory once."""
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _tree_mb(process) -> float:
+    """Memory of a process and all its descendants (kernels, spaCy workers): the sum of their PSS where
+    Linux reports it, else of their RSS (an upper bound: pages shared after a fork count twice)."""
     import psutil
 
-    total = 0
+    total = 0.0
     for p in [process, *process.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total / 2 ** 20
+            total += _pss_mb(p.pid)
+        except (OSError, ValueError):
+            try:
+                total += p.memory_info().rss / 2 ** 20
+            except psutil.Error:
+                pass
+    return total
 
 
 def run_build(root: Path, reports: Path) -> dict:
@@ -86,7 +99,7 @@ def run_build(root: Path, reports: Path) -> dict:
         peak = 0.0
         while child.poll() is None:         # sampled 4 times a second
             try:
-                peak = max(peak, _tree_rss_mb(process))
+                peak = max(peak, _tree_mb(process))
             except psutil.Error:
                 pass
             time.sleep(0.25)
