@@ -90,3 +90,18 @@ def test_a_changed_source_is_processed_again_and_its_old_docs_removed(tiny_proje
     assert (changed.nlp_processed, changed.nlp_reused) == (1, N_SOURCES - 1)
     assert "kaksitoista" in (tiny_project / "build" / "sources" / "H01.txt").read_text(encoding="utf-8")
     assert len(list((tiny_project / "private" / NLP_CACHE).glob("*.spacy"))) == N_SOURCES
+
+
+def test_notebook_workers_from_the_environment(monkeypatch):
+    from codesign.core.errors import InputError
+    from codesign.pipeline.build import notebook_workers
+
+    monkeypatch.setenv("CODESIGN_NOTEBOOK_WORKERS", "1")
+    assert notebook_workers() == 1
+    monkeypatch.setenv("CODESIGN_NOTEBOOK_WORKERS", "3")
+    assert notebook_workers() == 3
+    monkeypatch.setenv("CODESIGN_NOTEBOOK_WORKERS", "two")
+    with pytest.raises(InputError, match="CODESIGN_NOTEBOOK_WORKERS"):
+        notebook_workers()
+    monkeypatch.delenv("CODESIGN_NOTEBOOK_WORKERS")
+    assert notebook_workers() in (1, 2)
