@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from codesign.coding.codebook import Codebook, load_codebook
-from codesign.coding.step import final_code_sets
 from codesign.core.errors import InputError
 from codesign.core.programme import Theme, load_programme
 from codesign.core.project import Project
@@ -87,6 +86,8 @@ def read_inputs(project: Project, with_nlp: bool = True, with_coder: bool = True
     # the goal models follow a chain of follow-up questions back to the one that presented a goal
     segments["context_questions"] = interviewer_questions(segments, depth=4)
     segments = segments[segments["speaker_role"] == "participant"].reset_index(drop=True)
+    from codesign.coding.step import final_code_sets  # here: the coder imports scikit-learn (slow to load)
+
     codes = final_code_sets(codings)
     segments["codes"] = [codes.get(s, frozenset()) for s in segments["segment_id"]]
     segments["human_coded"] = segments["segment_id"].isin(human_coded_ids(project, codings))

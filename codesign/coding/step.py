@@ -16,28 +16,23 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from codesign.coding.agreement import read_coding
 from codesign.coding.codebook import Codebook, load_codebook
-from codesign.coding.model import (
-    CODED_ROLE,
-    UNLABELLED,
-    CodebookSignals,
-    ThemeCoder,
-    codebook_signals,
-    codings_table,
-    context_texts,
-    label_matrix,
-    prepare_units,
-)
 from codesign.core.errors import CodesignError
 from codesign.core.project import Project, load_project
 from codesign.nlp.finnish import DocCache
 from codesign.nlp.pipeline import load_pipeline
 from codesign.sources.ingest import read_segments
+
+if TYPE_CHECKING:
+    from codesign.coding.model import CodebookSignals, ThemeCoder
+# The model (scikit-learn, SciPy: about 2 s to import) is imported where it is used: the reports import this
+# module for its light helpers (coding_codes, final_code_sets, doc_cache) and never train a coder.
 
 #: Components the coder needs: lemmas and morphology; no parser, no NER.
 CODER_EXCLUDE = ("parser", "ner")
@@ -54,6 +49,8 @@ def coding_codes(codebook: Codebook) -> list[str]:
 def coded_segments(project: Project, coding: pd.DataFrame | None = None) -> pd.DataFrame:
     """The segments the coder codes (participants'), limited to those ``coding`` covers when given, with a
     ``context`` column (``codesign.coding.model.context_texts``: the interviewer's question, else the prompt)."""
+    from codesign.coding.model import CODED_ROLE, context_texts
+
     segments = read_segments(project)
     # context (what the segment answers) comes from the whole table: the interviewer's turns are dropped below
     segments["context"] = context_texts(segments)
@@ -110,6 +107,8 @@ def human_coding(project: Project) -> pd.DataFrame | None:
 
 def project_labels(project: Project, units: list, codes: list[str]) -> np.ndarray:
     """Units × codes of 1/0 where the reference coding covers a unit, -1 (``UNLABELLED``) elsewhere."""
+    from codesign.coding.model import UNLABELLED, label_matrix
+
     human = human_coding(project)
     ids = [u.segment_id for u in units]
     if human is None:
@@ -138,6 +137,8 @@ def code(project: Project | str | None = None, folds: int = 5, seed: int = 0) ->
     -------
     CodingResult
     """
+    from codesign.coding.model import UNLABELLED, codebook_signals, prepare_units
+
     project = load_project(project)
     if project.codebook_path is None:
         raise CodesignError(f"{project.config_path}: no `codebook:` — the coder needs a codebook")
@@ -202,6 +203,8 @@ def cross_fit_folds(groups: np.ndarray, folds: int = 5, seed: int = 0) -> list[n
 
 
 def _machine(signals: CodebookSignals, units, y, test, seed, final, keep=None):
+    from codesign.coding.model import ThemeCoder, codings_table
+
     coder = ThemeCoder(signals).fit(units, y)
     if keep is not None:
         keep(coder)
@@ -289,6 +292,8 @@ def trained_coder(project: Project, cache: DocCache | None = None, seed: int = 0
     retrains and an unchanged one loads in a moment."""
     import pickle
 
+    from codesign.coding.model import ThemeCoder, codebook_signals, prepare_units
+
     cache = cache or doc_cache(project)
     segments_path = project.build_dir / "segments.parquet"
     if not segments_path.is_file():
@@ -340,6 +345,8 @@ def classify(project: Project | str | None, items: list[tuple[str, str]], themes
     -------
     list of (id, list of codes), in the order of ``items``
     """
+    from codesign.coding.model import CODED_ROLE, prepare_units
+
     project = load_project(project)
     cache = doc_cache(project)
     coder = trained_coder(project, cache)

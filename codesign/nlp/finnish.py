@@ -164,7 +164,7 @@ class DocCache:
         missing = list(dict.fromkeys(t for t in texts if _key(t) not in self._docs))
         self.misses += len(missing)
         self.hits += len(texts) - len(missing)
-        fresh = {_key(t): doc for t, doc in zip(missing, self.nlp.pipe(missing, batch_size=batch_size))}
+        fresh = {_key(t): doc for t, doc in zip(missing, pipe_docs(self.nlp, missing, batch_size))}
         if not remember:
             return [self._docs.get(_key(t)) or fresh[_key(t)] for t in texts]
         self._docs.update(fresh)
@@ -181,3 +181,88 @@ class DocCache:
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+#: Below this many texts a second process costs more (start, model copy) than it saves.
+PARALLEL_MIN_TEXTS = 400
+
+
+def pipe_docs(nlp, texts: list[str], batch_size: int = 64):
+    """``nlp.pipe`` over ``texts``, in two processes when there are many texts and two cores (spaCy's
+    ``n_process``: the docs are the same, each text is processed on its own)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    n_process = 2 if cores >= 2 and len(texts) >= PARALLEL_MIN_TEXTS else 1
+    return nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+
+
+class SourceDocCache:
+    """Processed spaCy docs of whole sources on disk (one DocBin per source), keyed by the pipeline and the
+    source's texts: an unchanged source is not processed again, a changed one is.
+
+    Unlike :class:`DocCache` it holds nothing in memory between calls (a source's docs are read when asked
+    for), so a large project's ingest still holds one chunk's docs at a time. Raw text lives here: the folder
+    belongs in the project's ``private/``.
+    """
+
+    def __init__(self, nlp, folder: Path) -> None:
+        self.nlp = nlp
+        self.folder = folder
+        self.version = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{'_'.join(nlp.pipe_names)}"
+        self.used: set[str] = set()
+        self.hits = self.misses = 0
+
+    def _path(self, texts: list[str]) -> Path:
+        digest = hashlib.sha256(self.version.encode())
+        for text in texts:
+            digest.update(b"\0" + text.encode("utf-8"))
+        return self.folder / f"{digest.hexdigest()[:24]}.spacy"
+
+    def process(self, groups: list[list[str]], batch_size: int = 64) -> list[list]:
+        """Docs for each group of texts (one group per source), processing only the groups not cached."""
+        import numpy
+        from spacy.tokens import DocBin
+
+        out: list[list | None] = []
+        missing: list[int] = []
+        for k, texts in enumerate(groups):
+            path = self._path(texts)
+            self.used.add(path.name)
+            docs = None
+            if path.is_file():
+                try:
+                    docs = list(DocBin().from_disk(path).get_docs(self.nlp.vocab))
+                except Exception:       # noqa: BLE001 - a damaged cache file is processed again
+                    docs = None
+                if docs is not None and [d.text for d in docs] != texts:
+                    docs = None
+            if docs is None:
+                missing.append(k)
+            out.append(docs)
+        self.hits += len(groups) - len(missing)
+        self.misses += len(missing)
+        flat = [t for k in missing for t in groups[k]]
+        fresh = iter(pipe_docs(self.nlp, flat, batch_size))
+        for k in missing:
+            docs = [next(fresh) for _ in groups[k]]
+            for doc in docs:
+                doc.tensor = numpy.zeros((0,), dtype="float32")   # DocBin does not store it; tokens are read
+            out[k] = docs
+            self.folder.mkdir(parents=True, exist_ok=True)
+            store = DocBin(store_user_data=False, docs=docs)
+            path = self._path(groups[k])
+            tmp = path.with_suffix(".tmp")
+            store.to_disk(tmp)
+            tmp.replace(path)
+        return out
+
+    def prune(self) -> int:
+        """Delete the cache files no call of this run asked for (sources removed or changed); their number."""
+        removed = 0
+        if self.folder.is_dir():
+            for path in self.folder.glob("*.spacy"):
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed

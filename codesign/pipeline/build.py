@@ -134,7 +134,8 @@ def _run_ingest(project: Project, params: dict) -> str:
                          + " (details: private/ingest_errors.log)")
     kept = f"; the keep list overruled the NER {len(result.warnings)} time(s) (private/pseudonymisation_report.csv)" \
         if result.warnings else ""
-    return f"{len(result.segments)} segments from {len(result.documents)} sources{kept}"
+    reused = f" ({result.nlp_reused} unchanged, NLP reused)" if result.nlp_reused else ""
+    return f"{len(result.segments)} segments from {len(result.documents)} sources{reused}{kept}"
 
 
 def _code_inputs(project: Project) -> list[Path]:
@@ -493,17 +494,32 @@ def _captured_stderr():
             captured.append(sink.read().decode("utf-8", errors="replace"))
 
 
-def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: str) -> tuple[Path, str]:
-    """Run one notebook into ``out_dir``; returns (executed .ipynb, error text or "")."""
+@contextmanager
+def _shared_kernel_env():
+    """The kernels' environment and captured stderr once for several notebooks run at the same time (both
+    are process-wide); a failing kernel's message then has no stderr tail of its own."""
+    with _kernel_env(), _captured_stderr():
+        yield []
+
+
+def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: str,
+                     environment=None) -> tuple[Path, str]:
+    """Run one notebook into ``out_dir``; returns (executed .ipynb, error text or ""). ``environment`` is
+    the context that sets the kernel's environment (default: its own, with this kernel's stderr captured)."""
     import logging
+    from contextlib import ExitStack
 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     output = out_dir / f"{spec.name}.ipynb"
+    stderr: list[str] = []
     try:
-        with _kernel_env(), _captured_stderr() as stderr:
+        with ExitStack() as stack:
+            if environment is None:
+                stack.enter_context(_kernel_env())
+                stderr = stack.enter_context(_captured_stderr())
             papermill.execute_notebook(str(spec.path), str(output), parameters=params, kernel_name=kernel,
                                        progress_bar=False, log_output=False, cwd=str(spec.path.parent),
                                        execution_timeout=CELL_TIMEOUT_S)
@@ -674,6 +690,61 @@ def select_notebooks(specs: list[NotebookSpec], only: list[str] | None) -> set[s
     return chosen
 
 
+def notebook_workers() -> int:
+    """How many notebooks run at the same time: ``$CODESIGN_NOTEBOOK_WORKERS``, else 2 with two or more cores
+    (each kernel holds its own copy of the tables, a few hundred MB), else 1."""
+    value = os.environ.get("CODESIGN_NOTEBOOK_WORKERS", "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise InputError("CODESIGN_NOTEBOOK_WORKERS", f"{value!r} is not a number",
+                             hint="set it to 1, 2, …, or unset it") from None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 if cores >= 2 else 1
+
+
+def _run_notebook(run: NotebookRun, spec: NotebookSpec, nb_params: dict, prefix: str, out_dir: Path, kernel: str,
+                  reporter: Reporter, environment=None) -> None:
+    """Execute one notebook and convert it to HTML; the outcome is written into ``run``."""
+    reporter.progress(f"{prefix} running …")
+    t0 = time.perf_counter()
+    ipynb, error = execute_notebook(spec, out_dir, nb_params, kernel, environment)
+    run.ipynb = ipynb.name if ipynb.is_file() else None
+    if not error:
+        try:
+            from codesign.outputs.report import report_title
+
+            title = report_title(spec.name, nb_params.get("language", "fi")
+                                 if nb_params.get("language") in ("fi", "en") else "fi", spec.title)
+            run.html = to_html(ipynb, title, nb_params.get("language", "fi")).name
+        except Exception as exc:     # a conversion failure fails this notebook only
+            error = f"HTML conversion failed: {type(exc).__name__}: {exc}"
+    run.duration_s = time.perf_counter() - t0
+    run.built_in = out_dir.name
+    if error:
+        run.status, run.error = "failed", error
+        reporter.error(f"notebook {spec.name} failed after {run.duration_s:.1f} s: {error}"
+                       + (f" (executed notebook kept: {out_dir / run.ipynb})" if run.ipynb else ""))
+    else:
+        reporter.progress(f"{prefix} ok ({run.duration_s:.1f} s)")
+
+
+def _run_notebooks(todo: list, out_dir: Path, kernel: str, reporter: Reporter) -> None:
+    """Run the notebooks that need it, ``notebook_workers()`` at a time (each in its own kernel process)."""
+    workers = min(notebook_workers(), len(todo))
+    if workers <= 1:
+        for run, spec, nb_params, prefix in todo:
+            _run_notebook(run, spec, nb_params, prefix, out_dir, kernel, reporter)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _shared_kernel_env() as environment, ThreadPoolExecutor(workers) as pool:
+        for future in [pool.submit(_run_notebook, run, spec, nb_params, prefix, out_dir, kernel, reporter,
+                                   environment) for run, spec, nb_params, prefix in todo]:
+            future.result()
+
+
 def build(project: Project | Path | str | None = None, *, reports_dir: Path | str | None = None,
           notebooks_dir: Path | str | None = None, force: bool = False, params_file: Path | str | None = None,
           params: dict | None = None, only: list[str] | None = None, quiet: bool = False,
@@ -698,7 +769,7 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
         out_dir = _new_build_dir(project_dir)
         kernel = pick_kernel()
         reporter.progress(f"codesign build {project.name}: {len(specs)} notebooks → {out_dir} (kernel {kernel})")
-        runs = []
+        runs, todo = [], []
         for number, spec in enumerate(specs, start=1):
             nb_params = {k: v for k, v in overrides.items() if k in spec.declared}
             nb_params["project"] = str(project.root.resolve())
@@ -723,28 +794,9 @@ def build(project: Project | Path | str | None = None, *, reports_dir: Path | st
                 run.status = "missing"
                 reporter.progress(f"{prefix} not run (--only)")
             else:
-                reporter.progress(f"{prefix} running …")
-                t0 = time.perf_counter()
-                ipynb, error = execute_notebook(spec, out_dir, nb_params, kernel)
-                run.ipynb = ipynb.name if ipynb.is_file() else None
-                if not error:
-                    try:
-                        from codesign.outputs.report import report_title
-
-                        title = report_title(spec.name, nb_params.get("language", "fi")
-                                             if nb_params.get("language") in ("fi", "en") else "fi", spec.title)
-                        run.html = to_html(ipynb, title, nb_params.get("language", "fi")).name
-                    except Exception as exc:     # a conversion failure fails this notebook only
-                        error = f"HTML conversion failed: {type(exc).__name__}: {exc}"
-                run.duration_s = time.perf_counter() - t0
-                run.built_in = out_dir.name
-                if error:
-                    run.status, run.error = "failed", error
-                    reporter.error(f"notebook {spec.name} failed after {run.duration_s:.1f} s: {error}"
-                                   + (f" (executed notebook kept: {out_dir / run.ipynb})" if run.ipynb else ""))
-                else:
-                    reporter.progress(f"{prefix} ok ({run.duration_s:.1f} s)")
+                todo.append((run, spec, nb_params, prefix))
             runs.append(run)
+        _run_notebooks(todo, out_dir, kernel, reporter)
 
         delivered = []
         if any(s.name == "deliverables" and s.status in ("ran", "up_to_date") for s in steps):

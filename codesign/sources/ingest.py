@@ -27,6 +27,7 @@ from codesign.core.errors import CodesignError, InputError
 from codesign.core.project import Project, load_project
 from codesign.core.register import Register, load_register
 from codesign.core.safety import DEFAULT_LIMITS, Limits, check_file_size, inside
+from codesign.nlp.finnish import SourceDocCache, pipe_docs
 from codesign.nlp.pipeline import load_pipeline
 from codesign.privacy.leakcheck import guard, keys_path
 from codesign.privacy.pseudonymise import KeyTable, Pseudonymiser, Replacement, apply
@@ -39,6 +40,8 @@ INGEST_OUTPUTS = ("segments.parquet", "sources", "respondents.parquet", "survey_
                   "survey_likert.parquet", "ingest_report.json")
 # The parser is not needed for NER, lemmas or morphology; leaving it out roughly doubles the speed.
 PSEUDONYMISE_EXCLUDE = ("parser",)
+#: Each source's spaCy docs (raw text, so in ``private/``): an unchanged source is not processed again.
+NLP_CACHE = "nlp_cache"
 _EMPTY_TENSOR = np.zeros((0,), dtype="float32")
 
 
@@ -71,6 +74,8 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)   # the keep list overruled the NER (file, line)
     notes: list[str] = field(default_factory=list)      # e.g. stale key-table rows removed
     report: list[dict] = field(default_factory=list)    # rows of private/pseudonymisation_report.csv
+    nlp_reused: int = 0         # sources whose NLP came from private/nlp_cache/ (unchanged since the last ingest)
+    nlp_processed: int = 0      # sources the Finnish pipeline processed
 
     @property
     def ok(self) -> bool:
@@ -210,11 +215,13 @@ class Pseudonymised:
     report: list[dict]
     warnings: list[str]
     replacements: dict[str, list[Replacement]] = field(default_factory=dict)  # source id → in its raw text
+    nlp_reused: int = 0        # sources whose docs came from the cache (``cache_dir``)
+    nlp_processed: int = 0     # sources the Finnish pipeline processed in this run
 
 
 def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudonymiser, batch_size: int = 64,
-                         limits: Limits = DEFAULT_LIMITS,
-                         failures: list[SourceFailure] | None = None) -> Pseudonymised:
+                         limits: Limits = DEFAULT_LIMITS, failures: list[SourceFailure] | None = None,
+                         cache_dir: Path | None = None) -> Pseudonymised:
     """Personal data replaced in every segment, in the source texts, in prompts (the exercise or question a
     text answers) and in the respondents' free category values (sector, area).
 
@@ -223,8 +230,11 @@ def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudon
     reads tokens and entities), with progress on the terminal. When there is more than one chunk, a person or
     firm replaced in any chunk is then replaced in every chunk (the leak gate's rule). A source whose text
     makes the pipeline fail is left out and recorded in ``failures`` (when given; else the error is raised).
+    With ``cache_dir`` (raw text: a folder in the project's ``private/``), each source's docs are kept there
+    and an unchanged source is not processed again; the pseudonymiser itself always sees every source.
     """
     nlp = load_pipeline(PSEUDONYMISE_EXCLUDE)
+    cache = SourceDocCache(nlp, cache_dir) if cache_dir is not None else None
     chunks = _document_chunks(documents, limits.pseudonymise_chunk_chars)
     progress = _Progress("pseudonymising", sum(len(d.segments) for d in documents))
     results: list[tuple[tuple, list[Replacement]]] = []
@@ -233,13 +243,14 @@ def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudon
     done = 0
     for chunk in chunks:
         try:
-            _pseudonymise_documents(nlp, pseudonymiser, documents, chunk, batch_size, results, warnings)
+            _pseudonymise_documents(nlp, pseudonymiser, documents, chunk, batch_size, results, warnings, cache)
         except Exception:       # noqa: BLE001 - isolate the source that fails, keep the others
             if failures is None:
                 raise
             for d in chunk:
                 try:
-                    _pseudonymise_documents(nlp, pseudonymiser, documents, [d], batch_size, results, warnings)
+                    _pseudonymise_documents(nlp, pseudonymiser, documents, [d], batch_size, results, warnings,
+                                            cache)
                 except Exception as single:   # noqa: BLE001
                     failed[d] = _unexpected(Path(documents[d].path), documents[d].path, single, "pseudonymising it")
         done += sum(len(documents[d].segments) for d in chunk)
@@ -255,6 +266,8 @@ def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudon
                    for place, reps in results]
     if failures is not None:
         failures += failed.values()
+    if cache is not None and not failed:
+        cache.prune()          # the docs of sources removed or changed since: raw text, not kept longer
     report: list[dict] = []
     per_doc: dict[int, list[Replacement]] = {}
     swaps: dict[tuple[int, str], dict[str, str]] = {}
@@ -304,7 +317,7 @@ def pseudonymise_sources(documents: list[SourceDocument], pseudonymiser: Pseudon
                     frame[column] = frame[column].map(lambda v, m=mapping: m.get(str(v), v) if v == v else v)
             tables["respondents"] = frame
         out.append(replace(document, text=text, segments=segments, tables=tables))
-    return Pseudonymised(out, report, warning_lines, kept_reps)
+    return Pseudonymised(out, report, warning_lines, kept_reps, *((cache.hits, cache.misses) if cache else (0, 0)))
 
 
 def _document_chunks(documents: list[SourceDocument], max_chars: int) -> list[list[int]]:
@@ -326,37 +339,39 @@ def _document_chunks(documents: list[SourceDocument], max_chars: int) -> list[li
 
 
 def _pseudonymise_documents(nlp, pseudonymiser: Pseudonymiser, documents: list[SourceDocument], chunk: list[int],
-                            batch_size: int, results: list, warnings: list) -> None:
+                            batch_size: int, results: list, warnings: list,
+                            cache: SourceDocCache | None = None) -> None:
     """Pseudonymise the documents ``chunk`` together; append ((what, doc, item), replacements) to ``results``
-    and ((what, doc, item), warning) to ``warnings`` (only when the whole chunk succeeded)."""
-    texts: list[str] = []
-    groups: list[str] = []
-    places: list[tuple] = []           # what each text is: ("segment", doc, seg) | ("prompt", doc, value) | …
+    and ((what, doc, item), warning) to ``warnings`` (only when the whole chunk succeeded). With a ``cache``,
+    the docs of a source whose texts are unchanged are read from it instead of being processed again."""
+    own: dict[int, list[tuple[str, str, tuple]]] = {}      # doc → its segments' (text, group, place)
+    extra: dict[int, list[tuple[str, str, tuple]]] = {}    # doc → its prompts' and values' (text, group, place)
     for d in chunk:
         document = documents[d]
-        for k, segment in enumerate(document.segments):
-            texts.append(segment.text)
-            groups.append(document.source_id)
-            places.append(("segment", d, k))
-    for d in chunk:
-        document = documents[d]
-        for prompt in dict.fromkeys(s.prompt for s in document.segments if s.prompt):
-            texts.append(prompt)
-            groups.append(f"{document.source_id} prompt")
-            places.append(("prompt", d, prompt))
+        own[d] = [(segment.text, document.source_id, ("segment", d, k))
+                  for k, segment in enumerate(document.segments)]
+        extra[d] = [(prompt, f"{document.source_id} prompt", ("prompt", d, prompt))
+                    for prompt in dict.fromkeys(s.prompt for s in document.segments if s.prompt)]
         for column in _VALUE_COLUMNS:
             values = {s.sector for s in document.segments if s.sector} if column == "sector" else set()
             frame = document.tables.get("respondents")
             if frame is not None and column in frame:
                 values |= {str(v) for v in frame[column].dropna() if str(v).strip()}
-            for value in sorted(values):
-                texts.append(value)
-                groups.append(f"{document.source_id} {column}")
-                places.append((column, d, value))
-    docs = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        doc.tensor = _EMPTY_TENSOR     # the pseudonymiser reads tokens and entities; the tensor is 2/3 of a doc
-        docs.append(doc)
+            extra[d] += [(value, f"{document.source_id} {column}", (column, d, value)) for value in sorted(values)]
+    # the order the pseudonymiser sees (it numbers what it meets first first): every segment, then the rest
+    order = [item for d in chunk for item in own[d]] + [item for d in chunk for item in extra[d]]
+    groups = [group for _, group, _ in order]
+    places = [place for _, _, place in order]
+    if cache is not None:
+        per_source = cache.process([[t for t, _, _ in own[d] + extra[d]] for d in chunk], batch_size)
+        by_place = {place: doc for d, docs in zip(chunk, per_source)
+                    for (_, _, place), doc in zip(own[d] + extra[d], docs)}
+        docs = [by_place[place] for place in places]
+    else:
+        docs = []
+        for doc in pipe_docs(nlp, [t for t, _, _ in order], batch_size):
+            doc.tensor = _EMPTY_TENSOR     # the pseudonymiser reads tokens and entities; the tensor is 2/3 of a doc
+            docs.append(doc)
     found = pseudonymiser.pseudonymise(docs, groups)
     results.extend(zip(places, found))
     warnings.extend((places[w.doc], w) for w in pseudonymiser.warnings)
@@ -447,7 +462,8 @@ def ingest(project: Project | Path | str | None = None, check_leaks: bool = True
     keys = KeyTable.load(keys_path(project))
     pseudonymiser = Pseudonymiser(register, keys, project.keep_terms, project.replace_terms,
                                   project.interviewers)
-    done = pseudonymise_sources(documents, pseudonymiser, limits=project.limits, failures=failures)
+    done = pseudonymise_sources(documents, pseudonymiser, limits=project.limits, failures=failures,
+                                cache_dir=project.private_dir / NLP_CACHE)
     documents = done.documents
     t2 = time.perf_counter()
     dropped = keys.prune()
@@ -467,6 +483,7 @@ def ingest(project: Project | Path | str | None = None, check_leaks: bool = True
         guard(project, [project.build_dir], delete=False)
     result.timings = {"read_s": t1 - t0, "pseudonymise_s": t2 - t1, "write_s": t3 - t2,
                       "leak_check_s": time.perf_counter() - t3}
+    result.nlp_reused, result.nlp_processed = done.nlp_reused, done.nlp_processed
     return result
 
 
