@@ -157,26 +157,6 @@ def change_human_code(root: Path) -> None:
 def _copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", "build.tmp", ".cache",
                                                                   "pseudonym_keys.csv"))
-    _keep_programme_words(target)
-
-
-def _keep_programme_words(root: Path) -> None:
-    """WORKAROUND, benchmark copy only: at main ec55445 a cold build of the demo stops on leak-gate false
-    positives (the NER took capitalised words of programme titles in prompts, 'Ympärivuotinen', 'Luonnonvarat',
-    'Yhteistyö', for firms; the analysis tables and the summary then print the same titles). The copy's keep
-    list gets the capitalised words of the alternatives' labels and the programme's titles, so the build runs
-    through; the work timed is the same."""
-    import yaml
-
-    config = root / "project.yml"
-    data = yaml.safe_load(config.read_text("utf-8"))
-    titles = [a["label"] for a in data.get("alternatives", []) if a.get("label")]
-    for key in ("programme", "programme_draft"):
-        if data.get(key):
-            titles += re.findall(r"(?m)^\s*title:\s*(.+?)\s*$", (root / data[key]).read_text("utf-8"))
-    words = sorted({w.strip("'\",.:;()–-") for t in titles for w in t.split()} - {""})
-    data.setdefault("pseudonymisation", {}).setdefault("keep", []).extend(w for w in words if w[0].isupper())
-    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _ratio(seconds: float, raw: float) -> float:
