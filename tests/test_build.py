@@ -49,8 +49,22 @@ def _notebook(path: Path, *sources: str, parameters: str = "project = None\nlang
 
 @pytest.fixture(scope="module")
 def first_build(report_project, tmp_path_factory):
+    # as `make report` runs it: a reports folder relative to the working directory, two notebooks at a time
+    # (papermill moves the working directory while a notebook runs: a relative path once failed three reports)
     reports = tmp_path_factory.mktemp("reports")
-    return report_project, reports, build(report_project, reports_dir=reports, quiet=True)
+    here, workers = os.getcwd(), os.environ.get("CODESIGN_NOTEBOOK_WORKERS")
+    os.chdir(reports.parent)
+    os.environ["CODESIGN_NOTEBOOK_WORKERS"] = "2"
+    try:
+        result = build(report_project, reports_dir=reports.name, quiet=True)
+        assert os.getcwd() == str(reports.parent)           # the working directory is put back
+    finally:
+        os.chdir(here)
+        if workers is None:
+            os.environ.pop("CODESIGN_NOTEBOOK_WORKERS", None)
+        else:
+            os.environ["CODESIGN_NOTEBOOK_WORKERS"] = workers
+    return report_project, reports, result
 
 
 # --- explore (the logic behind notebook 00) -----------------------------------------------------------------

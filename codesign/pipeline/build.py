@@ -29,7 +29,7 @@ import shutil
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -614,7 +614,8 @@ class BuildResult:
 
 def project_reports_dir(project: Project, reports_dir: Path | str | None) -> Path:
     base = Path(reports_dir) if reports_dir is not None else Path(os.environ.get("CODESIGN_REPORTS", "reports"))
-    return inside(base, project.name)       # the name is an id (project.yml); checked again where it is a path
+    # absolute: notebooks run two at a time, and papermill moves the working directory while one runs
+    return inside(base.resolve(), project.name)  # the name is an id: checked again as a path
 
 
 def previous_build(project_dir: Path) -> dict | None:
@@ -739,10 +740,20 @@ def _run_notebooks(todo: list, out_dir: Path, kernel: str, reporter: Reporter) -
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with _shared_kernel_env() as environment, ThreadPoolExecutor(workers) as pool:
-        for future in [pool.submit(_run_notebook, run, spec, nb_params, prefix, out_dir, kernel, reporter,
-                                   environment) for run, spec, nb_params, prefix in todo]:
-            future.result()
+    # papermill changes the process's working directory to the notebook's folder while it runs one (``cwd=``);
+    # with two at a time a relative path would be read against the other's, so every path is made absolute
+    # first, and the working directory is put back afterwards
+    here = os.getcwd()
+    out_dir = out_dir.resolve()
+    todo = [(run, replace(spec, path=spec.path.resolve()), nb_params, prefix)
+            for run, spec, nb_params, prefix in todo]
+    try:
+        with _shared_kernel_env() as environment, ThreadPoolExecutor(workers) as pool:
+            for future in [pool.submit(_run_notebook, run, spec, nb_params, prefix, out_dir, kernel, reporter,
+                                       environment) for run, spec, nb_params, prefix in todo]:
+                future.result()
+    finally:
+        os.chdir(here)
 
 
 def build(project: Project | Path | str | None = None, *, reports_dir: Path | str | None = None,
