@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,9 +118,12 @@ def report_purpose(name: str, language: str) -> str:
 
 
 def report_links(folder: Path | str | None = None, language: str = "fi") -> list[ReportLink]:
-    """The reports beside this one (``NN_*.ipynb`` of the notebooks folder, the kernel's working folder when
-    a build runs it), in order, with their titles in ``language``."""
-    folder = Path(folder) if folder is not None else Path.cwd()
+    """The reports beside this one (``NN_*.ipynb`` of the notebooks folder: ``$CODESIGN_NOTEBOOKS_DIR`` when a
+    build runs notebooks two at a time, else the kernel's working folder), in order, with their titles in
+    ``language``."""
+    if folder is None:
+        folder = os.environ.get("CODESIGN_NOTEBOOKS_DIR") or Path.cwd()
+    folder = Path(folder)
     out = []
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         try:

@@ -521,7 +521,10 @@ def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: st
                 stack.enter_context(_kernel_env())
                 stderr = stack.enter_context(_captured_stderr())
             papermill.execute_notebook(str(spec.path), str(output), parameters=params, kernel_name=kernel,
-                                       progress_bar=False, log_output=False, cwd=str(spec.path.parent),
+                                       progress_bar=False, log_output=False,
+                                       # two at a time, no notebook may move the shared working directory:
+                                       # the kernel finds its folder in CODESIGN_NOTEBOOKS_DIR instead
+                                       cwd=str(spec.path.parent) if environment is None else None,
                                        execution_timeout=CELL_TIMEOUT_S)
     except PapermillExecutionError as exc:
         return output, f"{exc.ename}: {exc.evalue}"
@@ -731,6 +734,10 @@ def _run_notebook(run: NotebookRun, spec: NotebookSpec, nb_params: dict, prefix:
         reporter.progress(f"{prefix} ok ({run.duration_s:.1f} s)")
 
 
+#: The notebooks' folder, for a kernel that runs without it as its working directory (two at a time).
+NOTEBOOKS_DIR_ENV = "CODESIGN_NOTEBOOKS_DIR"
+
+
 def _run_notebooks(todo: list, out_dir: Path, kernel: str, reporter: Reporter) -> None:
     """Run the notebooks that need it, ``notebook_workers()`` at a time (each in its own kernel process)."""
     workers = min(notebook_workers(), len(todo))
@@ -743,10 +750,11 @@ def _run_notebooks(todo: list, out_dir: Path, kernel: str, reporter: Reporter) -
     # papermill changes the process's working directory to the notebook's folder while it runs one (``cwd=``);
     # with two at a time a relative path would be read against the other's, so every path is made absolute
     # first, and the working directory is put back afterwards
-    here = os.getcwd()
+    here, folder = os.getcwd(), os.environ.get(NOTEBOOKS_DIR_ENV)
     out_dir = out_dir.resolve()
     todo = [(run, replace(spec, path=spec.path.resolve()), nb_params, prefix)
             for run, spec, nb_params, prefix in todo]
+    os.environ[NOTEBOOKS_DIR_ENV] = str(todo[0][1].path.parent)      # the kernels inherit it (report_links)
     try:
         with _shared_kernel_env() as environment, ThreadPoolExecutor(workers) as pool:
             for future in [pool.submit(_run_notebook, run, spec, nb_params, prefix, out_dir, kernel, reporter,
@@ -754,6 +762,10 @@ def _run_notebooks(todo: list, out_dir: Path, kernel: str, reporter: Reporter) -
                 future.result()
     finally:
         os.chdir(here)
+        if folder is None:
+            os.environ.pop(NOTEBOOKS_DIR_ENV, None)
+        else:
+            os.environ[NOTEBOOKS_DIR_ENV] = folder
 
 
 def build(project: Project | Path | str | None = None, *, reports_dir: Path | str | None = None,
