@@ -25,7 +25,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import bench_build  # noqa: E402
 
-from codesign.pipeline import build as B  # noqa: E402
+from codesign.pipeline import steps as S  # noqa: E402
+from codesign.pipeline.build import build  # noqa: E402
 
 
 def main() -> None:
@@ -37,7 +38,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    def profiled(step: B.Step) -> B.Step:
+    def profiled(step: S.Step) -> S.Step:
         def run(project, params):
             profile = cProfile.Profile()
             profile.enable()
@@ -48,12 +49,12 @@ def main() -> None:
                 profile.dump_stats(out / f"{step.name}.pstats")
         return dataclasses.replace(step, run=run)
 
-    B.STEPS[:] = [profiled(s) for s in B.STEPS]
+    S.STEPS[:] = [profiled(s) for s in S.STEPS]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / Path(args.project).name
         bench_build._copy(Path(args.project), root)
         t = time.perf_counter()
-        result = B.build(root, reports_dir=Path(tmp) / "reports", quiet=True)
+        result = build(root, reports_dir=Path(tmp) / "reports", quiet=True)
         print(f"cold build {time.perf_counter() - t:.1f} s, exit {result.exit_code}")
     for step in result.steps:
         print(f"\n## step {step.name}: {step.status}, {step.duration_s:.1f} s")

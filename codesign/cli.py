@@ -307,7 +307,9 @@ def _cmd_analyse(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from codesign.pipeline.build import EXIT_BUSY, BuildBusy, build, parse_cli_params
+    from codesign.pipeline.build import EXIT_BUSY, build
+    from codesign.pipeline.lock import BuildBusy
+    from codesign.pipeline.params import parse_cli_params
 
     quiet = args.quiet or args.build_quiet
     if quiet:

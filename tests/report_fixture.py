@@ -64,7 +64,7 @@ def make_report_project(root: Path) -> Path:
     import dataclasses
 
     from codesign.core.project import load_project
-    from codesign.pipeline.build import STEPS, run_pipeline
+    from codesign.pipeline.steps import STEPS, run_pipeline
 
     write_report_project(root)
     by_hand = dataclasses.replace(next(s for s in STEPS if s.name == "code"),

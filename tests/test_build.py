@@ -22,7 +22,10 @@ from codesign.core.errors import InputError
 from codesign.core.i18n import LABELS, LANGUAGES
 from codesign.core.project import load_project
 from codesign.outputs import explore
-from codesign.pipeline.build import build, build_lock, parse_cli_params, read_params_file, resolve_latest
+from codesign.pipeline.build import build
+from codesign.pipeline.folders import resolve_latest
+from codesign.pipeline.lock import build_lock
+from codesign.pipeline.params import parse_cli_params, read_params_file
 
 NOTEBOOKS = REPO / "notebooks"
 
@@ -413,7 +416,7 @@ def test_demo_report_renders_its_figures_in_headless_chromium(demo_report, tmp_p
 
 @pytest.mark.integration
 def test_pipeline_runs_changed_steps_and_says_why_it_skips(report_project, tmp_path):
-    from codesign.pipeline.build import Step, StepFailed, run_pipeline
+    from codesign.pipeline.steps import Step, StepFailed, run_pipeline
 
     project = load_project(report_project)
     marker = tmp_path / "input.txt"

@@ -153,7 +153,8 @@ def _fake_executed_notebook(path: Path) -> Path:
 
 def test_report_html_forbids_scripts_and_keeps_material_as_text(tmp_path):
     from codesign.outputs.markup import CONTENT_SECURITY_POLICY
-    from codesign.pipeline.build import render_index, to_html
+    from codesign.pipeline.index import render_index
+    from codesign.pipeline.notebooks import to_html
 
     report = to_html(_fake_executed_notebook(tmp_path / "01_hostile.ipynb"), "hostile")
     page = report.read_text(encoding="utf-8")
@@ -666,7 +667,7 @@ def _hostile_report_project(root: Path) -> Path:
 
     from report_fixture import write_codings, write_report_project
 
-    from codesign.pipeline.build import STEPS, run_pipeline
+    from codesign.pipeline.steps import STEPS, run_pipeline
 
     write_report_project(root)
     columns = {"notes.csv": ("Sticky note", ",", "utf-8"), "comments.csv": ("Kommentti", ";", "utf-8-sig"),
@@ -739,7 +740,9 @@ def test_kill_9_during_a_build_keeps_latest_and_releases_the_lock(tmp_path, tiny
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from codesign.pipeline.build import build, build_lock, resolve_latest
+    from codesign.pipeline.build import build
+    from codesign.pipeline.folders import resolve_latest
+    from codesign.pipeline.lock import build_lock
 
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()

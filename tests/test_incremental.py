@@ -94,7 +94,7 @@ def test_a_changed_source_is_processed_again_and_its_old_docs_removed(tiny_proje
 
 def test_notebook_workers_from_the_environment(monkeypatch):
     from codesign.core.errors import InputError
-    from codesign.pipeline.build import notebook_workers
+    from codesign.pipeline.notebooks import notebook_workers
 
     monkeypatch.setenv("CODESIGN_NOTEBOOK_WORKERS", "1")
     assert notebook_workers() == 1

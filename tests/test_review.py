@@ -18,7 +18,7 @@ def uncoded_project(tmp_path_factory):
     """The report fixture's raw files (tiny project, demo codebook and programme), ingested, with NO
     reference coding, and coded from the codebook alone."""
     from codesign.core.project import load_project
-    from codesign.pipeline.build import STEPS, run_pipeline
+    from codesign.pipeline.steps import STEPS, run_pipeline
 
     root = write_report_project(tmp_path_factory.mktemp("uncoded") / "tiny")
     runs = run_pipeline(load_project(root), {}, steps=[s for s in STEPS if s.name in ("ingest", "code")])
