@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.codesign-installed
 PROJECT ?= data/kolari
+# the tests run on every core (pytest-xdist): the tests of one file stay on one worker, and the tests that read
+# the built demo are one group, so the demo is built once; PARALLEL= runs everything in one process
+PARALLEL ?= -n auto --dist loadgroup
 # LibreOffice (no GUI) and poppler open the deliverables (.xlsx, .docx → PDF) in the tests (~80 s, ~310 MB);
 # chromium (headless) opens an HTML report in the tests.
 APT_PACKAGES := libvoikko1 voikko-fi libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium
@@ -18,11 +21,11 @@ report: env
 
 # everything: unit tests, the demo built once, notebooks (nbval), LibreOffice and chromium (CI runs this)
 test: env lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # the unit tier for daily work: no demo build, no notebooks, no browser, no LibreOffice (under a minute)
 test-fast: env lint
-	$(BIN)/python -m pytest tests -m "not slow and not integration"
+	$(BIN)/python -m pytest $(PARALLEL) tests -m "not slow and not integration"
 
 # ruff over the code, tests and benchmarks; mypy over the public API (codesign/__init__.py and what it hands out)
 lint: env

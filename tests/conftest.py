@@ -172,11 +172,29 @@ def report_project(tmp_path_factory) -> Path:
     return make_report_project(tmp_path_factory.mktemp("report") / "tiny")
 
 
+@pytest.hookimpl(tryfirst=True)      # before pytest-xdist's loadgroup reads the groups
 def pytest_collection_modifyitems(config, items):
-    """A test that reads the built demo is in the slow tier, whatever file it is in."""
+    """A test that reads the built demo is in the slow tier, whatever file it is in.
+
+    Under pytest-xdist (``make test``: ``--dist loadgroup``) every test of a file runs on one worker, so a
+    file's session fixtures are made once; the tests that read the built demo form one group wherever they
+    are, so the demo is built once, not once per worker."""
     for item in items:
-        if "built_demo" in getattr(item, "fixturenames", ()):
+        demo = "built_demo" in getattr(item, "fixturenames", ())
+        if demo:
             item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group("built_demo" if demo else item.path.name))
+
+
+@pytest.hookimpl(trylast=True)       # after pytest-xdist's worker has applied the groups
+def pytest_collection_finish(session):
+    """Stop when ``--dist loadgroup`` did not group: a notebook's cells would run on two workers (kernels)
+    and fail as if the notebook were broken, and the demo would be built once per worker."""
+    if getattr(session.config.option, "loadgroup", False) and session.items \
+            and "@" not in session.items[0].nodeid:
+        raise pytest.UsageError("pytest-xdist did not group the tests (--dist loadgroup) under pytest "
+                                f"{pytest.__version__}: install the pinned versions (make env), or run with "
+                                "PARALLEL= (one process)")
 
 
 # --- nbval: `pytest` also runs notebooks/*.ipynb (--nbval-lax); their kernels need a built project ----------
