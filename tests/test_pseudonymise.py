@@ -305,3 +305,30 @@ def test_a_bad_forced_name_is_a_clear_error(tiny_project, capsys):
     assert main(["ingest", str(tiny_project)]) == 2
     err = capsys.readouterr().err
     assert "project.yml, line" in err and "unknown kind 'paikka'" in err and "person or organisation" in err
+
+
+def test_the_gate_does_not_read_a_content_that_passed_again_until_it_learns_a_new_name(tiny_project, monkeypatch):
+    """A report carried over from the previous build is not read again by the same gate; when the register
+    gains a name, the gate forgets what passed, reads the report again and finds the name in it."""
+    from codesign.privacy import leakcheck
+
+    project = load_project(tiny_project)
+    report = tiny_project / "reports" / "04.html"
+    report.parent.mkdir()
+    report.write_text("<p>Kalle Rautio kertoi, että tontteja puuttuu.</p>", encoding="utf-8")
+    read = []
+    scan_file = leakcheck._scan_file
+    monkeypatch.setattr(leakcheck, "_scan_file", lambda file, matcher: read.append(file.name) or
+                        scan_file(file, matcher))
+
+    assert leakcheck.scan(project, [report.parent]) == [] and read == ["04.html"]
+    assert leakcheck.scan(project, [report.parent]) == [] and read == ["04.html"]    # remembered: not read
+    (tiny_project / "reports" / "05.html").write_text("<p>Uusi raportti.</p>", encoding="utf-8")
+    assert leakcheck.scan(project, [report.parent]) == [] and read == ["04.html", "05.html"]
+
+    with project.register_path.open("a", encoding="utf-8") as register:
+        register.write("P04,Kalle Rautio,Kalle,yrittäjä,matkailu,Äkäslompolo,shop\n")
+    findings = leakcheck.scan(load_project(tiny_project), [report.parent])
+    assert read[2:] == ["04.html", "05.html"]
+    assert {f.path.rsplit("/", 1)[-1] for f in findings} == {"04.html"}
+    assert {f.value for f in findings} >= {"Kalle Rautio"}

@@ -85,7 +85,8 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        """Processed NLP docs (pseudonymised text only); safe to delete."""
+        """Caches: processed NLP docs (pseudonymised text only), trained models, the leak gate's memory of what
+        passed it (digests); safe to delete."""
         return self.root / ".cache"
 
     @property

@@ -414,9 +414,10 @@ def sources_snapshot(project: Project) -> dict:
     return {str(s.get("source_id", s.get("id"))): int(s.get("segments", 0)) for s in report.get("sources", [])}
 
 
-def snapshot(project: Project) -> dict:
-    """Everything the next build compares with: sources, verdicts with reasons, emergent topics, survey."""
-    evidence = Evidence.load(project, "fi")
+def snapshot(project: Project, evidence: Evidence | None = None) -> dict:
+    """Everything the next build compares with: sources, verdicts with reasons, emergent topics, survey.
+    ``evidence``: the build's evidence in Finnish when the caller has read it already."""
+    evidence = evidence if evidence is not None else Evidence.load(project, "fi")
     out = evidence.snapshot() if evidence is not None else {}
     out["sources"] = sources_snapshot(project)
     return out
@@ -484,8 +485,8 @@ def compare(previous: dict | None, current: dict, language: str = "fi") -> list[
     return out
 
 
-def write_snapshot(project: Project, folder: Path) -> dict:
-    data = snapshot(project)
+def write_snapshot(project: Project, folder: Path, evidence: Evidence | None = None) -> dict:
+    data = snapshot(project, evidence)
     (Path(folder) / SNAPSHOT_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return data
 

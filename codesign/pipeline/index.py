@@ -17,9 +17,13 @@ def landing_and_news(project: Project, out_dir: Path, previous: dict | None, lan
     ``render_index``, the changes in English for the command's output, or None without a comparable build)."""
     from codesign.outputs import findings as F
 
-    context = landing(project, language, {})
+    try:        # read once: the landing page and the snapshot (in Finnish) share it
+        evidence = F.Evidence.load(project, language)
+    except CodesignError:
+        evidence = None                 # landing() reads it again and says why
+    context = landing(project, language, {}, evidence=evidence)
     try:
-        current = F.write_snapshot(project, out_dir)
+        current = F.write_snapshot(project, out_dir, evidence if language == "fi" else None)
     except CodesignError as exc:
         context["not_analysed"] = context.get("not_analysed") or str(exc)
         return context, None
@@ -63,9 +67,11 @@ def _jinja():
                               autoescape=True, trim_blocks=False, lstrip_blocks=False)
 
 
-def landing(project: Project | None, language: str, meta: dict, previous: dict | None = None) -> dict:
+def landing(project: Project | None, language: str, meta: dict, previous: dict | None = None,
+            evidence=None) -> dict:
     """What the landing page shows besides the build: headline findings, the verdict matrix, the proposals
-    and what changed since the previous build (empty when the analysis has not run or cannot be read)."""
+    and what changed since the previous build (empty when the analysis has not run or cannot be read).
+    ``evidence``: the build's ``findings.Evidence`` in ``language`` when the caller has read it already."""
     from codesign.outputs import findings as F
 
     out: dict = {"findings": [], "matrix": [], "proposals": [], "changes": [], "has_changes": False,
@@ -73,7 +79,7 @@ def landing(project: Project | None, language: str, meta: dict, previous: dict |
     if project is None:
         return out
     try:
-        evidence = F.Evidence.load(project, language)
+        evidence = evidence if evidence is not None else F.Evidence.load(project, language)
     except CodesignError as exc:
         out["not_analysed"] = str(exc)
         return out

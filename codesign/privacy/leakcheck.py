@@ -1,8 +1,11 @@
 """The leak gate: scan everything codesign wrote for names and identifiers that must not be there."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -53,12 +56,15 @@ def scan_text(text: str, matcher: NameMatcher, path: str, where: str) -> list[Fi
 
 
 def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: list[str],
-                  raise_on_leak: bool = True) -> list[Finding]:
+                  raise_on_leak: bool = True, memory: Path | None = None) -> list[Finding]:
     """Scan files (or folders, recursively) for personal data, their names included; raise LeakError if any
-    is found."""
-    keep = KeepList(keep)
-    terms = forbidden_terms(register, keys, keep)
-    matcher = _Matchers(NameMatcher(terms, keep), NameMatcher(terms, keep, strict=True))
+    is found.
+
+    ``memory``: a file where the gate remembers the contents that passed it (see :class:`PassedFiles`); a
+    content it remembers is not read again while the gate is the same. File names are always checked."""
+    terms = forbidden_terms(register, keys, KeepList(keep))
+    matcher = _Matchers(NameMatcher(terms, KeepList(keep)), NameMatcher(terms, KeepList(keep), strict=True))
+    passed = PassedFiles(memory, gate_digest(terms, keep)) if memory is not None else None
     findings: list[Finding] = []
     for root in paths:
         root = Path(root)
@@ -66,10 +72,90 @@ def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: l
         for file in files:
             name = str(file.relative_to(root)) if root.is_dir() else file.name
             findings += scan_text(name, matcher.text, str(file), "file name")
-            findings += _scan_file(file, matcher)
+            content = passed.content_key(file) if passed is not None else None
+            if content is not None and content in passed:
+                continue
+            found = _scan_file(file, matcher)
+            findings += found
+            if content is not None and not found:
+                passed.add(content)
+    if passed is not None:
+        passed.save()
     if findings and raise_on_leak:
         raise LeakError(findings)
     return findings
+
+
+@functools.lru_cache(maxsize=1)
+def _gate_source_digest() -> str:
+    """The gate's own code (``codesign/privacy/``, the zip checks): a changed gate forgets what passed."""
+    from codesign._version import __version__
+
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted([*(package / "privacy").glob("*.py"), package / "core" / "safety.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def gate_digest(terms: list, keep: list[str]) -> str:
+    """What the gate looks for, as a digest: its names (register and key table), the kept words, its code."""
+    digest = hashlib.sha256(_gate_source_digest().encode())
+    for term in sorted(repr(t) for t in terms):
+        digest.update(term.encode() + b"\n")
+    digest.update(json.dumps(sorted(keep), ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+class PassedFiles:
+    """The contents (SHA-256 of the bytes and the file's kind) that passed one gate, kept in a JSON file of
+    the project's ``.cache/``: digests only, never text. A report carried over from the previous build is
+    then not read again; when the gate changes (a new name in the register or the key table, a new kept
+    word, new gate code) the memory is forgotten and every file is read again. The memory keeps the most
+    recent ``limit`` contents."""
+
+    def __init__(self, path: Path, gate: str, limit: int = 20_000) -> None:
+        self.path, self.gate, self.limit = Path(path), gate, limit
+        self._passed: dict[str, None] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("gate") == gate:
+                self._passed = dict.fromkeys(data.get("passed", []))
+        except (OSError, ValueError, AttributeError):
+            pass                        # no memory, or an unreadable one: read everything
+        self._changed = False
+
+    @staticmethod
+    def content_key(file: Path) -> str | None:
+        try:
+            digest = hashlib.sha256(file.suffix.lower().encode() + b"\0")
+            with file.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            return digest.hexdigest()
+        except OSError:
+            return None                 # the scan itself reports an unreadable file
+
+    def __contains__(self, content: str) -> bool:
+        return content in self._passed
+
+    def add(self, content: str) -> None:
+        self._passed.pop(content, None)
+        self._passed[content] = None
+        self._changed = True
+
+    def save(self) -> None:
+        if not self._changed:
+            return
+        kept = list(self._passed)[-self.limit:]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"gate": self.gate, "passed": kept}), encoding="utf-8")
+        tmp.replace(self.path)
+
+
+#: The gate's memory of the contents that passed it, in the project's ``.cache/`` (see :class:`PassedFiles`).
+PASSED_FILE = "leak_gate_passed.json"
 
 
 def keys_path(project) -> Path:
@@ -85,7 +171,7 @@ def scan(project, paths: list[Path]) -> list[Finding]:
     register = load_register(project.register_path, project.groups) if project.register_path.is_file() \
         else Register([])
     return check_outputs(paths, register, KeyTable.load(keys_path(project)), project.keep_terms,
-                         raise_on_leak=False)
+                         raise_on_leak=False, memory=project.cache_dir / PASSED_FILE)
 
 
 def redactor(project):
