@@ -3,7 +3,7 @@
     PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_build.py [PROJECT] [--scale 10] [--keep DIR]
     (or: make benchmark)
 
-The project is copied to a temporary folder without its build/, .cache/ and key table, and reports go to a
+The project is copied to a temporary folder without its build/, .cache/, key table and NLP cache, and reports go to a
 temporary folder too. Measured in one run, in this order:
 
 1. **raw spaCy**: the Finnish pipeline (as ingest loads it) over every segment text of the project, one
@@ -156,7 +156,7 @@ def change_human_code(root: Path) -> None:
 
 def _copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", "build.tmp", ".cache",
-                                                                  "pseudonym_keys.csv"))
+                                                                  "pseudonym_keys.csv", "nlp_cache"))
 
 
 def _ratio(seconds: float, raw: float) -> float:

@@ -32,6 +32,7 @@ keeps one row per segment with the topic most of its sentences belong to (what t
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,26 @@ def scaled_sizes(n_docs: int, n_participants: int, params: AnalysisParams) -> di
                                              round(params.emergent_min_participant_share * n_participants))}
 
 
+@functools.lru_cache(maxsize=1)
+def _umap_class():
+    """UMAP, with numba's on-disk cache turned on for its compiled functions that do not ask for it.
+
+    UMAP declares most of its numba functions without ``cache=True``, so every process compiled them again:
+    about 15 s of each analysis here (the fit itself takes under a second). With the cache, the first process
+    on a machine compiles and writes them beside UMAP's code (``__pycache__``), the next ones load them."""
+    import umap.layouts
+    import umap.umap_
+    import umap.utils
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    for module in (umap.umap_, umap.utils, umap.layouts):
+        for value in list(vars(module).values()):
+            if isinstance(value, Dispatcher) and isinstance(value._cache, NullCache):
+                value.enable_caching()
+    return umap.UMAP
+
+
 class CosineUMAP:
     """UMAP with cosine distances computed once by numpy and given as a precomputed matrix.
 
@@ -82,9 +103,7 @@ class CosineUMAP:
     are assigned after the fit)."""
 
     def __init__(self, **kwargs) -> None:
-        from umap import UMAP
-
-        self.model = UMAP(metric="precomputed", **kwargs)
+        self.model = _umap_class()(metric="precomputed", **kwargs)
 
     @staticmethod
     def distances(embeddings: np.ndarray) -> np.ndarray:

@@ -493,6 +493,13 @@ def _capitalised(stem: str) -> str:
     return stem[:1].upper() + stem[1:]
 
 
+@lru_cache(maxsize=8)
+def _compile_names(pattern: str) -> re.Pattern:
+    """A matcher's one large pattern, compiled once per process: every output of a build passes the gate, and
+    compiling the names of a register takes about half a second (``re``'s own cache is soon full)."""
+    return re.compile(pattern)
+
+
 class NameMatcher:
     """Finds forbidden names in any text: the leak gate's eyes, and the pseudonymiser's last pass."""
 
@@ -550,7 +557,7 @@ class NameMatcher:
             patterns.append(f"{start}{_alternatives(proper, False)}{_FORM}{end}")
         if inside:
             patterns.append(rf"(?<=[\w,;] ){_alternatives(inside, False)}{_FORM}{end}")
-        self._regex = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        self._regex = _compile_names("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
     def __bool__(self) -> bool:
         return bool(self.terms)
