@@ -2,6 +2,7 @@
 build it writes equals a cold ingest's of the same inputs (the per-source NLP cache in ``private/nlp_cache/``)."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,58 @@ def test_notebook_workers_from_the_environment(monkeypatch):
         notebook_workers()
     monkeypatch.delenv("CODESIGN_NOTEBOOK_WORKERS")
     assert notebook_workers() in (1, 2)
+
+
+def _build_outputs(root: Path) -> dict[str, object]:
+    """What the pipeline wrote to build/, comparable between two runs: tables as frames, texts as bytes, the
+    reports' JSON without their timings, the deliverables as text without their properties (the time they were written)."""
+    from codesign.privacy.leakcheck import office_text
+
+    def untimed(value):
+        if isinstance(value, dict):
+            return {k: untimed(v) for k, v in value.items() if k not in ("durations", "timings", "seconds")}
+        return [untimed(v) for v in value] if isinstance(value, list) else value
+
+    out: dict[str, object] = {}
+    for path in sorted((root / "build").rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if not path.is_file() or path.name == "pipeline_state.json":      # digests of its own inputs
+            continue
+        if path.suffix == ".parquet":
+            out[name] = pd.read_parquet(path)
+        elif path.suffix == ".json":
+            out[name] = untimed(json.loads(path.read_text(encoding="utf-8")))
+        elif path.suffix in (".xlsx", ".docx"):
+            out[name] = [(part, text) for part, text in office_text(path) if not part.startswith("docProps/")]
+        else:
+            out[name] = path.read_bytes()
+    return out
+
+
+@pytest.mark.integration
+@pytest.mark.filterwarnings("ignore")
+def test_a_build_after_a_new_interview_equals_a_cold_build_of_the_same_inputs(tmp_path):
+    """The whole pipeline (ingest, code with a human coding, analyse, deliverables) run again after a new
+    interview writes what a cold run on the same inputs writes; a run with nothing new re-runs nothing."""
+    from report_fixture import CODES, write_report_project
+
+    from codesign.core.project import load_project
+    from codesign.pipeline.steps import run_pipeline
+
+    root = write_report_project(tmp_path / "project")
+    human = "segment_id,codes\n" + "".join(f"{s},{';'.join(c)}\n" for s, c in CODES.items())
+    (root / "reference_coding.csv").write_text(human, encoding="utf-8")
+    with (root / "project.yml").open("a", encoding="utf-8") as config:
+        config.write("reference_coding: reference_coding.csv\n")
+
+    assert [r.status for r in run_pipeline(load_project(root), {})] == ["ran"] * 4
+    assert [r.status for r in run_pipeline(load_project(root), {})] == ["up_to_date"] * 4
+    (root / "raw" / "interviews" / "H02.txt").write_text(SECOND, encoding="utf-8")
+    assert [r.status for r in run_pipeline(load_project(root), {})] == ["ran"] * 4
+
+    cold = _cold_copy(root, tmp_path / "cold")
+    assert [r.status for r in run_pipeline(load_project(cold), {})] == ["ran"] * 4
+    incremental, fresh = _build_outputs(root), _build_outputs(cold)
+    assert "build/codings.parquet" in incremental and "build/theme_validation.csv" in incremental
+    assert any(s.startswith("H02-") for s in incremental["build/codings.parquet"]["segment_id"])
+    _assert_same(incremental, fresh)
