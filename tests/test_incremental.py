@@ -110,7 +110,7 @@ def test_notebook_workers_from_the_environment(monkeypatch):
 
 def _build_outputs(root: Path) -> dict[str, object]:
     """What the pipeline wrote to build/, comparable between two runs: tables as frames, texts as bytes, the
-    reports' JSON without their timings, the deliverables as text without their properties (the time they were written)."""
+    reports' JSON without their timings, the deliverables as text without their properties (when written)."""
     from codesign.privacy.leakcheck import office_text
 
     def untimed(value):
