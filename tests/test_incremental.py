@@ -28,17 +28,33 @@ Kaivos toisi töitä, mutta asunnot ensin.
 N_SOURCES = 4       # the tiny project: notes, one interview, the survey, the comments
 
 
-def _outputs(root: Path) -> dict[str, object]:
-    """Everything ingest writes: build/ tables and texts, the key table and the pseudonymisation report."""
-    build = root / "build"
+def _outputs(root: Path, private: bool = True) -> dict[str, object]:
+    """What a run wrote to build/, comparable between two runs: tables as frames, the reports' JSON without
+    their timings (key order kept), the deliverables as text without their properties, other files as bytes;
+    with ``private``, the key table and the pseudonymisation report too."""
+    from codesign.privacy.leakcheck import office_text
+
+    def untimed(value):
+        if isinstance(value, dict):
+            return {k: untimed(v) for k, v in value.items() if k not in ("durations", "timings", "seconds")}
+        return [untimed(v) for v in value] if isinstance(value, list) else value
+
     out: dict[str, object] = {}
-    for path in sorted(build.rglob("*")):
+    for path in sorted((root / "build").rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if not path.is_file() or path.name == "pipeline_state.json":      # digests of its own inputs
+            continue
         if path.suffix == ".parquet":
-            out[path.relative_to(root).as_posix()] = pd.read_parquet(path)
-        elif path.is_file():
-            out[path.relative_to(root).as_posix()] = path.read_bytes()
-    for name in ("pseudonym_keys.csv", "pseudonymisation_report.csv"):
-        out[f"private/{name}"] = (root / "private" / name).read_bytes()
+            out[name] = pd.read_parquet(path)
+        elif path.suffix == ".json":
+            out[name] = json.dumps(untimed(json.loads(path.read_text(encoding="utf-8"))), ensure_ascii=False)
+        elif path.suffix in (".xlsx", ".docx"):
+            out[name] = [(part, text) for part, text in office_text(path) if not part.startswith("docProps/")]
+        else:
+            out[name] = path.read_bytes()
+    if private:
+        for name in ("pseudonym_keys.csv", "pseudonymisation_report.csv"):
+            out[f"private/{name}"] = (root / "private" / name).read_bytes()
     return out
 
 
@@ -108,32 +124,6 @@ def test_notebook_workers_from_the_environment(monkeypatch):
     assert notebook_workers() in (1, 2)
 
 
-def _build_outputs(root: Path) -> dict[str, object]:
-    """What the pipeline wrote to build/, comparable between two runs: tables as frames, texts as bytes, the
-    reports' JSON without their timings, the deliverables as text without their properties (when written)."""
-    from codesign.privacy.leakcheck import office_text
-
-    def untimed(value):
-        if isinstance(value, dict):
-            return {k: untimed(v) for k, v in value.items() if k not in ("durations", "timings", "seconds")}
-        return [untimed(v) for v in value] if isinstance(value, list) else value
-
-    out: dict[str, object] = {}
-    for path in sorted((root / "build").rglob("*")):
-        name = path.relative_to(root).as_posix()
-        if not path.is_file() or path.name == "pipeline_state.json":      # digests of its own inputs
-            continue
-        if path.suffix == ".parquet":
-            out[name] = pd.read_parquet(path)
-        elif path.suffix == ".json":
-            out[name] = untimed(json.loads(path.read_text(encoding="utf-8")))
-        elif path.suffix in (".xlsx", ".docx"):
-            out[name] = [(part, text) for part, text in office_text(path) if not part.startswith("docProps/")]
-        else:
-            out[name] = path.read_bytes()
-    return out
-
-
 @pytest.mark.integration
 @pytest.mark.filterwarnings("ignore")
 def test_a_build_after_a_new_interview_equals_a_cold_build_of_the_same_inputs(tmp_path):
@@ -157,7 +147,7 @@ def test_a_build_after_a_new_interview_equals_a_cold_build_of_the_same_inputs(tm
 
     cold = _cold_copy(root, tmp_path / "cold")
     assert [r.status for r in run_pipeline(load_project(cold), {})] == ["ran"] * 4
-    incremental, fresh = _build_outputs(root), _build_outputs(cold)
+    incremental, fresh = _outputs(root, private=False), _outputs(cold, private=False)
     assert "build/codings.parquet" in incremental and "build/theme_validation.csv" in incremental
     assert any(s.startswith("H02-") for s in incremental["build/codings.parquet"]["segment_id"])
     _assert_same(incremental, fresh)

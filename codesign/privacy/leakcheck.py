@@ -62,8 +62,9 @@ def check_outputs(paths: list[Path], register: Register, keys: KeyTable, keep: l
 
     ``memory``: a file where the gate remembers the contents that passed it (see :class:`PassedFiles`); a
     content it remembers is not read again while the gate is the same. File names are always checked."""
-    terms = forbidden_terms(register, keys, KeepList(keep))
-    matcher = _Matchers(NameMatcher(terms, KeepList(keep)), NameMatcher(terms, KeepList(keep), strict=True))
+    kept = KeepList(keep)
+    terms = forbidden_terms(register, keys, kept)
+    matcher = _Matchers(NameMatcher(terms, kept), NameMatcher(terms, kept, strict=True))
     passed = PassedFiles(memory, gate_digest(terms, keep)) if memory is not None else None
     findings: list[Finding] = []
     for root in paths:
