@@ -178,6 +178,10 @@ def main(project_dir: str | None, scale: int = 0, keep: str | None = None) -> di
         cases = [("cold", lambda: None), ("no_change", lambda: None),
                  ("one_new_interview", lambda: add_interview(root, "H99")),
                  ("one_changed_human_code", lambda: change_human_code(root))]
+        if load_project(root).reference_coding_path is None:
+            cases = [c for c in cases if c[0] != "one_changed_human_code"]     # no human code to change
+            figures["one_changed_human_code"] = {"skipped": "the project has no reference coding"}
+            print("one_changed_human_code: skipped, the project has no reference coding", flush=True)
         for name, change in cases:
             change()
             result = run_build(root, reports)
@@ -218,6 +222,9 @@ def table(figures: dict) -> str:
                   for k in figures if k.startswith("scale_")})
     for key, label in names.items():
         r = figures[key]
+        if "skipped" in r:
+            rows.append(f"| {label}: skipped, {r['skipped']} | | | |")
+            continue
         steps = ", ".join(f"{n} {s['s']}" for n, s in r["steps"].items() if s["status"] == "ran")
         ran = sum(n["status"] == "ok" for n in r["notebooks"].values())
         rows.append(f"| {label}: steps run {steps or 'none'}; {ran} notebooks run | {r['wall_s']:.1f} s | "

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -292,6 +293,23 @@ def test_failing_notebook_does_not_stop_the_others(report_project, tmp_path, cap
                  "--quiet"]) == 0
     latest = resolve_latest(reports / "tiny")
     assert _statuses(latest) == {"01_good": "unchanged", "02_broken": "ok", "03_also_good": "unchanged"}
+
+
+@pytest.mark.integration
+def test_a_failing_notebook_is_reported_on_the_terminal_when_two_run_at_a_time(report_project, tmp_path):
+    """Two notebooks at a time capture file descriptor 2 for the kernels' chatter; the build's own error
+    lines must still reach the terminal (they once went into the capture and were lost)."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "01_good.ipynb", "print('fine')")
+    _notebook(notebooks / "02_broken.ipynb", "raise ValueError('planted failure in the notebook')")
+    env = os.environ | {"CODESIGN_NOTEBOOK_WORKERS": "2"}
+    run = subprocess.run([sys.executable, "-m", "codesign", "build", str(report_project),
+                          "--reports", str(tmp_path / "reports"), "--notebooks", str(notebooks), "--quiet"],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 1, run.stderr
+    assert "notebook 02_broken failed" in run.stderr and "planted failure" in run.stderr
+    assert "01_good" not in run.stderr
 
 
 @pytest.mark.integration

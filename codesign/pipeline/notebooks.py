@@ -182,6 +182,27 @@ def _shared_kernel_env():
         yield []
 
 
+@contextmanager
+def _errors_to_terminal(reporter: Reporter):
+    """A reporter whose errors still reach the terminal while file descriptor 2 is captured for the kernels
+    (two notebooks at a time): it writes to a copy of descriptor 2 made before the capture. A reporter that
+    does not write to descriptor 2 (a test's, a file) is used as it is."""
+    try:
+        writes_to_fd2 = reporter.err.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        writes_to_fd2 = False
+    if not writes_to_fd2:
+        yield reporter
+        return
+    reporter.err.flush()
+    terminal = os.fdopen(os.dup(2), "w", encoding=getattr(reporter.err, "encoding", None) or "utf-8",
+                         errors="replace")
+    try:
+        yield Reporter(reporter.quiet, reporter.out, terminal)
+    finally:
+        terminal.close()
+
+
 def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: str,
                      environment=None) -> tuple[Path, str]:
     """Run one notebook into ``out_dir``; returns (executed .ipynb, error text or ""). ``environment`` is
@@ -320,7 +341,9 @@ def run_notebooks(todo: list, out_dir: Path, kernel: str, reporter: Reporter) ->
             for run, spec, nb_params, prefix in todo]
     os.environ[NOTEBOOKS_DIR_ENV] = str(todo[0][1].path.parent)      # the kernels inherit it (report_links)
     try:
-        with _shared_kernel_env() as environment, ThreadPoolExecutor(workers) as pool:
+        # the kernels' stderr is captured process-wide: the failures are reported to the terminal all the same
+        with _errors_to_terminal(reporter) as reporter, _shared_kernel_env() as environment, \
+                ThreadPoolExecutor(workers) as pool:
             for future in [pool.submit(_run_notebook, run, spec, nb_params, prefix, out_dir, kernel, reporter,
                                        environment) for run, spec, nb_params, prefix in todo]:
                 future.result()
