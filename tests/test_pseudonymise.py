@@ -332,3 +332,28 @@ def test_the_gate_does_not_read_a_content_that_passed_again_until_it_learns_a_ne
     assert read[2:] == ["04.html", "05.html"]
     assert {f.path.rsplit("/", 1)[-1] for f in findings} == {"04.html"}
     assert {f.value for f in findings} >= {"Kalle Rautio"}
+
+
+def test_a_name_that_is_also_an_english_word_stops_a_report_only_where_the_material_has_it(tiny_project, tmp_path):
+    """A participant called "Make" (a Finnish nickname) once stopped every report: nbconvert's template carried
+    "/* Make the output collapser … */" in its style sheet. The reports now carry neither the template's
+    comments nor its scripts (which could not run under the reports' policy); the name in the material is
+    still found."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from codesign.pipeline.notebooks import to_html
+    from codesign.privacy import leakcheck
+
+    with load_project(tiny_project).register_path.open("a", encoding="utf-8") as register:
+        register.write("P09,Markku Alatalo,Markku|Make,yrittäjä,rakentaminen,Ylläsjärvi,maanrakentaja\n")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for name, text in (("01_clean", "Tontteja puuttuu."), ("02_named", "Make kertoi, että tontteja puuttuu.")):
+        cell = new_code_cell("display(...)", outputs=[new_output("display_data", data={"text/markdown": text})])
+        nbformat.write(new_notebook(cells=[cell]), reports / f"{name}.ipynb")
+        page = to_html(reports / f"{name}.ipynb", name).read_text(encoding="utf-8")
+        assert "<script" not in page and "/*" not in page and "jp-Cell" in page      # styled, without comments
+    findings = leakcheck.scan(load_project(tiny_project), sorted(reports.glob("*.html")))
+    assert {f.path.rsplit("/", 1)[-1] for f in findings} == {"02_named.html"}
+    assert {f.value for f in findings} == {"Make"}

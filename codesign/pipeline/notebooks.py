@@ -237,13 +237,23 @@ def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: st
 
 #: Interactive widget outputs: the static report shows the same views as HTML (codesign.outputs.explorer).
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-#: Scripts nbconvert's template would fetch from the network (require.js, MathJax): reports open offline.
-_REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*')
+#: Script elements: the reports forbid scripts (``script-src 'none'``), so nbconvert's template scripts (MathJax,
+#: mermaid, some fetched from the network) could never run; their English comments only gave the leak gate words
+#: to mistake for names (a register alias "Make" in "/* Make the output collapser …").
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>\s*", re.S | re.I)
+#: The template's style sheets, whose comments are removed for the same reason (strings in them are kept).
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.S | re.I)
+_CSS_COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)
+
+
+def _without_comments(style: re.Match) -> str:
+    css = _CSS_COMMENT.sub(lambda m: m.group(1) or "", style.group(2))
+    return style.group(1) + css + style.group(3)
 
 
 def to_html(ipynb: Path, title: str, language: str = "fi") -> Path:
     """Standalone HTML (images embedded) with the code and the prompts hidden, in ``language`` (``<html
-    lang>``), without widget outputs (their static version is in the report) and without remote scripts."""
+    lang>``), without widget outputs (their static version is in the report), scripts or style comments."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -257,7 +267,7 @@ def to_html(ipynb: Path, title: str, language: str = "fi") -> Path:
             cell.outputs = [o for o in cell.outputs if _WIDGET_MIME not in o.get("data", {})]
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = body.replace('<html lang="en">', f'<html lang="{html.escape(language)}">', 1)
-    body = _REMOTE_SCRIPT.sub("", body)
+    body = _STYLE.sub(_without_comments, _SCRIPT.sub("", body))
     out = ipynb.with_suffix(".html")
     # the reports are shared: no script runs in them, whatever a notebook displayed (docs/security.md)
     out.write_text(with_csp(body), encoding="utf-8")
