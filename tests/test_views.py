@@ -86,3 +86,19 @@ def test_quotes_carry_their_segment_ids(project):
     quoted = explore.quotes(explore.select(data, stages=["workshop2"]), n=3, seed=0)
     assert set(quoted["segment_id"]) <= set(CODES) and all(
         q.endswith(f"({sid})") for q, sid in zip(quoted["quote"], quoted["segment_id"]))
+
+
+def test_figures_of_material_a_project_does_not_have_are_empty_not_errors():
+    """A project without a first workshop or without survey rankings and ratings: the reports' figures draw
+    an empty frame with a dash (as the heatmaps already did), where pandas and seaborn raised errors that
+    failed two whole reports on the independent material."""
+    from codesign.outputs import plots
+
+    counts = pd.DataFrame(columns=["prompt", "group", "n_segments"])
+    likert = pd.DataFrame(columns=["label", "answer", "share"])
+    priorities = pd.DataFrame(columns=["group", "position", "label", "top3_share", "top3_low", "top3_high"])
+    for fig in (plots.stacked_counts(counts, "prompt", "group", title="Muistilaput"),
+                plots.likert_distribution(likert, {}, title="Tärkeysarviot"),
+                plots.survey_priorities(priorities, "Vaihtoehdot", "osuus")):
+        (ax,) = fig.axes
+        assert [t.get_text() for t in ax.texts] == ["–"] and not ax.patches and ax.get_title()

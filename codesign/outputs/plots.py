@@ -51,12 +51,17 @@ def count_heatmap(counts: pd.DataFrame, index: str, columns: str, value: str = "
     height = min(14, 1.5 + 0.45 * max(1, table.shape[0]) + 0.06 * longest_column)   # room for slanted labels
     fig, ax = plt.subplots(figsize=(width, height))
     if table.size == 0:         # nothing coded yet (a new project): an empty frame, not seaborn's error
-        ax.text(0.5, 0.5, "–", ha="center", va="center", fontsize=20, color="0.5", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        _nothing_to_show(ax)
     else:
         sns.heatmap(table.astype(int), annot=True, fmt="d", cmap=cmap, cbar=False, ax=ax, linewidths=0.5)
     return _finish_heatmap(fig, ax, title, xlabel, ylabel)
+
+
+def _nothing_to_show(ax) -> None:
+    """An empty figure with a dash where the data would be: the section stays, and says there is nothing."""
+    ax.text(0.5, 0.5, "–", ha="center", va="center", fontsize=20, color="0.5", transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 
 def _ordered(table: pd.DataFrame, index_order, column_order, fill_value=None) -> pd.DataFrame:
@@ -97,16 +102,19 @@ def stacked_counts(counts: pd.DataFrame, index: str, hue: str, value: str = "n_s
     colors = list(palette)[: table.shape[1]] if palette is not None else sns.color_palette("colorblind", table.shape[1])
     colors = ["#d9d9d9" if c == unknown else colour for c, colour in zip(table.columns, colors)]
     fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(1, len(table))))
-    table.plot.barh(stacked=True, ax=ax, color=colors, width=0.75, edgecolor="white", linewidth=0.5)
-    if unknown is not None and unknown in table.columns:
-        bars = ax.containers[list(table.columns).index(unknown)]
-        for bar in bars:
-            bar.set_hatch("///")
-            bar.set_edgecolor("#8c8c8c")
+    if table.size == 0:         # no rows (a project without this material): an empty figure, not pandas' error
+        _nothing_to_show(ax)
+    else:
+        table.plot.barh(stacked=True, ax=ax, color=colors, width=0.75, edgecolor="white", linewidth=0.5)
+        if unknown is not None and unknown in table.columns:
+            bars = ax.containers[list(table.columns).index(unknown)]
+            for bar in bars:
+                bar.set_hatch("///")
+                bar.set_edgecolor("#8c8c8c")
+        ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
 
@@ -137,13 +145,16 @@ def survey_priorities(priorities: pd.DataFrame, title: str, xlabel: str):
 
     plt, sns = _pyplot()
     data = priorities[priorities["group"] == "all"].sort_values("position")
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(data) + 1.2))
-    sns.barplot(data=data, y="label", x="top3_share", color="#4C78A8", ax=ax, orient="h")
-    ax.errorbar(data["top3_share"], range(len(data)),
-                xerr=[data["top3_share"] - data["top3_low"], data["top3_high"] - data["top3_share"]],
-                fmt="none", ecolor="black", capsize=3, linewidth=1)
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(percent_axis())
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(1, len(data)) + 1.2))
+    if data.empty:              # a survey without rankings: an empty figure, not an axis of stray ticks
+        _nothing_to_show(ax)
+    else:
+        sns.barplot(data=data, y="label", x="top3_share", color="#4C78A8", ax=ax, orient="h")
+        ax.errorbar(data["top3_share"], range(len(data)),
+                    xerr=[data["top3_share"] - data["top3_low"], data["top3_high"] - data["top3_share"]],
+                    fmt="none", ecolor="black", capsize=3, linewidth=1)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(percent_axis())
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.set_title(title)
