@@ -295,6 +295,48 @@ def test_failing_notebook_does_not_stop_the_others(report_project, tmp_path, cap
     assert _statuses(latest) == {"01_good": "unchanged", "02_broken": "ok", "03_also_good": "unchanged"}
 
 
+def _kernel_that_dies(tmp_path: Path, monkeypatch, starts_that_die: int) -> str:
+    """A real kernelspec whose first ``starts_that_die`` starts exit at once (as a kernel does whose port another
+    kernel took first); later starts run the ordinary ipykernel."""
+    spec_dir = tmp_path / "jupyter" / "kernels" / "dies_at_first"
+    spec_dir.mkdir(parents=True)
+    starts = tmp_path / "starts"
+    launcher = spec_dir / "launch.py"
+    launcher.write_text(
+        "import pathlib, runpy, sys\n"
+        f"starts = pathlib.Path({str(starts)!r})\n"
+        "with starts.open('a') as f:\n    f.write('x')\n"
+        f"if len(starts.read_text()) <= {starts_that_die}:\n"
+        "    sys.exit('zmq.error.ZMQError: Address already in use (planted)')\n"
+        "runpy.run_module('ipykernel_launcher', run_name='__main__')\n", encoding="utf-8")
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(launcher), "-f", "{connection_file}"],
+        "display_name": "dies at first", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return "dies_at_first"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("starts_that_die, error", [(1, ""), (3, "Kernel died before replying to kernel_info")])
+def test_a_kernel_that_dies_before_the_first_cell_is_started_again(tmp_path, monkeypatch, starts_that_die, error):
+    from codesign.pipeline.notebooks import KERNEL_START_ATTEMPTS, discover_notebooks, execute_notebook
+
+    kernel = _kernel_that_dies(tmp_path, monkeypatch, starts_that_die)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "01_good.ipynb", "print('ran')")
+    spec = discover_notebooks(notebooks)[0]
+    output, message = execute_notebook(spec, tmp_path, {}, kernel)
+    assert len((tmp_path / "starts").read_text()) == min(starts_that_die + 1, KERNEL_START_ATTEMPTS)
+    if error:       # a kernel that never starts still fails the notebook, saying how often it was tried
+        assert message.startswith(f"RuntimeError: {error} (kernel started {KERNEL_START_ATTEMPTS} times)")
+        assert "Address already in use (planted)" in message
+    else:
+        assert message == ""
+        ran = nbformat.read(output, as_version=4)
+        assert any("ran" in o.get("text", "") for c in ran.cells for o in c.get("outputs", []))
+
+
 @pytest.mark.integration
 def test_a_failing_notebook_is_reported_on_the_terminal_when_two_run_at_a_time(report_project, tmp_path):
     """Two notebooks at a time capture file descriptor 2 for the kernels' chatter; the build's own error

@@ -25,6 +25,11 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOKS = PACKAGE_ROOT / "notebooks"
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 CELL_TIMEOUT_S = 900
+#: A kernel is started again this many times in all when it dies before answering: jupyter_client picks its
+#: ports by opening and closing them, and a kernel started at the same moment (two notebooks at a time, or
+#: another build on the machine) can take one first — the kernel then exits with "Address already in use".
+KERNEL_START_ATTEMPTS = 3
+_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 
 
 @dataclass
@@ -215,24 +220,34 @@ def execute_notebook(spec: NotebookSpec, out_dir: Path, params: dict, kernel: st
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     output = out_dir / f"{spec.name}.ipynb"
-    stderr: list[str] = []
-    try:
-        with ExitStack() as stack:
-            if environment is None:
-                stack.enter_context(_kernel_env())
-                stderr = stack.enter_context(_captured_stderr())
-            papermill.execute_notebook(str(spec.path), str(output), parameters=params, kernel_name=kernel,
-                                       progress_bar=False, log_output=False,
-                                       # two at a time, no notebook may move the shared working directory:
-                                       # the kernel finds its folder in CODESIGN_NOTEBOOKS_DIR instead
-                                       cwd=str(spec.path.parent) if environment is None else None,
-                                       execution_timeout=CELL_TIMEOUT_S)
-    except PapermillExecutionError as exc:
-        return output, f"{exc.ename}: {exc.evalue}"
-    except Exception as exc:    # a kernel that dies or cannot start fails this notebook only
-        tail = "\n".join("".join(stderr).strip().splitlines()[-15:])
-        return output, f"{type(exc).__name__}: {exc}" + (f"\n{tail}" if tail else "")
-    return output, ""
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        stderr: list[str] = []
+        try:
+            with ExitStack() as stack:
+                if environment is None:
+                    stack.enter_context(_kernel_env())
+                    stderr = stack.enter_context(_captured_stderr())
+                papermill.execute_notebook(str(spec.path), str(output), parameters=params, kernel_name=kernel,
+                                           progress_bar=False, log_output=False,
+                                           # two at a time, no notebook may move the shared working directory:
+                                           # the kernel finds its folder in CODESIGN_NOTEBOOKS_DIR instead
+                                           cwd=str(spec.path.parent) if environment is None else None,
+                                           execution_timeout=CELL_TIMEOUT_S)
+        except PapermillExecutionError as exc:
+            return output, f"{exc.ename}: {exc.evalue}"
+        except Exception as exc:    # a kernel that dies or cannot start fails this notebook only
+            if _kernel_did_not_start(exc) and attempt < KERNEL_START_ATTEMPTS:
+                continue            # no cell ran: starting it again changes nothing but the ports
+            tail = "\n".join("".join(stderr).strip().splitlines()[-15:])
+            tries = f" (kernel started {attempt} times)" if attempt > 1 else ""
+            return output, f"{type(exc).__name__}: {exc}{tries}" + (f"\n{tail}" if tail else "")
+        return output, ""
+    raise AssertionError("unreachable")
+
+
+def _kernel_did_not_start(exc: Exception) -> bool:
+    """The kernel exited or stayed silent before the first cell (jupyter_client's start-up errors)."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith(_KERNEL_START_FAILURES)
 
 
 #: Interactive widget outputs: the static report shows the same views as HTML (codesign.outputs.explorer).
