@@ -384,10 +384,36 @@ def test_params_from_report_and_command_line():
     assert params.min_coverage == 0.2 and params.scope_min_participants == 4
     with pytest.raises(InputError, match="unknown analysis parameter"):
         P.resolve_params({}, {"no_such": "1"})
-    with pytest.raises(InputError, match="not a int"):
+    with pytest.raises(InputError, match="'many' is not a whole number"):
         P.resolve_params({}, {"bootstrap": "many"})
     with pytest.raises(InputError, match="between 0 and 1"):
         P.resolve_params({}, {"min_coverage": "2"})
+    assert P.resolve_params({}, {"scope_signals": "kaatoluokka, sekava,"}).scope_signals == ("kaatoluokka", "sekava")
+
+
+def test_report_parameter_errors_name_the_line_what_was_expected_and_the_default(tmp_path):
+    from codesign.core.yamlio import load_yaml
+
+    path = tmp_path / "project.yml"
+    path.write_text("name: x\nreport:\n  language: fi\n  topic_runs: 0\n  cluster_selection: kmeans\n"
+                    "  min_coverage: yes\n", encoding="utf-8")
+    report = load_yaml(path)["report"]
+    with pytest.raises(InputError) as err:
+        P.resolve_params(report, where=str(path))
+    assert err.value.line == 4 and "'topic_runs': 0 is not a whole number (1 or more) (and 2 more" in str(err.value)
+    assert "the default is 5" in err.value.hint
+    del report["topic_runs"]
+    with pytest.raises(InputError, match="one of 'leaf', 'eom'") as err:
+        P.resolve_params(report, where=str(path))
+    assert err.value.line == 5
+    del report["cluster_selection"]
+    with pytest.raises(InputError, match="True is not a share between 0 and 1") as err:   # YAML's yes
+        P.resolve_params(report, where=str(path))
+    assert err.value.line == 6
+    report["min_coverage"] = 0.6                                                           # above confirm 0.5
+    with pytest.raises(InputError, match="min_coverage .* must not exceed confirm_coverage") as err:
+        P.resolve_params(report, where=str(path))
+    assert err.value.line == 6                                                             # min_coverage's
 
 
 def test_unknown_report_key_warns_with_line_and_closest_name(tmp_path, caplog):

@@ -368,7 +368,13 @@ def test_size_and_row_caps_are_clear_errors(tiny_project):
                       encoding="utf-8")
     with pytest.raises(InputError, match="unknown limit 'max_rowz'") as err:
         load_project(tiny_project)
-    assert err.value.line is not None
+    assert err.value.line is not None and "did you mean 'max_rows'" in err.value.hint
+    for value in ("0", "-3", "many", "true"):
+        config.write_text(config.read_text(encoding="utf-8").split("limits:")[0] + f"limits:\n  max_rows: {value}\n",
+                          encoding="utf-8")
+        with pytest.raises(InputError, match="limit 'max_rows': .* is not a whole number \\(more than 0\\)") as err:
+            load_project(tiny_project)
+        assert err.value.line == len(config.read_text(encoding="utf-8").splitlines()), value
 
 
 def test_long_turns_are_split_at_sentence_ends():

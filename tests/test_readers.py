@@ -269,6 +269,39 @@ def test_project_and_register_errors(tiny_project):
     assert "duplicate participant code 'P01'" in str(err.value) and err.value.line == 6
 
 
+@pytest.mark.parametrize("old, new, message, line", [
+    # a typo in a key was ignored before: a misspelt keep list let the names it should keep be replaced
+    ("pseudonymisation:\n  keep:", "pseudonymisation:\n  kep:", "unknown key 'kep' in pseudonymisation", 42),
+    ("language: fi", "language: fi\ntitel: Testi", "unknown key 'titel'", 3),
+    # a single name where a list belongs was read letter by letter
+    ("interviewers: [I01]", "interviewers: I01", "interviewers: 'I01' is not a list", 4),
+    # these stopped with a bare traceback (KeyError, AttributeError, TypeError)
+    ("  - {id: A2, label: Asuminen, theme: T2}", "  - {id: A2, theme: T2}",
+     "alternatives, entry 2 needs the key 'label'", 14),
+    ("groups:\n  muu: [Muu]", "groups: [muu]", "groups: ['muu'] is not a mapping", 5),
+    ("pseudonymisation:\n  keep: [Ylläs, Äkäslompolo, Ylläsjärvi, Pajala, Kolari]", "pseudonymisation: [Ylläs]",
+     "pseudonymisation: ['Ylläs'] is not a mapping", 41),
+    ("language: fi", "language: fi\ncodebook: [codebook.yml]", "codebook: ['codebook.yml'] is not text", 3),
+    ("  - {id: survey, label: Kysely}", "  - survey", "stages, entry 2: 'survey' is not a mapping", 9),
+    ("name: tiny\n", "", "project.yml needs the key 'name'", 1),
+    ("    format: table\n    path: raw/notes.csv", "    path: raw/notes.csv", "sources, entry 1 needs the key 'format'",
+     17),
+    ("language: fi", "language: fi\nallow_outside_sources: maybe",
+     "allow_outside_sources: 'maybe' is not true or false", 3),
+])
+def test_project_yml_mistakes_name_the_line_and_what_was_expected(tiny_project, old, new, message, line):
+    config = tiny_project / "project.yml"
+    original = config.read_text(encoding="utf-8")
+    assert old in original, old
+    config.write_text(original.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(tiny_project)
+    assert message in str(err.value) and err.value.hint, str(err.value)
+    assert err.value.line == line, str(err.value)
+    if "unknown key" in message:
+        assert "did you mean" in err.value.hint
+
+
 def test_one_broken_source_does_not_stop_the_others(tiny_project):
     (tiny_project / "raw/interviews/H09.txt").write_text("ei front matteria\n", encoding="utf-8")
     project, ctx = _ctx(tiny_project)

@@ -5,12 +5,16 @@ import glob
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
 from codesign.core.errors import InputError
 from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, parse_limits
-from codesign.core.yamlio import LineDict, load_yaml, require
+from codesign.core.settings import validate_config
+from codesign.core.yamlio import LineDict, load_yaml
 
 #: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
 CANONICAL_GROUPS = ("yrittäjä", "yrityksen edustaja", "viranhaltija", "luottamushenkilö")
@@ -172,6 +176,63 @@ OUTSIDE_HINT = ("copy the file into the project (e.g. under raw/), or set `allow
                 "project.yml if reading it from there is intended")
 
 
+# --- project.yml as pydantic reads it: every key's type, the required ones, no unknown key -----------------
+# (errors name the key's line: codesign.core.settings.validate_config; docs/project.md is the reference)
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)   # `id: 2024` is the id "2024"
+
+
+class StageEntry(_Entry):
+    id: str
+    label: str | None = None
+    start: date | str | None = None
+    end: date | str | None = None
+
+
+class AlternativeEntry(_Entry):
+    id: str
+    label: str
+    theme: str | None = None
+
+
+class SourceEntry(_Entry):
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)     # the other keys: reader options
+    stage: str
+    format: str
+    path: str
+    id: str | None = None
+
+
+class PseudonymisationEntry(_Entry):
+    keep: list[str] = []
+    replace: list[Any] = []         # names or {name, kind}: read by _replace_terms, which names each entry's line
+
+
+class ProjectFile(_Entry):
+    """The keys of project.yml (docs/project.md)."""
+    name: str
+    title: str | None = None
+    language: str = "fi"
+    register_file: str = Field("private/participants.csv", alias="register")   # BaseModel has a register()
+    codebook: str | None = None
+    programme: str | None = None
+    programme_draft: str | None = None
+    reference_coding: str | None = None
+    second_coding: str | None = None
+    evaluation_coding: str | None = None
+    goal_evidence: str | None = None
+    interviewers: list[str] = []
+    groups: dict[str, list[str] | None] = {}
+    stages: list[StageEntry]
+    alternatives: list[AlternativeEntry] = []
+    sources: list[SourceEntry]                 # may be empty: a project set up before its material
+    pseudonymisation: PseudonymisationEntry = PseudonymisationEntry()
+    allow_outside_sources: StrictBool = False
+    limits: dict[str, Any] | None = None      # checked by codesign.core.safety.parse_limits
+    report: dict[str, Any] | None = None      # checked by codesign.analysis.params (analysis) and the notebooks
+
+
 def default_project_dir() -> Path:
     """The project used when none is named: $CODESIGN_PROJECT, else the bundled demo project."""
     env = os.environ.get("CODESIGN_PROJECT")
@@ -197,80 +258,67 @@ def load_project(root: "Project | Path | str | None" = None) -> Project:
     if not isinstance(raw, LineDict):
         raise InputError(config_path, "project.yml must be a mapping of keys (name:, stages:, sources: …)",
                          line=1)
+    config = validate_config(ProjectFile, raw, config_path, docs="docs/project.md")
     # the name is a folder name under reports/: an id, never a path
-    name = check_id(require(raw, "name", config_path, "the project"), config_path, "project name",
-                    raw.line_of("name"))
+    name = check_id(config.name, config_path, "project name", raw.line_of("name"))
     limits = parse_limits(raw.get("limits"), config_path, raw.line_of("limits"))
-    allow_outside = raw.get("allow_outside_sources", False)
-    if not isinstance(allow_outside, bool):
-        raise InputError(config_path, f"allow_outside_sources must be true or false, not {allow_outside!r}",
-                         line=raw.line_of("allow_outside_sources"))
-    language = str(raw.get("language", "fi"))
+    allow_outside = config.allow_outside_sources
+    language = config.language
     if language != "fi":
         raise InputError(config_path, f"language {language!r} is not supported yet; codesign reads Finnish",
                          line=raw.line_of("language"), hint="use `language: fi`")
 
-    stages = []
-    for item in require(raw, "stages", config_path, "the project"):
-        sid = str(require(item, "id", config_path, "each stage"))
-        stages.append(Stage(sid, str(item.get("label", sid)),
-                            _iso(item.get("start")), _iso(item.get("end"))))
+    stages = [Stage(s.id, s.label or s.id, _iso(s.start), _iso(s.end)) for s in config.stages]
     stage_ids = {s.id for s in stages}
 
     groups: dict[str, str] = {g.casefold(): g for g in CANONICAL_GROUPS}
-    for canonical, spellings in (raw.get("groups") or {}).items():
-        groups[str(canonical).casefold()] = str(canonical)
+    for canonical, spellings in config.groups.items():
+        groups[canonical.casefold()] = canonical
         for spelling in spellings or []:
-            groups[str(spelling).casefold()] = str(canonical)
+            groups[spelling.casefold()] = canonical
 
-    alternatives = [Alternative(str(a["id"]), str(a["label"]), a.get("theme"))
-                    for a in (raw.get("alternatives") or [])]
+    alternatives = [Alternative(a.id, a.label, a.theme) for a in config.alternatives]
 
     sources = []
-    for item in require(raw, "sources", config_path, "the project"):
-        stage = str(require(item, "stage", config_path, "each source"))
-        if stage not in stage_ids:
-            raise InputError(config_path, f"source names stage {stage!r}, which is not under stages:",
+    for spec, item in zip(config.sources, raw["sources"]):
+        if spec.stage not in stage_ids:
+            raise InputError(config_path, f"source names stage {spec.stage!r}, which is not under stages:",
                              line=item.line_of("stage"), hint=f"use one of {sorted(stage_ids)}")
-        fmt = str(require(item, "format", config_path, "each source"))
-        if fmt not in SOURCE_FORMATS:
-            raise InputError(config_path, f"unknown source format {fmt!r}", line=item.line_of("format"),
+        if spec.format not in SOURCE_FORMATS:
+            raise InputError(config_path, f"unknown source format {spec.format!r}", line=item.line_of("format"),
                              hint=f"use one of {', '.join(SOURCE_FORMATS)}")
-        path = str(require(item, "path", config_path, "each source"))
-        if not allow_outside and _leaves(path):
-            raise InputError(config_path, f"source path {path!r} lies outside the project folder",
+        if not allow_outside and _leaves(spec.path):
+            raise InputError(config_path, f"source path {spec.path!r} lies outside the project folder",
                              line=item.line_of("path"), hint=OUTSIDE_HINT)
-        source_id = item.get("id")
-        if source_id is not None:
-            source_id = check_id(source_id, config_path, "source id", item.line_of("id"))
+        source_id = check_id(spec.id, config_path, "source id", item.line_of("id")) if spec.id is not None else None
         options = {k: v for k, v in item.items() if k not in ("id", "stage", "format", "path")}
-        sources.append(SourceSpec(stage, fmt, path, item.line, source_id, options))
+        sources.append(SourceSpec(spec.stage, spec.format, spec.path, item.line, source_id, options))
 
-    pseudo = raw.get("pseudonymisation") or {}
-    register = root / str(raw.get("register", "private/participants.csv"))
-    codebook = raw.get("codebook")
-    programme = raw.get("programme")
-    if raw.get("evaluation_coding") and raw.get("evaluation_coding") == raw.get("reference_coding"):
+    if config.evaluation_coding and config.evaluation_coding == config.reference_coding:
         raise InputError(config_path, "`evaluation_coding:` names the same file as `reference_coding:`",
                          line=raw.line_of("evaluation_coding"),
                          hint="the evaluation coding measures the machine codes and must not train the coder: "
                               "keep it in its own file (a sample of it can be the reference coding, see "
                               "`codesign sample`)")
+
+    def optional(file: str | None) -> Path | None:
+        return root / file if file else None
+
     return Project(
-        root=root, name=name, title=str(raw.get("title", name)), language=language,
-        register_path=register,
-        codebook_path=root / codebook if codebook else None,
-        programme_path=root / programme if programme else None,
-        programme_draft_path=root / raw["programme_draft"] if raw.get("programme_draft") else None,
-        reference_coding_path=root / raw["reference_coding"] if raw.get("reference_coding") else None,
-        second_coding_path=root / raw["second_coding"] if raw.get("second_coding") else None,
+        root=root, name=name, title=config.title or name, language=language,
+        register_path=root / config.register_file,
+        codebook_path=optional(config.codebook),
+        programme_path=optional(config.programme),
+        programme_draft_path=optional(config.programme_draft),
+        reference_coding_path=optional(config.reference_coding),
+        second_coding_path=optional(config.second_coding),
         stages=stages, groups=groups, alternatives=alternatives, sources=sources,
-        keep_terms=[str(t) for t in (pseudo.get("keep") or [])],
-        interviewers=[str(c) for c in (raw.get("interviewers") or [])],
+        keep_terms=list(config.pseudonymisation.keep),
+        interviewers=list(config.interviewers),
         report=raw.get("report") or {}, config_path=config_path,  # a LineDict: keeps key lines for warnings
-        goal_evidence_path=root / raw["goal_evidence"] if raw.get("goal_evidence") else None,
-        evaluation_coding_path=root / raw["evaluation_coding"] if raw.get("evaluation_coding") else None,
-        replace_terms=_replace_terms(pseudo, config_path),
+        goal_evidence_path=optional(config.goal_evidence),
+        evaluation_coding_path=optional(config.evaluation_coding),
+        replace_terms=_replace_terms(raw.get("pseudonymisation") or {}, config_path),
         limits=limits, allow_outside_sources=allow_outside,
     )
 

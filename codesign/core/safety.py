@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from codesign.core.errors import CodesignError, InputError
+from codesign.core.settings import NotBool, validate_settings
 
 # --- ids --------------------------------------------------------------------------------------------------
 
@@ -48,6 +51,11 @@ def inside(folder: Path, *parts: str) -> Path:
 
 # --- limits -------------------------------------------------------------------------------------------------
 
+# A cap a user sets: a positive number (checked when read from project.yml, codesign.core.settings).
+Cap = Annotated[float, NotBool, Field(gt=0)]
+WholeCap = Annotated[int, NotBool, Field(gt=0)]
+
+
 @dataclass(frozen=True)
 class Limits:
     """Size caps (project.yml ``limits:``, docs/project.md); input over a cap is a clear error, never a
@@ -55,20 +63,20 @@ class Limits:
 
     #: a source file larger than this is refused (that source fails; the others are ingested); reading a
     #: transcript takes about 20 times its size in memory besides the Finnish pipeline
-    max_source_mb: float = 100.0
+    max_source_mb: Cap = 100.0
     #: rows of one sheet or CSV file
-    max_rows: int = 200_000
+    max_rows: WholeCap = 200_000
     #: the uncompressed size of one member of a zip file (.qdpx, .xlsx, .docx)
-    max_member_mb: float = 100.0
+    max_member_mb: Cap = 100.0
     #: uncompressed ÷ compressed size of a member larger than 1 MB; real files stay under 40
-    max_compression_ratio: float = 200.0
+    max_compression_ratio: Cap = 200.0
     #: members of one zip file
-    max_members: int = 1_000_000
+    max_members: WholeCap = 1_000_000
     #: a longer speaker turn, note or answer is split into several segments at sentence ends
-    max_segment_chars: int = 20_000
+    max_segment_chars: WholeCap = 20_000
     #: text pseudonymised together (names found in one place replaced everywhere in it); more text at
     #: once takes more memory (about 0.4 kB per word)
-    pseudonymise_chunk_chars: int = 2_000_000
+    pseudonymise_chunk_chars: WholeCap = 2_000_000
 
     @property
     def max_source_bytes(self) -> int:
@@ -88,22 +96,7 @@ def parse_limits(raw: Any, path: Path, line: int | None) -> Limits:
         return DEFAULT_LIMITS
     if not isinstance(raw, dict):
         raise InputError(path, "`limits:` must be a mapping of caps (max_source_mb: 100, …)", line=line)
-    known = {f.name: f.type for f in fields(Limits)}
-    values = {}
-    for key, value in raw.items():
-        key_line = raw.line_of(key) if hasattr(raw, "line_of") else line
-        if key not in known:
-            raise InputError(path, f"unknown limit {key!r}", line=key_line,
-                             hint=f"use one of {', '.join(known)} (docs/project.md)")
-        kind = int if "int" in str(known[key]) else float
-        try:
-            number = kind(value)
-        except (TypeError, ValueError):
-            number = None
-        if number is None or isinstance(value, bool) or number <= 0:
-            raise InputError(path, f"limit {key} must be a positive number, not {value!r}", line=key_line)
-        values[key] = number
-    return Limits(**values)
+    return validate_settings(Limits, raw, path, what="limit", line=line)
 
 
 # --- zip files ---------------------------------------------------------------------------------------------

@@ -20,7 +20,13 @@ class LineDict(dict):
 
 
 class LineList(list):
+    """A list from YAML that knows its line and each item's (1-based)."""
+
     line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
 class _Loader(yaml.SafeLoader):
@@ -45,6 +51,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
