@@ -92,6 +92,12 @@ def test_spoken_finnish_forms_reach_their_base_forms(tmp_path, nlp):
     (('colour: "#ff7f0e"', 'colour: "oranssi"'), "bad colour 'oranssi'", 12),
     (("definition: Ongelma tai este.", "definition: ''"), "empty definition", 23),
     (("kind: statement", "kind: teema"), "unknown kind 'teema'", 21),
+    # one lemma written without brackets was read as a set of letters; a misspelt key silently emptied the lexicon
+    (("lexicon: {lemmas: [asunto]", "lexicon: {lemmas: asunto"),
+     "codes, entry 2 (T2), lexicon, lemmas: 'asunto' is not a list", 14),
+    (("    definition: Vuokra-asunnot.", "    definition: Vuokra-asunnot.\n    lexcon: {lemmas: [vuokra]}"),
+     "unknown key 'lexcon' in codes, entry 3 (T2.1)", 20),
+    (("  - id: HAASTE", "  - HAASTE\n  - id: HAASTE2"), "codes, entry 4: 'HAASTE' is not a mapping", 20),
 ])
 def test_codebook_validation_errors_name_the_line(tmp_path, change, message, line):
     with pytest.raises(InputError) as err:

@@ -75,7 +75,14 @@ def test_programme_loads_typed(tmp_path):
 
 
 @pytest.mark.parametrize("edit, message, line", [
-    (("baseline: 24\n", "baseline: noin 24\n"), "baseline must be a number", 14),
+    (("baseline: 24\n", "baseline: noin 24\n"), "baseline: 'noin 24' is not a number (write the number alone", 14),
+    (("baseline_year: 2022\n", "baseline_year: 2022.5\n"), "baseline_year: 2022.5 is not a whole number", 15),
+    (("measurable: false\n", "measurable: ei\n"), "measurable: 'ei' is not true or false", 21),
+    # a single word where a list belongs was read letter by letter; a typo in a key was ignored
+    (("lexicon: [Ympärivuotisuus, kesäkausi]", "lexicon: kesäkausi"), "lexicon: 'kesäkausi' is not a list", 18),
+    (("  audiences: [yrittäjä, asukkaat]", "  audiences: yrittäjä"), "audiences: 'yrittäjä' is not a list", 28),
+    (("        target: 35\n", "        tagret: 35\n"), "unknown key 'tagret' in themes, entry 1 (T1), goals", 16),
+    (("communication:\n", "communication: uutiskirje\nx:\n"), "communication: 'uutiskirje' is not a mapping", 27),
     (("period: [2024, 2026]", "period: [2026, 2024]"), "period must be two years", 3),
     (("      - id: T1.G2\n", "      - id: T1.G1\n"), "repeats", None),
     (("      - id: T1.G2\n", "      - id: T2.G9\n"), "does not start with its theme id", 19),

@@ -277,15 +277,15 @@ def test_project_and_register_errors(tiny_project):
     ("interviewers: [I01]", "interviewers: I01", "interviewers: 'I01' is not a list", 4),
     # these stopped with a bare traceback (KeyError, AttributeError, TypeError)
     ("  - {id: A2, label: Asuminen, theme: T2}", "  - {id: A2, theme: T2}",
-     "alternatives, entry 2 needs the key 'label'", 14),
+     "alternatives, entry 2 (A2) needs the key 'label'", 14),
     ("groups:\n  muu: [Muu]", "groups: [muu]", "groups: ['muu'] is not a mapping", 5),
     ("pseudonymisation:\n  keep: [Ylläs, Äkäslompolo, Ylläsjärvi, Pajala, Kolari]", "pseudonymisation: [Ylläs]",
      "pseudonymisation: ['Ylläs'] is not a mapping", 41),
     ("language: fi", "language: fi\ncodebook: [codebook.yml]", "codebook: ['codebook.yml'] is not text", 3),
     ("  - {id: survey, label: Kysely}", "  - survey", "stages, entry 2: 'survey' is not a mapping", 9),
     ("name: tiny\n", "", "project.yml needs the key 'name'", 1),
-    ("    format: table\n    path: raw/notes.csv", "    path: raw/notes.csv", "sources, entry 1 needs the key 'format'",
-     17),
+    ("    format: table\n    path: raw/notes.csv", "    path: raw/notes.csv",
+     "sources, entry 1 (W1) needs the key 'format'", 17),
     ("language: fi", "language: fi\nallow_outside_sources: maybe",
      "allow_outside_sources: 'maybe' is not true or false", 3),
 ])

@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 from codesign._version import __version__
 from codesign.core.errors import InputError
+from codesign.core.settings import ConfigEntry, validate_config
 from codesign.core.yamlio import LineDict, load_yaml
 
 KINDS = ("theme", "subcode", "statement")
@@ -80,6 +81,40 @@ class Codebook:
         return [c for c in self if c.parent == code_id]
 
 
+# --- codebook.yml as pydantic reads it (a key that is not here is a typo, reported with its line) ----------
+
+class LexiconEntry(ConfigEntry):
+    lemmas: list[str] = []
+    compound_parts: list[str] = []
+    phrases: list[str] = []
+
+
+class CodeEntry(ConfigEntry):
+    id: str | None = None           # checked below, with the id pattern
+    kind: str = "theme"
+    parent: str | None = None
+    label_fi: str | None = None
+    label_en: str | None = None
+    colour: str | None = None
+    definition: str | None = None
+    include: list[str] = []
+    exclude: list[str] = []
+    examples: list[str] = []
+    lexicon: LexiconEntry | None = None
+
+
+class CodebookHead(ConfigEntry):
+    name: str | None = None
+    language: str | None = "fi"
+    version: str | None = None
+
+
+class CodebookFile(ConfigEntry):
+    """The keys of codebook.yml (docs/coder.md; data/kolari/codebook.yml is an example)."""
+    codebook: CodebookHead | None = None
+    codes: list[CodeEntry] | None = None
+
+
 def load_codebook(path: Path | str) -> Codebook:
     """Read and validate ``codebook.yml``; every error names the file and the line."""
     path = Path(path)
@@ -87,45 +122,43 @@ def load_codebook(path: Path | str) -> Codebook:
     if not isinstance(raw, LineDict) or "codes" not in raw:
         raise InputError(path, "a codebook needs a `codes:` list", line=1,
                          hint="see data/kolari/codebook.yml for the format")
-    meta = raw.get("codebook") or {}
+    config = validate_config(CodebookFile, raw, path, docs="docs/coder.md and data/kolari/codebook.yml")
+    meta = config.codebook or CodebookHead()
     codes: dict[str, Code] = {}
     lines: dict[str, int] = {}
     parent_lines: dict[str, int] = {}
-    for item in raw["codes"] or []:
-        if not isinstance(item, LineDict):
-            raise InputError(path, "each code must be a mapping (id:, kind:, label_fi: …)",
-                             line=getattr(raw["codes"], "line", None))
-        code_id = str(item.get("id") or "").strip()
+    for entry, item in zip(config.codes or [], raw["codes"] or []):
+        code_id = (entry.id or "").strip()
         if not code_id or not _ID.match(code_id):
-            raise InputError(path, f"invalid code id {item.get('id')!r}", line=item.line_of("id"),
+            raise InputError(path, f"invalid code id {entry.id!r}", line=item.line_of("id"),
                              hint="ids are letters, digits, '.', '_' or '-' (e.g. T1, T1.2, HAASTE)")
         if code_id in codes:
             raise InputError(path, f"duplicate code id {code_id!r} (first on line {lines[code_id]})",
                              line=item.line_of("id"), hint="give every code a unique id")
-        kind = str(item.get("kind", "theme"))
+        kind = entry.kind
         if kind not in KINDS:
             raise InputError(path, f"unknown kind {kind!r} for code {code_id}", line=item.line_of("kind"),
                              hint=f"use one of {', '.join(KINDS)}")
-        definition = str(item.get("definition") or "").strip()
+        definition = (entry.definition or "").strip()
         if not definition:
             raise InputError(path, f"code {code_id} has an empty definition", line=item.line_of("definition"),
                              hint="write what the code means: coders and the semantic matcher need it")
-        colour = item.get("colour")
-        if colour is not None and not _COLOUR.match(str(colour)):
+        colour = entry.colour
+        if colour is not None and not _COLOUR.match(colour):
             raise InputError(path, f"bad colour {colour!r} for code {code_id}", line=item.line_of("colour"),
                              hint='write colours as "#rrggbb" in quotes')
-        lex = item.get("lexicon") or {}
+        lex = entry.lexicon or LexiconEntry()
         lexicon = Lexicon(
-            lemmas=frozenset(str(w).casefold() for w in lex.get("lemmas") or []),
-            compound_parts=frozenset(str(w).casefold() for w in lex.get("compound_parts") or []),
-            phrases=tuple(tuple(str(p).casefold().split()) for p in lex.get("phrases") or [] if str(p).split()),
+            lemmas=frozenset(w.casefold() for w in lex.lemmas),
+            compound_parts=frozenset(w.casefold() for w in lex.compound_parts),
+            phrases=tuple(tuple(p.casefold().split()) for p in lex.phrases if p.split()),
         )
         codes[code_id] = Code(
-            id=code_id, kind=kind, label_fi=str(item.get("label_fi") or code_id),
-            label_en=str(item.get("label_en") or item.get("label_fi") or code_id), definition=definition,
-            parent=str(item["parent"]) if item.get("parent") else None, colour=str(colour) if colour else None,
-            include=tuple(map(str, item.get("include") or [])), exclude=tuple(map(str, item.get("exclude") or [])),
-            examples=tuple(map(str, item.get("examples") or [])), lexicon=lexicon)
+            id=code_id, kind=kind, label_fi=entry.label_fi or code_id,
+            label_en=entry.label_en or entry.label_fi or code_id, definition=definition,
+            parent=entry.parent or None, colour=colour or None,
+            include=tuple(entry.include), exclude=tuple(entry.exclude), examples=tuple(entry.examples),
+            lexicon=lexicon)
         lines[code_id] = item.line
         parent_lines[code_id] = item.line_of("parent")
     for code in codes.values():
@@ -137,7 +170,7 @@ def load_codebook(path: Path | str) -> Codebook:
             raise InputError(path, f"subcode {code.id} has no parent", line=lines[code.id],
                              hint="set `parent:` to its theme's id")
     _check_cycles(path, codes, lines)
-    return Codebook(str(meta.get("name") or path.stem), codes, str(meta.get("language") or "fi"), path)
+    return Codebook(meta.name or path.stem, codes, meta.language or "fi", path)
 
 
 def _check_cycles(path: Path, codes: dict[str, Code], lines: dict[str, int]) -> None:

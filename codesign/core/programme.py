@@ -5,8 +5,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import StrictBool
+
 from codesign.core.errors import InputError
-from codesign.core.yamlio import LineDict, load_yaml, require
+from codesign.core.settings import Amount, ConfigEntry, Needed, Text, Year, validate_config
+from codesign.core.yamlio import LineDict, load_yaml
 
 
 @dataclass(frozen=True)
@@ -129,122 +132,147 @@ def _text(value: Any) -> str | None:
     return None if value is None or str(value).strip() == "" else " ".join(str(value).split())
 
 
-def _need(mapping: LineDict, key: str, path: Path, what: str) -> Any:
-    return require(mapping, key, path, what, example="data/kolari/programme.yml")
+# --- programme.yml as pydantic reads it (a key that is not here is a typo, reported with its line) ---------
+
+class GoalEntry(ConfigEntry):
+    id: Needed
+    text: Needed
+    indicator: Needed
+    measurable: StrictBool = True
+    unit: Text | None = None
+    baseline: Amount | None = None
+    baseline_year: Year | None = None
+    target: Amount | None = None
+    target_year: Year | None = None
+    data_source: Text | None = None
+    frequency: Text | None = None
+    owner: Text | None = None
+    lexicon: list[str] = []
 
 
-def _number(mapping: LineDict, key: str, path: Path, what: str) -> float | None:
-    value = mapping.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(path, f"{what}: {key} must be a number, found {value!r}", line=mapping.line_of(key),
-                         hint="write the number alone (the unit goes under `unit:`)")
-    return value
+class ActionEntry(ConfigEntry):
+    id: Needed
+    text: Needed
+    owner: Text | None = None
+    partners: list[str] = []
+    schedule: Text | None = None
 
 
-def _mapping(value: Any, path: Path, line: int, what: str) -> LineDict:
-    if not isinstance(value, LineDict):
-        raise InputError(path, f"{what} must be a mapping of keys", line=getattr(value, "line", line))
-    return value
+class ThemeEntry(ConfigEntry):
+    id: Needed
+    title: Needed
+    description: Text | None = None
+    goals: list[GoalEntry] | None = None
+    actions: list[ActionEntry] | None = None
 
 
-def _list(value: Any, path: Path, line: int, what: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise InputError(path, f"{what} must be a list (`- …` items or `[a, b]`)", line=line)
-    return value
+class ProgrammeHead(ConfigEntry):
+    title: Needed
+    period: list[Year]
+    municipality: Text | None = None
+    date: Text | None = None
+    status: Text | None = None
+    approved: Text | None = None
+    vision: Text | None = None
+    starting_points: list[Text] = []
+
+
+class MessageEntry(ConfigEntry):
+    audience: Needed
+    message: Needed
+    timing: Text | None = None
+    channel: Text | None = None
+    owner: Text | None = None
+
+
+class CommunicationEntry(ConfigEntry):
+    audiences: list[str] = []
+    channels: list[str] = []
+    messages: list[MessageEntry] | None = None
+
+
+class MeasurementEntry(ConfigEntry):
+    reporting: Text | None = None
+    review: Text | None = None
+
+
+class ChangeEntry(ConfigEntry):
+    id: Needed
+    target: Needed
+    change: Needed
+    reason: Text | None = None
+    comments: list[str] = []
+
+
+class ProgrammeFile(ConfigEntry):
+    """The keys of programme.yml (docs/project.md; data/kolari/programme.yml is an example)."""
+    programme: ProgrammeHead
+    themes: list[ThemeEntry]
+    communication: CommunicationEntry | None = None
+    measurement: MeasurementEntry | None = None
+    changes: list[ChangeEntry] | None = None
 
 
 def load_programme(path: Path | str) -> Programme:
     """Read and validate ``programme.yml``; every error names the line."""
     path = Path(path)
-    raw = _mapping(load_yaml(path), path, 1, "programme.yml")
-    head = _mapping(_need(raw, "programme", path, "programme.yml"), path, raw.line_of("programme"),
-                    "programme:")
-    period = _list(_need(head, "period", path, "programme:"), path, head.line_of("period"), "period")
-    if len(period) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in period) \
-            or period[0] > period[1]:
+    raw = load_yaml(path)
+    if not isinstance(raw, LineDict):
+        raise InputError(path, "programme.yml must be a mapping of keys (programme:, themes: …)", line=1,
+                         hint="see data/kolari/programme.yml")
+    config = validate_config(ProgrammeFile, raw, path, docs="docs/project.md and data/kolari/programme.yml")
+    head = config.programme
+    period = head.period
+    if len(period) != 2 or period[0] > period[1]:
         raise InputError(path, f"period must be two years [first, last], found {period!r}",
-                         line=head.line_of("period"), hint="e.g. `period: [2024, 2028]`")
+                         line=raw["programme"].line_of("period"), hint="e.g. `period: [2024, 2028]`")
 
     themes, seen = [], {}
-    for item in _list(_need(raw, "themes", path, "programme.yml"), path, raw.line_of("themes"), "themes"):
-        item = _mapping(item, path, raw.line_of("themes"), "each theme")
-        theme_id = str(_need(item, "id", path, "each theme"))
+    for theme, item in zip(config.themes, raw["themes"]):
+        theme_id = theme.id
         goals = []
-        for g in _list(item.get("goals"), path, item.line_of("goals"), f"goals of {theme_id}"):
-            g = _mapping(g, path, item.line_of("goals"), f"each goal of {theme_id}")
-            gid = str(_need(g, "id", path, f"each goal of {theme_id}"))
-            what = f"goal {gid}"
-            if not gid.startswith(theme_id + "."):
-                raise InputError(path, f"goal id {gid!r} does not start with its theme id {theme_id!r}",
-                                 line=g.line_of("id"), hint=f"name it {theme_id}.G1, {theme_id}.G2 …")
-            measurable = g.get("measurable", True)
-            if not isinstance(measurable, bool):
-                raise InputError(path, f"{what}: measurable must be true or false, found {measurable!r}",
-                                 line=g.line_of("measurable"))
-            years = {}
-            for key in ("baseline_year", "target_year"):
-                year = _number(g, key, path, what)
-                if year is not None and year != int(year):
-                    raise InputError(path, f"{what}: {key} must be a year", line=g.line_of(key))
-                years[key] = None if year is None else int(year)
+        for g, goal_item in zip(theme.goals or [], item.get("goals") or []):
+            if not g.id.startswith(theme_id + "."):
+                raise InputError(path, f"goal id {g.id!r} does not start with its theme id {theme_id!r}",
+                                 line=goal_item.line_of("id"), hint=f"name it {theme_id}.G1, {theme_id}.G2 …")
             goals.append(Goal(
-                id=gid, theme=theme_id, text=_text(_need(g, "text", path, what)), measurable=measurable,
-                indicator=_text(_need(g, "indicator", path, what)), unit=_text(g.get("unit")),
-                baseline=_number(g, "baseline", path, what), target=_number(g, "target", path, what),
-                data_source=_text(g.get("data_source")), frequency=_text(g.get("frequency")),
-                owner=_text(g.get("owner")),
-                lexicon=tuple(str(w).casefold() for w in g.get("lexicon") or ()), **years))
-        actions = []
-        for a in _list(item.get("actions"), path, item.line_of("actions"), f"actions of {theme_id}"):
-            a = _mapping(a, path, item.line_of("actions"), f"each action of {theme_id}")
-            aid = str(_need(a, "id", path, f"each action of {theme_id}"))
-            actions.append(Action(
-                id=aid, theme=theme_id, text=_text(_need(a, "text", path, f"action {aid}")),
-                owner=_text(a.get("owner")),
-                partners=tuple(str(p) for p in _list(a.get("partners"), path, a.line_of("partners"),
-                                                     f"partners of {aid}")),
-                schedule=_text(a.get("schedule"))))
+                id=g.id, theme=theme_id, text=_text(g.text), measurable=g.measurable, indicator=_text(g.indicator),
+                unit=_text(g.unit), baseline=g.baseline, target=g.target, baseline_year=g.baseline_year,
+                target_year=g.target_year, data_source=_text(g.data_source), frequency=_text(g.frequency),
+                owner=_text(g.owner), lexicon=tuple(w.casefold() for w in g.lexicon)))
+        actions = [Action(id=a.id, theme=theme_id, text=_text(a.text), owner=_text(a.owner),
+                          partners=tuple(a.partners), schedule=_text(a.schedule)) for a in theme.actions or []]
         for ident, line in [(theme_id, item.line_of("id"))] + [(x.id, item.line) for x in goals + actions]:
             if ident in seen:
                 raise InputError(path, f"id {ident!r} repeats the one on line {seen[ident]}", line=line,
                                  hint="every theme, goal and action needs its own id")
             seen[ident] = line
-        themes.append(Theme(theme_id, _text(_need(item, "title", path, f"theme {theme_id}")),
-                            _text(item.get("description")) or "", tuple(goals), tuple(actions)))
+        themes.append(Theme(theme_id, _text(theme.title), _text(theme.description) or "", tuple(goals),
+                            tuple(actions)))
 
-    communication = raw.get("communication") or {}
-    measurement = raw.get("measurement") or {}
-    audiences = [str(a) for a in communication.get("audiences") or []]
+    communication = config.communication or CommunicationEntry()
+    audiences = list(communication.audiences)
     messages = []
-    for m in _list(communication.get("messages"), path, raw.line_of("communication"), "communication: messages"):
-        m = _mapping(m, path, raw.line_of("communication"), "each message")
-        audience = str(_need(m, "audience", path, "each message"))
-        if audiences and audience not in audiences:
-            raise InputError(path, f"message for an unknown audience {audience!r}", line=m.line_of("audience"),
+    raw_messages = (raw.get("communication") or {}).get("messages") or []
+    for m, message_item in zip(communication.messages or [], raw_messages):
+        if audiences and m.audience not in audiences:
+            raise InputError(path, f"message for an unknown audience {m.audience!r}",
+                             line=message_item.line_of("audience"),
                              hint=f"use one of communication: audiences ({', '.join(audiences)})")
-        messages.append(Message(audience, _text(_need(m, "message", path, "each message")), _text(m.get("timing")),
-                                _text(m.get("channel")), _text(m.get("owner"))))
+        messages.append(Message(m.audience, _text(m.message), _text(m.timing), _text(m.channel), _text(m.owner)))
     changes = []
-    for c in _list(raw.get("changes"), path, raw.line_of("changes"), "changes"):
-        c = _mapping(c, path, raw.line_of("changes"), "each change")
-        cid = str(_need(c, "id", path, "each change"))
-        target = str(_need(c, "target", path, f"change {cid}"))
-        if target not in seen and target not in SECTIONS:
-            raise InputError(path, f"change {cid} targets {target!r}, which is no theme, goal or action id",
-                             line=c.line_of("target"), hint=f"use an id of this file or one of {', '.join(SECTIONS)}")
-        changes.append(Change(cid, target, _text(_need(c, "change", path, f"change {cid}")), _text(c.get("reason")),
-                              tuple(str(n) for n in _list(c.get("comments"), path, c.line_of("comments"),
-                                                          f"comments of change {cid}"))))
+    for c, change_item in zip(config.changes or [], raw.get("changes") or []):
+        if c.target not in seen and c.target not in SECTIONS:
+            raise InputError(path, f"change {c.id} targets {c.target!r}, which is no theme, goal or action id",
+                             line=change_item.line_of("target"),
+                             hint=f"use an id of this file or one of {', '.join(SECTIONS)}")
+        changes.append(Change(c.id, c.target, _text(c.change), _text(c.reason), tuple(c.comments)))
     return Programme(
-        title=_text(_need(head, "title", path, "programme:")), period=(period[0], period[1]),
-        vision=_text(head.get("vision")) or "", themes=themes, audiences=audiences,
-        channels=[str(c) for c in communication.get("channels") or []],
-        reporting=_text(measurement.get("reporting")), path=path, status=_text(head.get("status")),
-        approved=_text(head.get("approved")), messages=messages, changes=changes)
+        title=_text(head.title), period=(period[0], period[1]),
+        vision=_text(head.vision) or "", themes=themes, audiences=audiences,
+        channels=list(communication.channels),
+        reporting=_text((config.measurement or MeasurementEntry()).reporting), path=path,
+        status=_text(head.status), approved=_text(head.approved), messages=messages, changes=changes)
 
 
 def project_programme(project) -> Programme:

@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from codesign.core.errors import InputError
 from codesign.core.safety import DEFAULT_LIMITS, Limits, check_id, parse_limits
-from codesign.core.settings import validate_config
+from codesign.core.settings import ConfigEntry, validate_config
 from codesign.core.yamlio import LineDict, load_yaml
 
 #: Canonical stakeholder groups; a project may add its own (e.g. ``muu``) under ``groups``.
@@ -179,24 +179,20 @@ OUTSIDE_HINT = ("copy the file into the project (e.g. under raw/), or set `allow
 # --- project.yml as pydantic reads it: every key's type, the required ones, no unknown key -----------------
 # (errors name the key's line: codesign.core.settings.validate_config; docs/project.md is the reference)
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)   # `id: 2024` is the id "2024"
-
-
-class StageEntry(_Entry):
+class StageEntry(ConfigEntry):
     id: str
     label: str | None = None
     start: date | str | None = None
     end: date | str | None = None
 
 
-class AlternativeEntry(_Entry):
+class AlternativeEntry(ConfigEntry):
     id: str
     label: str
     theme: str | None = None
 
 
-class SourceEntry(_Entry):
+class SourceEntry(ConfigEntry):
     model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)     # the other keys: reader options
     stage: str
     format: str
@@ -204,12 +200,12 @@ class SourceEntry(_Entry):
     id: str | None = None
 
 
-class PseudonymisationEntry(_Entry):
+class PseudonymisationEntry(ConfigEntry):
     keep: list[str] = []
     replace: list[Any] = []         # names or {name, kind}: read by _replace_terms, which names each entry's line
 
 
-class ProjectFile(_Entry):
+class ProjectFile(ConfigEntry):
     """The keys of project.yml (docs/project.md)."""
     name: str
     title: str | None = None

@@ -12,6 +12,7 @@ the dataclass directly (in code and tests) is not validated: the checks are for 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import re
 import typing
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from codesign.core.errors import InputError
 
@@ -29,7 +30,7 @@ T = TypeVar("T")
 def _not_bool(value: Any) -> Any:
     # YAML reads yes/no/true/false as booleans, and pydantic would take True for the number 1
     if isinstance(value, bool):
-        raise ValueError("true/false is not a number")
+        raise ValueError("a number (true or false is no number)")
     return value
 
 
@@ -46,6 +47,35 @@ NotBool = BeforeValidator(_not_bool)
 Share = Annotated[float, NotBool, Field(ge=0, le=1)]
 #: A list of words (or lemma sequences); a comma-separated string on the command line is split.
 Words = Annotated[tuple[str, ...], BeforeValidator(_words)]
+
+
+def _as_text(value: Any) -> Any:
+    # YAML reads 2023-11-07 as a date; where the file means text (a schedule, "approved"), it stays as written
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
+
+
+#: Text as written (a date YAML read stays its ISO text).
+Text = Annotated[str, BeforeValidator(_as_text)]
+#: Text that must be there (not empty).
+Needed = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, pattern=r"\S")]
+def _amount(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number (true or false is no number)")
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                raise ValueError("a number (write the number alone; the unit goes under `unit:`)") from None
+    return value
+
+
+#: An amount (a baseline, a target): a whole or decimal number as written, never true/false.
+Amount = Annotated[int | float, BeforeValidator(_amount)]
+#: A year: a whole number.
+Year = Annotated[int, NotBool]
 
 
 def validate_settings(kind: type[T], values: Mapping[str, Any], where: Path | str, *, what: str = "setting",
@@ -103,6 +133,12 @@ def validate_settings(kind: type[T], values: Mapping[str, Any], where: Path | st
                          hint=f"give {expected} (the default is {shown}; {docs})") from None
 
 
+class ConfigEntry(BaseModel):
+    """A mapping of a configuration file: only the declared keys (a typo is an error, never ignored); a number
+    where text belongs is that text (``id: 2024``)."""
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
 M = TypeVar("M", bound=BaseModel)
 
 #: What a value had to be, by pydantic's error type (for a nested file; flat settings use ``describe``).
@@ -112,6 +148,8 @@ _EXPECTED = {
     "string_type": "text", "bool_type": "true or false", "int_type": "a whole number",
     "int_parsing": "a whole number", "float_type": "a number", "float_parsing": "a number",
     "date_type": "a date (2024-03-01)", "date_from_datetime_parsing": "a date (2024-03-01)",
+    "string_too_short": "a text (it is empty)", "string_pattern_mismatch": "a text (it is empty)",
+    "int_from_float": "a whole number",
 }
 
 
@@ -132,20 +170,24 @@ def validate_config(model: type[M], raw: Mapping[str, Any], path: Path | str, *,
         error = errors[0]
         parts, line, parent = _located(raw, error["loc"])
         key = parts[-1] if parts else None
-        label = _label(parts)
+        label = _label(parts, raw)
         if error["type"] == "missing":
-            owner = _label(parts[:-1]) or Path(path).name
+            owner = _label(parts[:-1], raw) or Path(path).name
             raise InputError(path, f"{owner} needs the key {key!r}", line=line,
                              hint=f"add `{key}: …` there (see {docs})") from None
         if error["type"] == "extra_forbidden":
             known = _fields_at(model, parts[:-1])
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            where = f" in {_label(parts[:-1])}" if len(parts) > 1 else ""
+            where = f" in {_label(parts[:-1], raw)}" if len(parts) > 1 else ""
             raise InputError(path, f"unknown key {key!r}{where}", line=line,
                              hint=(f"did you mean {close[0]!r}? " if close else
                                    f"the keys here are {', '.join(known)}; ") + f"see {docs}") from None
         if error["type"] == "too_short":
             raise InputError(path, f"{label} needs at least one entry", line=line, hint=f"see {docs}") from None
+        if error["type"] == "value_error":          # a validator's own reason (NotBool)
+            reason = str(error["ctx"]["error"])
+            raise InputError(path, f"{label}: {error['input']!r} is not {reason}", line=line,
+                             hint=f"see {docs}") from None
         expected = _EXPECTED.get(error["type"], error["msg"].removeprefix("Input should be ").rstrip("."))
         raise InputError(path, f"{label}: {error['input']!r} is not {expected}", line=line,
                          hint=f"write {label} as {expected} (see {docs})") from None
@@ -167,13 +209,29 @@ def _located(raw: Any, loc: tuple) -> tuple[list, int | None, Any]:
         elif isinstance(node, Mapping) and isinstance(part, str) and not part.startswith(("list[", "dict[")) \
                 and part not in ("none", "str", "date"):
             parts.append(part)          # a missing key: the line of the mapping that lacks it
+            line = getattr(node, "line", line)
             break
     return parts, line, node
 
 
-def _label(parts: list) -> str:
-    """``['sources', 1, 'path']`` → "sources, entry 2, path"."""
-    return ", ".join(f"entry {p + 1}" if isinstance(p, int) else str(p) for p in parts)
+def _label(parts: list, raw: Any) -> str:
+    """``['sources', 1, 'path']`` → "sources, entry 2, path"; an entry with an id is named by it too
+    ("codes, entry 3 (T2.1), lexicon")."""
+    words, node = [], raw
+    for part in parts:
+        node = node[part] if isinstance(node, (Mapping, list)) and _has(node, part) else None
+        if isinstance(part, int):
+            ident = node.get("id") if isinstance(node, Mapping) else None
+            words.append(f"entry {part + 1}" + (f" ({ident})" if ident not in (None, "") else ""))
+        else:
+            words.append(str(part))
+    return ", ".join(words)
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, Mapping):
+        return part in node
+    return isinstance(part, int) and 0 <= part < len(node)
 
 
 def _fields_at(model: type[BaseModel], parts: list) -> list[str]:

@@ -75,12 +75,3 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark else None
         raise InputError(path, f"invalid YAML: {exc.problem or exc}", line=line,
                          hint="check indentation and quoting on that line") from None
-
-
-def require(mapping: LineDict, key: str, path: Path, what: str, example: str = "docs/project.md") -> Any:
-    """``mapping[key]``, or an InputError naming the file, the mapping's line and the key to add when it is
-    missing or empty (``what``: whose key it is, e.g. "each stage"; ``example``: where the format is shown)."""
-    if key not in mapping or mapping[key] is None or str(mapping[key]).strip() == "":
-        raise InputError(path, f"{what} needs the key {key!r}", line=getattr(mapping, "line", None),
-                         hint=f"add `{key}: …` there (see {example})")
-    return mapping[key]
