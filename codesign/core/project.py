@@ -193,7 +193,7 @@ class AlternativeEntry(ConfigEntry):
 
 
 class SourceEntry(ConfigEntry):
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)     # the other keys: reader options
+    model_config = ConfigDict(extra="allow")     # the other keys: reader options
     stage: str
     format: str
     path: str

@@ -58,9 +58,10 @@ def _as_text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_as_text)]
 #: Text that must be there (not empty).
 Needed = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, pattern=r"\S")]
+
+
 def _amount(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("a number (true or false is no number)")
+    value = _not_bool(value)
     if isinstance(value, str):
         try:
             return int(value)
@@ -168,7 +169,7 @@ def validate_config(model: type[M], raw: Mapping[str, Any], path: Path | str, *,
     except ValidationError as exc:
         errors = sorted(exc.errors(include_url=False), key=lambda e: _located(raw, e["loc"])[1] or 0)
         error = errors[0]
-        parts, line, parent = _located(raw, error["loc"])
+        parts, line = _located(raw, error["loc"])
         key = parts[-1] if parts else None
         label = _label(parts, raw)
         if error["type"] == "missing":
@@ -193,9 +194,9 @@ def validate_config(model: type[M], raw: Mapping[str, Any], path: Path | str, *,
                          hint=f"write {label} as {expected} (see {docs})") from None
 
 
-def _located(raw: Any, loc: tuple) -> tuple[list, int | None, Any]:
+def _located(raw: Any, loc: tuple) -> tuple[list, int | None]:
     """The parts of pydantic's ``loc`` that are keys or indexes of ``raw`` (a union's branch names are not),
-    the line of the last one, and the mapping or list holding it."""
+    and the line of the last one."""
     node, parts, line = raw, [], getattr(raw, "line", None)
     for part in loc:
         if isinstance(node, Mapping) and part in node:
@@ -211,7 +212,7 @@ def _located(raw: Any, loc: tuple) -> tuple[list, int | None, Any]:
             parts.append(part)          # a missing key: the line of the mapping that lacks it
             line = getattr(node, "line", line)
             break
-    return parts, line, node
+    return parts, line
 
 
 def _label(parts: list, raw: Any) -> str:
@@ -258,7 +259,7 @@ def _model_in(annotation: Any) -> Any:
 
 
 def describe(hint: Any) -> str:
-    """What a value of an annotated field must be, in words ("a whole number of at least 2")."""
+    """What a value of an annotated field must be, in words ("a whole number (2 or more)")."""
     bounds: dict[str, Any] = {}
     if typing.get_origin(hint) is Annotated:
         base, *metadata = typing.get_args(hint)
